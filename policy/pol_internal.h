@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Private to policy/: the in-memory form of a compiled policy and the
+ * interfaces between the compiler stages (lexer → parser → check → compile).
+ * The parser fills a struct mg_policy directly with what was written (sets,
+ * rules as lists of names); check.c validates it; compile.c adds the lookup
+ * structures (prefix intervals, L2 table, Hyperscan database). After that
+ * nothing writes to it again.
+ */
+#ifndef MG_POL_INTERNAL_H
+#define MG_POL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hs.h>
+
+#include "mg_iec61850.h"
+#include "mg_mms.h"
+#include "mg_policy.h"
+#include "mg_policy_export.h"
+#include "mg_status.h"
+
+/* ---- limits ------------------------------------------------------------ */
+#define MG_POL_MAX_INCLUDE_DEPTH 8
+#define MG_POL_MAX_GLOB 255
+#define MG_POL_NAME_MAX 63
+#define MG_POL_SET_ANY 0xFFFF /* rule side without a set: any address */
+
+/* ---- diagnostics helpers (diag.c) -------------------------------------- */
+struct mg_pol_loc {
+	const char *file;
+	uint32_t line, col;
+};
+void mg_pol_diag(struct mg_diags *d, enum mg_diag_sev sev, struct mg_pol_loc loc,
+		 const char *token, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- lexer (lexer.c) --------------------------------------------------- */
+enum mg_pol_tok {
+	MG_TOK_EOF = 0,
+	MG_TOK_NL,     /* end of statement */
+	MG_TOK_WORD,   /* keyword, name, number, address, range */
+	MG_TOK_STRING, /* "quoted" (globs, file names, rule names) */
+	MG_TOK_SETREF, /* @name */
+	MG_TOK_LBRACE,
+	MG_TOK_RBRACE,
+	MG_TOK_COMMA,
+	MG_TOK_EQUAL,
+	MG_TOK_ERROR, /* lexical error, already reported */
+};
+
+struct mg_pol_token {
+	enum mg_pol_tok type;
+	struct mg_pol_loc loc;
+	char text[MG_POL_MAX_GLOB + 1]; /* token text (string without quotes) */
+	size_t len;
+};
+
+struct mg_pol_lexer {
+	const char *file;
+	const char *src;
+	size_t len, pos;
+	uint32_t line, col;
+	int brace_depth; /* newlines inside { } do not end a statement */
+	struct mg_diags *d;
+};
+
+void mg_pol_lexer_init(struct mg_pol_lexer *lx, const char *file, const char *src, size_t len,
+		       struct mg_diags *d);
+void mg_pol_lex(struct mg_pol_lexer *lx, struct mg_pol_token *t);
+const char *mg_pol_tok_str(enum mg_pol_tok t);
+
+/* ---- the policy as written + compiled ---------------------------------- */
+
+struct mg_pol_elem {
+	bool is_ref;
+	uint16_t ref;       /* set index when is_ref */
+	struct mg_addr addr;
+	uint8_t plen;
+	struct mg_pol_loc loc;
+};
+
+struct mg_pol_set {
+	char *name;  /* "_anon_N" for inline sets */
+	bool anon;
+	bool used;
+	struct mg_pol_loc loc;
+	size_t n_elem, cap_elem;
+	struct mg_pol_elem *elem;
+};
+
+struct mg_pol_l2_stmt {
+	uint16_t ethertype;
+	bool any_vlan;
+	size_t n_range;
+	struct { uint16_t lo, hi; } *range; /* lo==hi==MG_VID_UNTAGGED for untagged */
+	uint8_t verdict;                     /* MG_L2_PASS / MG_L2_DROP / MG_L2_IP */
+	uint32_t line;
+};
+
+/* How the proto part of an `ip` rule was written (for printing). */
+enum mg_pol_ipsvc {
+	MG_IPSVC_ANY = 0,
+	MG_IPSVC_MMS,   /* tcp/102 deep inspection */
+	MG_IPSVC_TLS,   /* tcp/3782 without DPI */
+	MG_IPSVC_TCP,
+	MG_IPSVC_UDP,
+	MG_IPSVC_ICMP,      /* icmp [echo] */
+	MG_IPSVC_ICMPV6,    /* icmpv6 [echo] */
+	MG_IPSVC_NTP,       /* udp/123 */
+	MG_IPSVC_PTP,       /* udp/319-320 */
+};
+
+struct mg_pol_irule {
+	uint8_t action;       /* MG_ACT_ALLOW / MG_ACT_DENY */
+	uint8_t svc;          /* enum mg_pol_ipsvc */
+	bool echo;            /* icmp echo only */
+	uint16_t dport_lo, dport_hi;
+	uint16_t from, to;    /* set index or MG_POL_SET_ANY */
+	uint32_t line;
+	struct mg_pol_loc loc;
+};
+
+struct mg_pol_mrule {
+	uint8_t action;     /* enum mg_action */
+	uint8_t deny_mode;  /* enum mg_deny_mode */
+	bool log;
+	char *name;         /* NULL if unnamed */
+	uint16_t from, to;  /* set index or MG_POL_SET_ANY */
+	bool svc_any, class_any;
+	uint64_t svc[2];
+	uint32_t classes;
+	size_t n_glob;
+	char **glob;
+	int32_t objrule;    /* dense index among rules with objects, -1 none */
+	uint32_t line;
+	struct mg_pol_loc loc;
+};
+
+/* Prefix lookup: sorted interval starts; the interval [start[i],
+ * start[i+1]) has the set mask mask[midx[i]]. */
+struct mg_pol_ivt4 {
+	size_t n;
+	uint32_t *start;
+	uint32_t *midx;
+};
+struct mg_pol_ivt6 {
+	size_t n;
+	unsigned __int128 *start;
+	uint32_t *midx;
+};
+
+struct mg_pol_l2_row {
+	uint16_t ethertype;
+	uint8_t verdict;
+	bool untagged;
+	uint64_t vid[4096 / 64];
+};
+
+struct mg_policy {
+	char *source;
+	uint64_t generation;
+	uint8_t mode;
+	bool mode_set;
+	bool allow_fragments;
+	uint8_t l2_default;
+	uint8_t ip_default;   /* MG_ACT_DENY / MG_ACT_ALLOW */
+	uint8_t mms_default;  /* enum mg_action */
+	uint8_t mms_default_deny_mode;
+	bool mms_default_log;
+	uint8_t anomaly[MG_R__COUNT];
+	bool anomaly_set[MG_R__COUNT];
+
+	size_t n_sets, cap_sets;
+	struct mg_pol_set *sets;
+	size_t n_l2, cap_l2;
+	struct mg_pol_l2_stmt *l2;
+	size_t n_ip, cap_ip;
+	struct mg_pol_irule *ip;
+	size_t n_mms, cap_mms;
+	struct mg_pol_mrule *mms;
+
+	/* compiled */
+	size_t n_l2row;
+	struct mg_pol_l2_row *l2row;
+	size_t n_masks;
+	struct mg_setmask *masks;
+	struct mg_pol_ivt4 v4;
+	struct mg_pol_ivt6 v6;
+	size_t n_objrules;
+	size_t objwords;           /* 64-bit words in an object-rule bitmap */
+	hs_database_t *hs;
+	size_t n_patterns;         /* unique globs */
+	char **pattern;            /* unique glob text per pattern id */
+	uint32_t *pat_rule_off;    /* CSR: pattern id → objrule indices */
+	uint32_t *pat_rule;
+
+	/* export view */
+	struct mg_pol_l2_entry *x_l2;
+	size_t n_x_l2;
+	const char **x_set_names;
+	struct mg_pol_prefix *x_prefix;
+	size_t n_x_prefix;
+	size_t n_x_prefix4, n_x_prefix6;
+	struct mg_pol_conn_rule *x_conn;
+	size_t n_x_conn;
+	struct mg_pol_mms_rule *x_mms;
+
+	/* statistics */
+	double compile_ms;
+	size_t n_files;
+};
+
+/* policy.c */
+struct mg_policy *mg_pol_new(const char *source);
+void *mg_pol_grow(void *v, size_t *cap, size_t n, size_t elem);
+int mg_pol_set_find(const struct mg_policy *p, const char *name);
+
+/* parser.c: parse one file (and its includes) into p. */
+void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_t len,
+		  int depth, struct mg_diags *d);
+/* check.c: resolve and validate after parsing; warnings for shadowed rules. */
+void mg_pol_check(struct mg_policy *p, struct mg_diags *d);
+/* compile.c / prefixset.c / objmatch.c / l2.c */
+int mg_pol_compile(struct mg_policy *p, struct mg_diags *d);
+int mg_pol_prefix_build(struct mg_policy *p, struct mg_diags *d);
+void mg_pol_prefix_lookup(const struct mg_policy *p, const struct mg_addr *a,
+			  struct mg_setmask *out);
+int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d);
+int mg_pol_glob_to_regex(const char *glob, char *out, size_t outsz, const char **why);
+int mg_pol_l2_build(struct mg_policy *p);
+void mg_pol_free_compiled(struct mg_policy *p);
+
+/* names.c: keywords ↔ values */
+int mg_pol_ethertype_lookup(const char *name); /* -1 unknown */
+const char *mg_pol_ethertype_name(uint16_t et); /* NULL if unnamed */
+int mg_pol_anomaly_lookup(const char *name);    /* enum mg_reason or -1 */
+int mg_pol_action_lookup(const char *name);      /* enum mg_action or -1 */
+
+/* suggest.c: closest candidate by edit distance, NULL if nothing is close. */
+const char *mg_pol_suggest(const char *word, const char *const *cand, size_t n);
+const char *mg_pol_suggest_service(const char *word);
+const char *mg_pol_suggest_class(const char *word);
+const char *mg_pol_suggest_ethertype(const char *word);
+const char *mg_pol_suggest_keyword(const char *word, const char *const *kw);
+
+/* addr.c */
+bool mg_pol_parse_prefix(const char *s, struct mg_addr *a, uint8_t *plen, bool *host_bits);
+void mg_pol_format_prefix(const struct mg_addr *a, uint8_t plen, char *out, size_t outsz);
+
+static inline void mg_setmask_set(struct mg_setmask *m, unsigned i)
+{
+	m->w[i / 64] |= 1ull << (i % 64);
+}
+static inline bool mg_setmask_test(const struct mg_setmask *m, unsigned i)
+{
+	return (m->w[i / 64] >> (i % 64)) & 1;
+}
+
+#endif
