@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Installs every build and test dependency of mmsgate from Debian 12 packages.
+# Idempotent: packages already present are skipped by apt; safe to run twice.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+PKGS=(
+  build-essential cmake pkg-config git ca-certificates
+  dpdk dpdk-dev libdpdk-dev
+  libbpf-dev bpftool clang llvm lld libelf-dev zlib1g-dev
+  libhyperscan-dev libcriterion-dev libpcap-dev
+  tshark tcpdump iproute2 ethtool python3 jq
+  libclang-rt-14-dev clang-format
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+# tshark asks whether non-root users may capture; answer it up front.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
