@@ -1,15 +1,74 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* IEC 61850-8-1 classification (placeholder until the full rules land). */
+/*
+ * IEC 61850-8-1 classification of decoded MMS: what a PDU does to the
+ * substation, as one enum mg_iec_class per object and per PDU.
+ *
+ * An IEC 61850 item id is "<LN>$<FC>$<DO>[$<DA>…]" (8-1 §8.1.3): the
+ * functional constraint is exactly the SECOND '$'-component, never a
+ * substring found elsewhere ("LLN0$ST$BR$x" is status, not report control).
+ * The mms decoder guarantees no empty component (no "$$", no leading or
+ * trailing '$'), so positions are unambiguous.
+ *
+ * write (service 5), per object:
+ *   FC CO: a component (after the FC) "Oper" → operate, "SBOw" →
+ *          select-with-value, "Cancel" → cancel (most privileged wins);
+ *          a CO write naming none of them (the whole DO, or an alternate
+ *          access that hides the leaf) → operate, conservatively.
+ *   FC BR / RP → report-control.
+ *   FC SP with third component "SGCB", or FC SE / SG → setting-group.
+ *   FC SP / CF / DC / SV → setting.
+ *   FC LG → log-control.
+ *   no FC (a whole LN, or a named variable list) → write, except a whole LN
+ *          narrowed by alternate access (real target unknown) → other.
+ *   a target reached by address instead of name → other (unknown target,
+ *          most privileged class).
+ *   anything else → write.
+ * read (service 4), per object: FC CO with a component "SBO" → select; a CO
+ *   read narrowed by alternate access → select (may reach SBO); else read.
+ * Per service (every object of the PDU gets the service's class):
+ *   informationReport, unsolicitedStatus, eventNotification → report;
+ *   initiate, conclude, cancel → association;
+ *   getNameList, getVariableAccessAttributes, getNamedVariableListAttributes,
+ *   identify, status, getCapabilityList, getDomainAttributes → browse;
+ *   fileDirectory → file-directory; readJournal, reportJournalStatus →
+ *   query-log; fileOpen, fileRead, fileClose → get-file; obtainFile and
+ *   fileRename (it changes the file store) → set-file; fileDelete →
+ *   delete-file; initializeJournal, writeJournal, createJournal,
+ *   deleteJournal → log-control; defineNamedVariableList → dataset-define;
+ *   deleteNamedVariableList → dataset-delete; any other service → other.
+ * Responses get their service's class (read-response → read); a response
+ * does not repeat the request's objects, so operate-ness belongs to the
+ * request. Errors and rejects are none.
+ * PDU class: the maximum over its objects (including those dropped past
+ * MG_MMS_MAX_OBJS); the service's class when it names no object.
+ */
 #include "mg_iec61850.h"
 
 #include <string.h>
 
 static const char *const mg_iec_names[MG_IEC__COUNT] = {
-	"none", "report", "association", "browse", "read", "file-directory",
-	"query-log", "get-file", "select", "report-control", "log-control",
-	"dataset-define", "dataset-delete", "write", "cancel",
-	"select-with-value", "operate", "setting", "setting-group", "set-file",
-	"delete-file", "other",
+	[MG_IEC_NONE] = "none",
+	[MG_IEC_REPORT] = "report",
+	[MG_IEC_ASSOCIATION] = "association",
+	[MG_IEC_BROWSE] = "browse",
+	[MG_IEC_READ] = "read",
+	[MG_IEC_FILE_DIRECTORY] = "file-directory",
+	[MG_IEC_QUERY_LOG] = "query-log",
+	[MG_IEC_GET_FILE] = "get-file",
+	[MG_IEC_SELECT] = "select",
+	[MG_IEC_REPORT_CONTROL] = "report-control",
+	[MG_IEC_LOG_CONTROL] = "log-control",
+	[MG_IEC_DATASET_DEFINE] = "dataset-define",
+	[MG_IEC_DATASET_DELETE] = "dataset-delete",
+	[MG_IEC_WRITE] = "write",
+	[MG_IEC_CANCEL] = "cancel",
+	[MG_IEC_SELECT_WITH_VALUE] = "select-with-value",
+	[MG_IEC_OPERATE] = "operate",
+	[MG_IEC_SETTING] = "setting",
+	[MG_IEC_SETTING_GROUP] = "setting-group",
+	[MG_IEC_SET_FILE] = "set-file",
+	[MG_IEC_DELETE_FILE] = "delete-file",
+	[MG_IEC_OTHER] = "other",
 };
 
 const char *mg_iec_class_str(uint8_t c)
@@ -25,7 +84,178 @@ uint8_t mg_iec_class_lookup(const char *name)
 	return MG_IEC__COUNT;
 }
 
+/* Class of a service independent of the objects it names. */
+static uint8_t svc_class(uint16_t svc)
+{
+	switch (svc) {
+	case MG_SVC_INFORMATION_REPORT:
+	case MG_SVC_UNSOLICITED_STATUS:
+	case MG_SVC_EVENT_NOTIFICATION:
+		return MG_IEC_REPORT;
+	case MG_SVC_INITIATE:
+	case MG_SVC_CONCLUDE:
+	case MG_SVC_CANCEL:
+		return MG_IEC_ASSOCIATION;
+	case MG_SVC_STATUS:
+	case MG_SVC_GET_NAME_LIST:
+	case MG_SVC_IDENTIFY:
+	case MG_SVC_GET_VAR_ACCESS_ATTR:
+	case MG_SVC_GET_NAMED_VAR_LIST_ATTR:
+	case 37: /* getDomainAttributes */
+	case 71: /* getCapabilityList */
+		return MG_IEC_BROWSE;
+	case MG_SVC_READ:
+		return MG_IEC_READ;
+	case MG_SVC_WRITE:
+		return MG_IEC_WRITE;
+	case MG_SVC_FILE_DIRECTORY:
+		return MG_IEC_FILE_DIRECTORY;
+	case MG_SVC_READ_JOURNAL:
+	case MG_SVC_REPORT_JOURNAL_STATUS:
+		return MG_IEC_QUERY_LOG;
+	case MG_SVC_FILE_OPEN:
+	case MG_SVC_FILE_READ:
+	case MG_SVC_FILE_CLOSE:
+		return MG_IEC_GET_FILE;
+	case MG_SVC_OBTAIN_FILE:
+	case MG_SVC_FILE_RENAME:
+		return MG_IEC_SET_FILE;
+	case MG_SVC_FILE_DELETE:
+		return MG_IEC_DELETE_FILE;
+	case MG_SVC_WRITE_JOURNAL:
+	case MG_SVC_INITIALIZE_JOURNAL:
+	case MG_SVC_CREATE_JOURNAL:
+	case MG_SVC_DELETE_JOURNAL:
+		return MG_IEC_LOG_CONTROL;
+	case MG_SVC_DEFINE_NAMED_VAR_LIST:
+		return MG_IEC_DATASET_DEFINE;
+	case MG_SVC_DELETE_NAMED_VAR_LIST:
+		return MG_IEC_DATASET_DELETE;
+	case MG_SVC_NONE:
+		return MG_IEC_NONE;
+	default:
+		return MG_IEC_OTHER;
+	}
+}
+
+uint8_t mg_iec_svc_class(const struct mg_mms_pdu *pdu)
+{
+	switch (pdu->type) {
+	case MG_MMS_CONFIRMED_ERROR:
+	case MG_MMS_REJECT:
+		return MG_IEC_NONE;
+	default:
+		return svc_class(pdu->service);
+	}
+}
+
+/* The '$'-components of an item id, as (offset, length) views. */
+#define IEC_MAX_COMP 16
+struct iec_comps {
+	unsigned n;
+	const uint8_t *s[IEC_MAX_COMP];
+	uint16_t len[IEC_MAX_COMP];
+};
+
+static void split(const uint8_t *item, uint16_t len, struct iec_comps *c)
+{
+	uint16_t start = 0;
+
+	c->n = 0;
+	for (uint16_t i = 0; i <= len && c->n < IEC_MAX_COMP; i++) {
+		if (i == len || item[i] == '$') {
+			c->s[c->n] = item + start;
+			c->len[c->n] = (uint16_t)(i - start);
+			c->n++;
+			start = (uint16_t)(i + 1);
+		}
+	}
+}
+
+static bool comp_is(const struct iec_comps *c, unsigned i, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return i < c->n && c->len[i] == l && memcmp(c->s[i], lit, l) == 0;
+}
+
+/* Any component from index 2 on (after LN and FC) equals lit. */
+static bool has_comp(const struct iec_comps *c, const char *lit)
+{
+	for (unsigned i = 2; i < c->n; i++)
+		if (comp_is(c, i, lit))
+			return true;
+	return false;
+}
+
+static uint8_t write_class(const struct mg_mms_obj *o)
+{
+	struct iec_comps c;
+
+	if (o->kind == MG_OBJK_VARLIST)
+		return MG_IEC_WRITE;
+	if (o->kind != MG_OBJK_VARIABLE || !o->item)
+		return MG_IEC_OTHER; /* by address: target unknown */
+	split(o->item, o->item_len, &c);
+	if (c.n < 2)
+		return o->alt_access ? MG_IEC_OTHER : MG_IEC_WRITE;
+	if (comp_is(&c, 1, "CO")) {
+		if (has_comp(&c, "Oper"))
+			return MG_IEC_OPERATE;
+		if (has_comp(&c, "SBOw"))
+			return MG_IEC_SELECT_WITH_VALUE;
+		if (has_comp(&c, "Cancel"))
+			return MG_IEC_CANCEL;
+		return MG_IEC_OPERATE;
+	}
+	if (comp_is(&c, 1, "BR") || comp_is(&c, 1, "RP"))
+		return MG_IEC_REPORT_CONTROL;
+	if ((comp_is(&c, 1, "SP") && comp_is(&c, 2, "SGCB")) || comp_is(&c, 1, "SE") ||
+	    comp_is(&c, 1, "SG"))
+		return MG_IEC_SETTING_GROUP;
+	if (comp_is(&c, 1, "SP") || comp_is(&c, 1, "CF") || comp_is(&c, 1, "DC") ||
+	    comp_is(&c, 1, "SV"))
+		return MG_IEC_SETTING;
+	if (comp_is(&c, 1, "LG"))
+		return MG_IEC_LOG_CONTROL;
+	return MG_IEC_WRITE;
+}
+
+static uint8_t read_class(const struct mg_mms_obj *o)
+{
+	struct iec_comps c;
+
+	if (o->kind != MG_OBJK_VARIABLE || !o->item)
+		return MG_IEC_READ;
+	split(o->item, o->item_len, &c);
+	if (comp_is(&c, 1, "CO") && (has_comp(&c, "SBO") || o->alt_access))
+		return MG_IEC_SELECT;
+	return MG_IEC_READ;
+}
+
+uint8_t mg_iec_obj_class(const struct mg_mms_pdu *pdu, const struct mg_mms_obj *o)
+{
+	if (pdu->type == MG_MMS_CONFIRMED_REQUEST) {
+		if (pdu->service == MG_SVC_WRITE)
+			return write_class(o);
+		if (pdu->service == MG_SVC_READ)
+			return read_class(o);
+	}
+	return mg_iec_svc_class(pdu);
+}
+
 void mg_iec_classify(struct mg_mms_pdu *pdu)
 {
-	pdu->iec_class = MG_IEC_NONE;
+	uint8_t max = MG_IEC_NONE;
+
+	for (uint16_t i = 0; i < pdu->nobj && i < MG_MMS_MAX_OBJS; i++) {
+		uint8_t c = mg_iec_obj_class(pdu, &pdu->obj[i]);
+
+		pdu->obj[i].iec_class = c;
+		if (c > max)
+			max = c;
+	}
+	if (pdu->obj_truncated && pdu->iec_class_dropped > max)
+		max = pdu->iec_class_dropped;
+	pdu->iec_class = pdu->nobj ? max : mg_iec_svc_class(pdu);
 }
