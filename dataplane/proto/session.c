@@ -222,17 +222,19 @@ enum mg_status mg_ses_parse(const uint8_t *p, size_t len, struct mg_ses_spdu *s,
 	st = ses_hdr(p, len, &si, &par, &par_len, &end, why);
 	if (st != MG_OK)
 		return st;
-	if (end != len) {
-		/* Connection-phase SPDUs are never concatenated: bytes after
-		 * the SPDU would be uninspected. */
-		*why = MG_R_SES_TRAILING;
-		return MG_MALFORMED;
-	}
 	st = ses_walk_params(si, par, par_len, s, why);
 	if (st != MG_OK) {
 		s->user = NULL;
 		s->user_len = 0;
 		return st;
+	}
+	if (end != len) {
+		/* Connection-phase SPDUs are never concatenated: bytes after
+		 * the SPDU would be uninspected. */
+		s->user = NULL;
+		s->user_len = 0;
+		*why = MG_R_SES_TRAILING;
+		return MG_MALFORMED;
 	}
 	if ((si == MG_SES_CN || si == MG_SES_AC) && s->user == NULL) {
 		/* IEC 61850 always carries CP/CPA here. */
