@@ -85,7 +85,8 @@ struct mg_pol_set {
 	char *name;  /* "_anon_N" for inline sets */
 	bool anon;
 	bool used;
-	struct mg_pol_loc loc;
+	bool defined;          /* false: only referenced so far */
+	struct mg_pol_loc loc; /* definition, or first use while undefined */
 	size_t n_elem, cap_elem;
 	struct mg_pol_elem *elem;
 };
@@ -181,6 +182,9 @@ struct mg_policy {
 	size_t n_mms, cap_mms;
 	struct mg_pol_mrule *mms;
 
+	/* check.c: reach[s] = s plus every set s includes, transitively */
+	struct mg_setmask *reach;
+
 	/* compiled */
 	size_t n_l2row;
 	struct mg_pol_l2_row *l2row;
@@ -209,13 +213,15 @@ struct mg_policy {
 
 	/* statistics */
 	double compile_ms;
-	size_t n_files;
+	size_t n_files, cap_files;
+	char **files; /* every file read (main + includes), for locations */
 };
 
 /* policy.c */
 struct mg_policy *mg_pol_new(const char *source);
 void *mg_pol_grow(void *v, size_t *cap, size_t n, size_t elem);
 int mg_pol_set_find(const struct mg_policy *p, const char *name);
+const char *mg_pol_intern_file(struct mg_policy *p, const char *path);
 
 /* parser.c: parse one file (and its includes) into p. */
 void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_t len,
@@ -228,6 +234,10 @@ int mg_pol_prefix_build(struct mg_policy *p, struct mg_diags *d);
 void mg_pol_prefix_lookup(const struct mg_policy *p, const struct mg_addr *a,
 			  struct mg_setmask *out);
 int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d);
+/* Fill bits (p->objwords words) with the object rules whose patterns match
+ * name; 0, or -1 if Hyperscan failed (caller treats the name as unknown). */
+int mg_pol_objmatch_scan(const struct mg_policy *p, hs_scratch_t *scratch, const char *name,
+			 size_t len, uint64_t *bits);
 int mg_pol_glob_to_regex(const char *glob, char *out, size_t outsz, const char **why);
 int mg_pol_l2_build(struct mg_policy *p);
 void mg_pol_free_compiled(struct mg_policy *p);

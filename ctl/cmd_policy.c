@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * `mmsgatectl policy …`: a thin front end over the policy library.
+ *   policy check FILE          validate offline; errors as file:line:col on
+ *                              stderr; exit 0 (warnings allowed) or 1
+ *   policy show [--json] FILE  the normalized policy and rule statistics
+ *   policy load FILE / policy show (no FILE)
+ *                              talk to a running mmsgate over the control
+ *                              socket — the hook is mg_ctl_policy_online()
+ *                              below, not available yet.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mg_cmds.h"
+#include "mg_policy.h"
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: mmsgatectl policy check FILE\n"
+			"       mmsgatectl policy show [--json] [FILE]\n"
+			"       mmsgatectl policy load FILE\n");
+}
+
+/* Online commands (load, show of the active policy) go through the control
+ * socket of a running mmsgate; wire them here when ctl/ grows a client. */
+static int mg_ctl_policy_online(const char *verb, const char *file)
+{
+	(void)file;
+	fprintf(stderr, "policy %s needs a running mmsgate (not yet available)\n", verb);
+	return 1;
+}
+
+static struct mg_policy *compile_report(const char *file)
+{
+	struct mg_diags d;
+	mg_diags_init(&d);
+	struct mg_policy *p = mg_policy_compile_file(file, &d);
+	mg_diags_print(&d, stderr);
+	if (!p && d.nerrors == 0)
+		fprintf(stderr, "%s: error: policy could not be compiled\n", file);
+	if (d.nerrors || d.nwarnings)
+		fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", file, d.nerrors,
+			d.nerrors == 1 ? "" : "s", d.nwarnings, d.nwarnings == 1 ? "" : "s");
+	mg_diags_free(&d);
+	return p;
+}
+
+int mg_cmd_policy(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	const char *verb = argv[1];
+	bool json = false;
+	const char *file = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage();
+			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "mmsgatectl policy: unknown option '%s'\n", argv[i]);
+			usage();
+			return 2;
+		} else if (!file)
+			file = argv[i];
+		else {
+			usage();
+			return 2;
+		}
+	}
+	if (!strcmp(verb, "check")) {
+		if (!file || json) {
+			usage();
+			return 2;
+		}
+		struct mg_policy *p = compile_report(file);
+		if (!p)
+			return 1;
+		printf("%s: ok\n", file);
+		mg_policy_free(p);
+		return 0;
+	}
+	if (!strcmp(verb, "show")) {
+		if (!file)
+			return mg_ctl_policy_online("show", NULL);
+		struct mg_policy *p = compile_report(file);
+		if (!p)
+			return 1;
+		if (json)
+			mg_policy_print_json(p, stdout);
+		else
+			mg_policy_print(p, stdout);
+		mg_policy_free(p);
+		return 0;
+	}
+	if (!strcmp(verb, "load")) {
+		if (!file) {
+			usage();
+			return 2;
+		}
+		return mg_ctl_policy_online("load", file);
+	}
+	fprintf(stderr, "mmsgatectl policy: unknown command '%s'\n", verb);
+	usage();
+	return 2;
+}

@@ -1,0 +1,1147 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The policy parser: one statement per line (see policy/DESIGN.md for the
+ * grammar). A recursive-descent parser over the token stream that writes
+ * straight into a struct mg_policy what the author wrote: sets with their
+ * elements, L2 statements, ip rules, mms rules, defaults. Names are looked
+ * up here (services, classes, EtherTypes) so an error points at the word;
+ * cross-statement checks (undefined sets, shadowing) are check.c's job.
+ * After an error the rest of the statement is skipped and parsing goes on,
+ * so one run reports every broken line.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pol_internal.h"
+
+struct ps {
+	struct mg_policy *p;
+	struct mg_pol_lexer lx;
+	struct mg_pol_token tok;
+	struct mg_diags *d;
+	int depth;
+	const char *file;
+	bool failed;
+};
+
+static const char *const stmt_keywords[] = {"mode", "fragments", "include", "set", "l2",
+					    "ip",   "mms",       "anomaly", NULL};
+static const char *const mms_clause_keywords[] = {"from",  "to",  "service", "class",
+						  "object", "log", "name",   "services",
+						  "classes", "objects", NULL};
+
+static void next(struct ps *ps)
+{
+	mg_pol_lex(&ps->lx, &ps->tok);
+}
+
+static const char *tok_text(const struct mg_pol_token *t)
+{
+	if (t->type == MG_TOK_WORD || t->type == MG_TOK_STRING || t->type == MG_TOK_SETREF ||
+	    t->type == MG_TOK_ERROR)
+		return t->text;
+	switch (t->type) {
+	case MG_TOK_LBRACE: return "{";
+	case MG_TOK_RBRACE: return "}";
+	case MG_TOK_COMMA: return ",";
+	case MG_TOK_EQUAL: return "=";
+	case MG_TOK_NL: return "\\n";
+	default: return "";
+	}
+}
+
+static void __attribute__((format(printf, 3, 4)))
+err(struct ps *ps, const struct mg_pol_token *t, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* A lexical error was already reported by the lexer. */
+	if (t->type != MG_TOK_ERROR)
+		mg_pol_diag(ps->d, MG_DIAG_ERROR, t->loc, tok_text(t), "%s", msg);
+	ps->failed = true;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+warn(struct ps *ps, const struct mg_pol_token *t, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	mg_pol_diag(ps->d, MG_DIAG_WARNING, t->loc, tok_text(t), "%s", msg);
+}
+
+/* "expected X, found 'y'" */
+static void expected(struct ps *ps, const char *what)
+{
+	const struct mg_pol_token *t = &ps->tok;
+	if (t->type == MG_TOK_NL || t->type == MG_TOK_EOF)
+		err(ps, t, "expected %s at %s", what, mg_pol_tok_str(t->type));
+	else
+		err(ps, t, "expected %s, found '%s'", what, tok_text(t));
+}
+
+static bool is_word(const struct ps *ps, const char *w)
+{
+	return ps->tok.type == MG_TOK_WORD && !strcmp(ps->tok.text, w);
+}
+
+static bool at_end(const struct ps *ps)
+{
+	return ps->tok.type == MG_TOK_NL || ps->tok.type == MG_TOK_EOF;
+}
+
+/* Skip to the end of the current statement (newlines inside braces are
+ * already swallowed by the lexer). */
+static void skip_stmt(struct ps *ps)
+{
+	while (!at_end(ps))
+		next(ps);
+	ps->lx.brace_depth = 0;
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	if (!*s)
+		return false;
+	errno = 0;
+	char *end;
+	int base = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10;
+	if (base == 16 && !s[2])
+		return false;
+	for (const char *q = s + (base == 16 ? 2 : 0); *q; q++)
+		if (base == 10 ? (*q < '0' || *q > '9') : !((*q >= '0' && *q <= '9') ||
+							   (*q >= 'a' && *q <= 'f') ||
+							   (*q >= 'A' && *q <= 'F')))
+			return false;
+	unsigned long v = strtoul(s, &end, base);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "N" or "N-M" */
+static bool parse_range(const char *s, unsigned long max, unsigned long *lo, unsigned long *hi)
+{
+	const char *dash = strchr(s, '-');
+	if (!dash)
+		return parse_uint(s, max, lo) && (*hi = *lo, true);
+	char a[32];
+	size_t n = (size_t)(dash - s);
+	if (n == 0 || n >= sizeof(a))
+		return false;
+	memcpy(a, s, n);
+	a[n] = 0;
+	return parse_uint(a, max, lo) && parse_uint(dash + 1, max, hi) && *lo <= *hi;
+}
+
+/* ---- sets ---------------------------------------------------------------- */
+
+static bool valid_name(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+static int new_set(struct ps *ps, const char *name, bool anon, struct mg_pol_loc loc,
+		   const struct mg_pol_token *t)
+{
+	struct mg_policy *p = ps->p;
+	if (p->n_sets >= MG_POLICY_MAX_SETS) {
+		err(ps, t, "too many sets (at most %d, inline sets included)", MG_POLICY_MAX_SETS);
+		return -1;
+	}
+	struct mg_pol_set *v = mg_pol_grow(p->sets, &p->cap_sets, p->n_sets + 1, sizeof(*v));
+	if (!v) {
+		err(ps, t, "out of memory");
+		return -1;
+	}
+	p->sets = v;
+	struct mg_pol_set *s = &p->sets[p->n_sets];
+	memset(s, 0, sizeof(*s));
+	s->name = strdup(name);
+	s->anon = anon;
+	s->loc = loc;
+	if (!s->name) {
+		err(ps, t, "out of memory");
+		return -1;
+	}
+	return (int)p->n_sets++;
+}
+
+/* A reference @name: the set, or an undefined placeholder check.c reports. */
+static int set_ref(struct ps *ps, const struct mg_pol_token *t)
+{
+	int i = mg_pol_set_find(ps->p, t->text);
+	if (i < 0)
+		i = new_set(ps, t->text, false, t->loc, t);
+	if (i >= 0)
+		ps->p->sets[i].used = true;
+	return i;
+}
+
+static bool add_elem(struct ps *ps, int set, const struct mg_pol_elem *e,
+		     const struct mg_pol_token *t)
+{
+	struct mg_pol_set *s = &ps->p->sets[set];
+	struct mg_pol_elem *v = mg_pol_grow(s->elem, &s->cap_elem, s->n_elem + 1, sizeof(*v));
+	if (!v) {
+		err(ps, t, "out of memory");
+		return false;
+	}
+	s->elem = v;
+	s->elem[s->n_elem++] = *e;
+	return true;
+}
+
+static bool parse_elem(struct ps *ps, int set)
+{
+	struct mg_pol_elem e;
+	memset(&e, 0, sizeof(e));
+	e.loc = ps->tok.loc;
+	if (ps->tok.type == MG_TOK_SETREF) {
+		int r = set_ref(ps, &ps->tok);
+		if (r < 0)
+			return false;
+		if (r == set) {
+			err(ps, &ps->tok, "set '%s' refers to itself", ps->tok.text);
+			return false;
+		}
+		e.is_ref = true;
+		e.ref = (uint16_t)r;
+	} else if (ps->tok.type == MG_TOK_WORD) {
+		bool host_bits;
+		if (!mg_pol_parse_prefix(ps->tok.text, &e.addr, &e.plen, &host_bits)) {
+			if (valid_name(ps->tok.text) && mg_pol_set_find(ps->p, ps->tok.text) >= 0)
+				err(ps, &ps->tok,
+				    "invalid address '%s'; did you mean '@%s'?", ps->tok.text,
+				    ps->tok.text);
+			else
+				err(ps, &ps->tok, "invalid address or prefix '%s'", ps->tok.text);
+			return false;
+		}
+		if (host_bits) {
+			char buf[64];
+			mg_pol_format_prefix(&e.addr, e.plen, buf, sizeof(buf));
+			warn(ps, &ps->tok, "prefix '%s' has host bits set; using %s", ps->tok.text,
+			     buf);
+		}
+	} else {
+		expected(ps, "an address, a prefix or a @set");
+		return false;
+	}
+	if (!add_elem(ps, set, &e, &ps->tok))
+		return false;
+	next(ps);
+	return true;
+}
+
+/* { elem [,] elem … } with the current token on '{'. */
+static bool parse_set_body(struct ps *ps, int set)
+{
+	if (ps->tok.type != MG_TOK_LBRACE) {
+		expected(ps, "'{'");
+		return false;
+	}
+	next(ps);
+	while (ps->tok.type != MG_TOK_RBRACE) {
+		if (ps->tok.type == MG_TOK_EOF) {
+			err(ps, &ps->tok, "missing '}' at end of file");
+			return false;
+		}
+		if (ps->tok.type == MG_TOK_COMMA) {
+			next(ps);
+			continue;
+		}
+		if (!parse_elem(ps, set))
+			return false;
+	}
+	next(ps);
+	return true;
+}
+
+static void stmt_set(struct ps *ps)
+{
+	struct mg_pol_token name = ps->tok;
+	if (name.type != MG_TOK_WORD) {
+		expected(ps, "a set name");
+		return;
+	}
+	if (!valid_name(name.text) || !strcmp(name.text, "any")) {
+		err(ps, &name, "invalid set name '%s' (letters, digits, '_' and '-')",
+		    name.text);
+		return;
+	}
+	if (strlen(name.text) > MG_POL_NAME_MAX) {
+		err(ps, &name, "set name longer than %d characters", MG_POL_NAME_MAX);
+		return;
+	}
+	int i = mg_pol_set_find(ps->p, name.text);
+	if (i >= 0 && ps->p->sets[i].defined) {
+		err(ps, &name, "set '%s' is already defined at line %u", name.text,
+		    ps->p->sets[i].loc.line);
+		return;
+	}
+	if (i < 0)
+		i = new_set(ps, name.text, false, name.loc, &name);
+	if (i < 0)
+		return;
+	ps->p->sets[i].defined = true;
+	ps->p->sets[i].loc = name.loc;
+	next(ps);
+	if (ps->tok.type == MG_TOK_EQUAL)
+		next(ps);
+	parse_set_body(ps, i);
+}
+
+/* from/to operand: any | @set | { … } | address */
+static bool parse_addr_spec(struct ps *ps, uint16_t *out)
+{
+	struct mg_pol_token t = ps->tok;
+	if (is_word(ps, "any")) {
+		*out = MG_POL_SET_ANY;
+		next(ps);
+		return true;
+	}
+	if (t.type == MG_TOK_SETREF) {
+		int i = set_ref(ps, &t);
+		if (i < 0)
+			return false;
+		*out = (uint16_t)i;
+		next(ps);
+		return true;
+	}
+	if (t.type == MG_TOK_LBRACE || t.type == MG_TOK_WORD) {
+		char name[48];
+		snprintf(name, sizeof(name), "{%u:%u}", t.loc.line, t.loc.col);
+		int i = new_set(ps, name, true, t.loc, &t);
+		if (i < 0)
+			return false;
+		ps->p->sets[i].defined = true;
+		ps->p->sets[i].used = true;
+		*out = (uint16_t)i;
+		if (t.type == MG_TOK_LBRACE)
+			return parse_set_body(ps, i);
+		return parse_elem(ps, i);
+	}
+	expected(ps, "'any', a @set, an address or '{'");
+	return false;
+}
+
+/* ---- lists --------------------------------------------------------------- */
+
+typedef bool (*item_fn)(struct ps *ps, const struct mg_pol_token *t, void *ctx);
+
+/* item [, item …] or { item [,] item … }; items are words (or strings when
+ * allowed). Leaves the current token after the list. */
+static bool parse_list(struct ps *ps, const char *what, bool strings, item_fn fn, void *ctx)
+{
+	bool braces = ps->tok.type == MG_TOK_LBRACE;
+	if (braces)
+		next(ps);
+	bool any = false;
+	for (;;) {
+		if (braces && ps->tok.type == MG_TOK_RBRACE) {
+			next(ps);
+			break;
+		}
+		if (braces && ps->tok.type == MG_TOK_COMMA) {
+			next(ps);
+			continue;
+		}
+		if (ps->tok.type == MG_TOK_WORD || (strings && ps->tok.type == MG_TOK_STRING)) {
+			struct mg_pol_token t = ps->tok;
+			if (!fn(ps, &t, ctx))
+				return false;
+			any = true;
+			next(ps);
+			if (!braces) {
+				if (ps->tok.type != MG_TOK_COMMA)
+					break;
+				next(ps);
+			}
+			continue;
+		}
+		if (ps->tok.type == MG_TOK_EOF && braces) {
+			err(ps, &ps->tok, "missing '}' at end of file");
+			return false;
+		}
+		expected(ps, what);
+		return false;
+	}
+	if (!any) {
+		expected(ps, what);
+		return false;
+	}
+	return true;
+}
+
+/* ---- simple statements ---------------------------------------------------- */
+
+static void stmt_mode(struct ps *ps)
+{
+	if (is_word(ps, "enforce") || is_word(ps, "monitor")) {
+		if (ps->p->mode_set)
+			warn(ps, &ps->tok, "mode set more than once; the last one counts");
+		ps->p->mode = is_word(ps, "enforce") ? MG_MODE_ENFORCE : MG_MODE_MONITOR;
+		ps->p->mode_set = true;
+		next(ps);
+		return;
+	}
+	expected(ps, "'enforce' or 'monitor'");
+}
+
+static void stmt_fragments(struct ps *ps)
+{
+	if (is_word(ps, "allow") || is_word(ps, "drop")) {
+		ps->p->allow_fragments = is_word(ps, "allow");
+		next(ps);
+		return;
+	}
+	expected(ps, "'allow' or 'drop'");
+}
+
+static void stmt_anomaly(struct ps *ps)
+{
+	struct mg_pol_token name = ps->tok;
+	if (name.type != MG_TOK_WORD) {
+		expected(ps, "an anomaly name or 'all'");
+		return;
+	}
+	int r = -2;
+	if (strcmp(name.text, "all")) {
+		r = mg_pol_anomaly_lookup(name.text);
+		if (r < 0) {
+			const char *cand[MG_R__COUNT];
+			size_t n = 0;
+			for (int i = 1; i < MG_R__COUNT; i++)
+				cand[n++] = mg_reason_str((enum mg_reason)i);
+			char buf[96];
+			size_t l = strlen(name.text);
+			if (l >= sizeof(buf))
+				l = sizeof(buf) - 1;
+			for (size_t i = 0; i < l; i++)
+				buf[i] = name.text[i] == '-' ? '_' : name.text[i];
+			buf[l] = 0;
+			const char *s = mg_pol_suggest(buf, cand, n);
+			if (s)
+				err(ps, &name, "unknown anomaly '%s'; did you mean '%s'?", name.text,
+				    s);
+			else
+				err(ps, &name, "unknown anomaly '%s'", name.text);
+			return;
+		}
+	}
+	next(ps);
+	int a = ps->tok.type == MG_TOK_WORD ? mg_pol_action_lookup(ps->tok.text) : -1;
+	if (a < 0) {
+		expected(ps, "'allow', 'deny' or 'alert'");
+		return;
+	}
+	next(ps);
+	if (r == -2) {
+		for (int i = 1; i < MG_R__COUNT; i++) {
+			ps->p->anomaly[i] = (uint8_t)a;
+			ps->p->anomaly_set[i] = true;
+		}
+	} else {
+		ps->p->anomaly[r] = (uint8_t)a;
+		ps->p->anomaly_set[r] = true;
+	}
+}
+
+/* ---- l2 ------------------------------------------------------------------- */
+
+struct l2_ctx {
+	uint16_t et[32];
+	size_t n_et;
+	struct mg_pol_l2_stmt st;
+	size_t cap_range;
+};
+
+static bool l2_et_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct l2_ctx *c = vctx;
+	int et = mg_pol_ethertype_lookup(t->text);
+	if (et < 0) {
+		unsigned long v;
+		if (parse_uint(t->text, 0xFFFF, &v) && v >= 0x0600) {
+			et = (int)v;
+		} else {
+			const char *s = mg_pol_suggest_ethertype(t->text);
+			if (s)
+				err(ps, t, "unknown EtherType '%s'; did you mean '%s'?", t->text, s);
+			else
+				err(ps, t,
+				    "unknown EtherType '%s' (a name such as goose, sv, arp, or a "
+				    "number >= 0x0600)",
+				    t->text);
+			return false;
+		}
+	}
+	if (c->n_et >= sizeof(c->et) / sizeof(c->et[0])) {
+		err(ps, t, "too many EtherTypes in one statement");
+		return false;
+	}
+	c->et[c->n_et++] = (uint16_t)et;
+	return true;
+}
+
+static bool l2_add_range(struct ps *ps, struct l2_ctx *c, uint16_t lo, uint16_t hi,
+			 const struct mg_pol_token *t)
+{
+	void *v = mg_pol_grow(c->st.range, &c->cap_range, c->st.n_range + 1,
+			      sizeof(c->st.range[0]));
+	if (!v) {
+		err(ps, t, "out of memory");
+		return false;
+	}
+	c->st.range = v;
+	c->st.range[c->st.n_range].lo = lo;
+	c->st.range[c->st.n_range].hi = hi;
+	c->st.n_range++;
+	return true;
+}
+
+static bool l2_vlan_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct l2_ctx *c = vctx;
+	if (!strcmp(t->text, "untagged"))
+		return l2_add_range(ps, c, MG_VID_UNTAGGED, MG_VID_UNTAGGED, t);
+	if (!strcmp(t->text, "priority-tagged"))
+		return l2_add_range(ps, c, 0, 0, t);
+	if (!strcmp(t->text, "any")) {
+		c->st.any_vlan = true;
+		return true;
+	}
+	unsigned long lo, hi;
+	if (!parse_range(t->text, 4095, &lo, &hi)) {
+		err(ps, t,
+		    "invalid VLAN '%s' (an id 0-4095, a range such as 100-101, 'untagged', "
+		    "'priority-tagged' or 'any')",
+		    t->text);
+		return false;
+	}
+	return l2_add_range(ps, c, (uint16_t)lo, (uint16_t)hi, t);
+}
+
+static void stmt_l2(struct ps *ps)
+{
+	struct mg_policy *p = ps->p;
+	if (is_word(ps, "default")) {
+		next(ps);
+		if (is_word(ps, "drop") || is_word(ps, "pass")) {
+			p->l2_default = is_word(ps, "pass") ? MG_L2_PASS : MG_L2_DROP;
+			next(ps);
+			return;
+		}
+		expected(ps, "'drop' or 'pass'");
+		return;
+	}
+	if (!is_word(ps, "pass")) {
+		expected(ps, "'pass' or 'default'");
+		return;
+	}
+	uint32_t line = ps->tok.loc.line;
+	next(ps);
+	struct l2_ctx c;
+	memset(&c, 0, sizeof(c));
+	if (!parse_list(ps, "an EtherType", false, l2_et_item, &c))
+		goto out;
+	if (is_word(ps, "vlan") || is_word(ps, "vlans")) {
+		next(ps);
+		if (!parse_list(ps, "a VLAN id, range, 'untagged' or 'priority-tagged'", false,
+				l2_vlan_item, &c))
+			goto out;
+	} else {
+		c.st.any_vlan = true;
+	}
+	if (c.st.any_vlan) {
+		c.st.n_range = 0;
+	}
+	for (size_t i = 0; i < c.n_et; i++) {
+		struct mg_pol_l2_stmt *v = mg_pol_grow(p->l2, &p->cap_l2, p->n_l2 + 1, sizeof(*v));
+		if (!v) {
+			err(ps, &ps->tok, "out of memory");
+			goto out;
+		}
+		p->l2 = v;
+		struct mg_pol_l2_stmt *s = &p->l2[p->n_l2];
+		*s = c.st;
+		s->ethertype = c.et[i];
+		s->line = line;
+		s->verdict = (c.et[i] == 0x0800 || c.et[i] == 0x86DD) ? MG_L2_IP : MG_L2_PASS;
+		s->range = NULL;
+		if (c.st.n_range) {
+			s->range = malloc(c.st.n_range * sizeof(s->range[0]));
+			if (!s->range) {
+				err(ps, &ps->tok, "out of memory");
+				goto out;
+			}
+			memcpy(s->range, c.st.range, c.st.n_range * sizeof(s->range[0]));
+		}
+		p->n_l2++;
+	}
+out:
+	free(c.st.range);
+}
+
+/* ---- ip ------------------------------------------------------------------- */
+
+struct port_ctx {
+	struct { uint16_t lo, hi; } r[64];
+	size_t n;
+};
+
+static bool port_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct port_ctx *c = vctx;
+	unsigned long lo, hi;
+	if (!parse_range(t->text, 65535, &lo, &hi)) {
+		err(ps, t, "invalid port '%s' (a number 0-65535 or a range such as 319-320)",
+		    t->text);
+		return false;
+	}
+	if (c->n >= 64) {
+		err(ps, t, "too many port ranges in one rule");
+		return false;
+	}
+	c->r[c->n].lo = (uint16_t)lo;
+	c->r[c->n].hi = (uint16_t)hi;
+	c->n++;
+	return true;
+}
+
+static bool is_port_word(const struct ps *ps)
+{
+	return ps->tok.type == MG_TOK_WORD && ps->tok.text[0] >= '0' && ps->tok.text[0] <= '9';
+}
+
+static void stmt_ip(struct ps *ps)
+{
+	struct mg_policy *p = ps->p;
+	if (is_word(ps, "default")) {
+		next(ps);
+		if (is_word(ps, "allow") || is_word(ps, "deny")) {
+			p->ip_default = is_word(ps, "allow") ? MG_ACT_ALLOW : MG_ACT_DENY;
+			if (p->ip_default == MG_ACT_ALLOW)
+				warn(ps, &ps->tok,
+				     "'ip default allow' lets every IP service through (MMS on "
+				     "TCP/102 is still inspected)");
+			next(ps);
+			return;
+		}
+		expected(ps, "'allow' or 'deny'");
+		return;
+	}
+	struct mg_pol_irule r;
+	memset(&r, 0, sizeof(r));
+	r.loc = ps->tok.loc;
+	r.line = ps->tok.loc.line;
+	if (is_word(ps, "allow"))
+		r.action = MG_ACT_ALLOW;
+	else if (is_word(ps, "deny"))
+		r.action = MG_ACT_DENY;
+	else {
+		expected(ps, "'allow', 'deny' or 'default'");
+		return;
+	}
+	next(ps);
+	struct port_ctx pc;
+	memset(&pc, 0, sizeof(pc));
+	struct mg_pol_token svc = ps->tok;
+	if (svc.type != MG_TOK_WORD) {
+		expected(ps, "a service (mms, tls, ntp, ptp, tcp, udp, icmp or any)");
+		return;
+	}
+	next(ps);
+	if (!strcmp(svc.text, "mms")) {
+		r.svc = MG_IPSVC_MMS;
+	} else if (!strcmp(svc.text, "tls")) {
+		r.svc = MG_IPSVC_TLS;
+	} else if (!strcmp(svc.text, "ntp") || !strcmp(svc.text, "sntp")) {
+		r.svc = MG_IPSVC_NTP;
+	} else if (!strcmp(svc.text, "ptp")) {
+		r.svc = MG_IPSVC_PTP;
+	} else if (!strcmp(svc.text, "any")) {
+		r.svc = MG_IPSVC_ANY;
+	} else if (!strcmp(svc.text, "tcp") || !strcmp(svc.text, "udp")) {
+		r.svc = !strcmp(svc.text, "tcp") ? MG_IPSVC_TCP : MG_IPSVC_UDP;
+		if (is_word(ps, "port"))
+			next(ps);
+		if (is_port_word(ps) && !parse_list(ps, "a port", false, port_item, &pc))
+			return;
+	} else if (!strcmp(svc.text, "icmp")) {
+		r.svc = MG_IPSVC_ICMP;
+		if (is_word(ps, "echo")) {
+			r.echo = true;
+			next(ps);
+		}
+	} else {
+		static const char *const svcs[] = {"mms", "tls",  "ntp", "sntp", "ptp",
+						   "tcp", "udp", "icmp", "any", NULL};
+		const char *s = mg_pol_suggest_keyword(svc.text, svcs);
+		if (s)
+			err(ps, &svc, "unknown IP service '%s'; did you mean '%s'?", svc.text, s);
+		else
+			err(ps, &svc,
+			    "unknown IP service '%s' (mms, tls, ntp, ptp, tcp, udp, icmp, any)",
+			    svc.text);
+		return;
+	}
+	r.from = r.to = MG_POL_SET_ANY;
+	bool seen_from = false, seen_to = false;
+	while (!at_end(ps)) {
+		struct mg_pol_token kw = ps->tok;
+		if (is_word(ps, "from") || is_word(ps, "to")) {
+			bool from = is_word(ps, "from");
+			if (from ? seen_from : seen_to) {
+				err(ps, &kw, "'%s' given twice", kw.text);
+				return;
+			}
+			next(ps);
+			if (!parse_addr_spec(ps, from ? &r.from : &r.to))
+				return;
+			if (from)
+				seen_from = true;
+			else
+				seen_to = true;
+			continue;
+		}
+		if (kw.type == MG_TOK_WORD) {
+			static const char *const kws[] = {"from", "to", NULL};
+			const char *s = mg_pol_suggest_keyword(kw.text, kws);
+			if (s) {
+				err(ps, &kw, "unexpected '%s'; did you mean '%s'?", kw.text, s);
+				return;
+			}
+		}
+		expected(ps, "'from', 'to' or end of line");
+		return;
+	}
+	if (pc.n == 0) {
+		pc.n = 1;
+		pc.r[0].lo = 0;
+		pc.r[0].hi = 65535;
+	}
+	for (size_t i = 0; i < pc.n; i++) {
+		struct mg_pol_irule *v = mg_pol_grow(p->ip, &p->cap_ip, p->n_ip + 1, sizeof(*v));
+		if (!v) {
+			err(ps, &svc, "out of memory");
+			return;
+		}
+		p->ip = v;
+		r.dport_lo = pc.r[i].lo;
+		r.dport_hi = pc.r[i].hi;
+		p->ip[p->n_ip++] = r;
+	}
+}
+
+/* ---- mms ------------------------------------------------------------------ */
+
+static bool svc_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct mg_pol_mrule *r = vctx;
+	if (!strcmp(t->text, "any")) {
+		r->svc_any = true;
+		return true;
+	}
+	uint16_t s = mg_mms_svc_lookup(t->text);
+	if (s == MG_SVC_NONE || s >= MG_SVC__COUNT) {
+		if (mg_iec_class_lookup(t->text) < MG_IEC__COUNT) {
+			err(ps, t, "unknown service '%s'; '%s' is a class: write 'class %s'",
+			    t->text, t->text, t->text);
+			return false;
+		}
+		const char *sug = mg_pol_suggest_service(t->text);
+		if (sug)
+			err(ps, t, "unknown service '%s'; did you mean '%s'?", t->text, sug);
+		else
+			err(ps, t, "unknown service '%s'", t->text);
+		return false;
+	}
+	r->svc[s / 64] |= 1ull << (s % 64);
+	return true;
+}
+
+static bool class_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct mg_pol_mrule *r = vctx;
+	if (!strcmp(t->text, "any")) {
+		r->class_any = true;
+		return true;
+	}
+	uint8_t c = mg_iec_class_lookup(t->text);
+	if (c == 0 || c >= MG_IEC__COUNT) {
+		uint16_t s = mg_mms_svc_lookup(t->text);
+		if (s != MG_SVC_NONE && s < MG_SVC__COUNT) {
+			err(ps, t, "unknown class '%s'; '%s' is a service: write 'service %s'",
+			    t->text, t->text, t->text);
+			return false;
+		}
+		const char *sug = mg_pol_suggest_class(t->text);
+		if (sug)
+			err(ps, t, "unknown class '%s'; did you mean '%s'?", t->text, sug);
+		else
+			err(ps, t, "unknown class '%s'", t->text);
+		return false;
+	}
+	r->classes |= 1u << c;
+	return true;
+}
+
+/* Glob syntax check; the translation is objmatch.c's. */
+static bool glob_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct mg_pol_mrule *r = vctx;
+	char re[4 * MG_POL_MAX_GLOB + 16];
+	const char *why = NULL;
+	if (mg_pol_glob_to_regex(t->text, re, sizeof(re), &why) < 0) {
+		err(ps, t, "bad object pattern \"%s\": %s", t->text, why);
+		return false;
+	}
+	for (size_t i = 0; i < r->n_glob; i++)
+		if (!strcmp(r->glob[i], t->text)) {
+			warn(ps, t, "object pattern \"%s\" listed twice", t->text);
+			return true;
+		}
+	char **v = realloc(r->glob, (r->n_glob + 1) * sizeof(*v));
+	if (!v) {
+		err(ps, t, "out of memory");
+		return false;
+	}
+	r->glob = v;
+	r->glob[r->n_glob] = strdup(t->text);
+	if (!r->glob[r->n_glob]) {
+		err(ps, t, "out of memory");
+		return false;
+	}
+	r->n_glob++;
+	return true;
+}
+
+static void free_mrule(struct mg_pol_mrule *r)
+{
+	for (size_t i = 0; i < r->n_glob; i++)
+		free(r->glob[i]);
+	free(r->glob);
+	free(r->name);
+}
+
+/* action [drop|reply-error] */
+static bool parse_mms_action(struct ps *ps, struct mg_pol_mrule *r)
+{
+	int a = ps->tok.type == MG_TOK_WORD ? mg_pol_action_lookup(ps->tok.text) : -1;
+	if (a < 0) {
+		expected(ps, "'allow', 'deny', 'alert' or 'default'");
+		return false;
+	}
+	r->action = (uint8_t)a;
+	next(ps);
+	if (is_word(ps, "drop") || is_word(ps, "reply-error")) {
+		if (a != MG_ACT_DENY) {
+			err(ps, &ps->tok, "'%s' only applies to deny", ps->tok.text);
+			return false;
+		}
+		r->deny_mode = is_word(ps, "drop") ? MG_DENY_DROP : MG_DENY_REPLY_ERROR;
+		next(ps);
+	}
+	return true;
+}
+
+static void stmt_mms(struct ps *ps)
+{
+	struct mg_policy *p = ps->p;
+	struct mg_pol_mrule r;
+	memset(&r, 0, sizeof(r));
+	r.loc = ps->tok.loc;
+	r.line = ps->tok.loc.line;
+	r.from = r.to = MG_POL_SET_ANY;
+	r.svc_any = r.class_any = false;
+	r.objrule = -1;
+	if (is_word(ps, "default")) {
+		next(ps);
+		if (!parse_mms_action(ps, &r))
+			return;
+		p->mms_default = r.action;
+		p->mms_default_deny_mode = r.deny_mode;
+		if (is_word(ps, "log")) {
+			p->mms_default_log = true;
+			next(ps);
+		}
+		return;
+	}
+	if (!parse_mms_action(ps, &r))
+		return;
+	unsigned seen = 0;
+	bool has_svc = false, has_class = false;
+	while (!at_end(ps)) {
+		struct mg_pol_token kw = ps->tok;
+		unsigned bit;
+		if (kw.type != MG_TOK_WORD)
+			goto bad;
+		if (!strcmp(kw.text, "from"))
+			bit = 1;
+		else if (!strcmp(kw.text, "to"))
+			bit = 2;
+		else if (!strcmp(kw.text, "service") || !strcmp(kw.text, "services"))
+			bit = 4;
+		else if (!strcmp(kw.text, "class") || !strcmp(kw.text, "classes"))
+			bit = 8;
+		else if (!strcmp(kw.text, "object") || !strcmp(kw.text, "objects"))
+			bit = 16;
+		else if (!strcmp(kw.text, "log"))
+			bit = 32;
+		else if (!strcmp(kw.text, "name"))
+			bit = 64;
+		else
+			goto bad;
+		if (seen & bit) {
+			err(ps, &kw, "'%s' given twice in one rule", kw.text);
+			goto fail;
+		}
+		seen |= bit;
+		next(ps);
+		switch (bit) {
+		case 1:
+			if (!parse_addr_spec(ps, &r.from))
+				goto fail;
+			break;
+		case 2:
+			if (!parse_addr_spec(ps, &r.to))
+				goto fail;
+			break;
+		case 4:
+			if (!parse_list(ps, "a service name", false, svc_item, &r))
+				goto fail;
+			has_svc = true;
+			break;
+		case 8:
+			if (!parse_list(ps, "a class name", false, class_item, &r))
+				goto fail;
+			has_class = true;
+			break;
+		case 16:
+			if (!parse_list(ps, "a quoted object pattern", true, glob_item, &r))
+				goto fail;
+			break;
+		case 32:
+			r.log = true;
+			break;
+		case 64:
+			if (ps->tok.type != MG_TOK_STRING && ps->tok.type != MG_TOK_WORD) {
+				expected(ps, "a rule name");
+				goto fail;
+			}
+			if (ps->tok.len == 0 || ps->tok.len > MG_POL_NAME_MAX) {
+				err(ps, &ps->tok, "rule name must be 1-%d characters",
+				    MG_POL_NAME_MAX);
+				goto fail;
+			}
+			for (size_t i = 0; i < p->n_mms; i++)
+				if (p->mms[i].name && !strcmp(p->mms[i].name, ps->tok.text))
+					warn(ps, &ps->tok,
+					     "rule name '%s' also used at line %u", ps->tok.text,
+					     p->mms[i].line);
+			r.name = strdup(ps->tok.text);
+			next(ps);
+			break;
+		}
+		continue;
+	bad:
+		if (kw.type == MG_TOK_WORD) {
+			const char *s = mg_pol_suggest_keyword(kw.text, mms_clause_keywords);
+			if (s && strcmp(s, kw.text)) {
+				err(ps, &kw, "unexpected '%s'; did you mean '%s'?", kw.text, s);
+				goto fail;
+			}
+		}
+		expected(ps, "'from', 'to', 'service', 'class', 'object', 'log' or 'name'");
+		goto fail;
+	}
+	if (!has_svc)
+		r.svc_any = true;
+	if (!has_class)
+		r.class_any = true;
+	struct mg_pol_mrule *v = mg_pol_grow(p->mms, &p->cap_mms, p->n_mms + 1, sizeof(*v));
+	if (!v) {
+		err(ps, &ps->tok, "out of memory");
+		goto fail;
+	}
+	p->mms = v;
+	p->mms[p->n_mms++] = r;
+	return;
+fail:
+	free_mrule(&r);
+}
+
+/* ---- include -------------------------------------------------------------- */
+
+static char *read_whole_file(const char *path, size_t *len, int *errnum)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*errnum = errno;
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (n < cap)
+			break;
+		if (cap >= (size_t)64 << 20) { /* a policy over 64 MiB is a mistake */
+			free(buf);
+			buf = NULL;
+			*errnum = EFBIG;
+			fclose(f);
+			return NULL;
+		}
+		cap *= 2;
+		char *nb = realloc(buf, cap + 1);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf = nb;
+		}
+	}
+	if (!buf)
+		*errnum = ENOMEM;
+	else if (ferror(f)) {
+		*errnum = errno ? errno : EIO;
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[n] = 0;
+		*len = n;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void stmt_include(struct ps *ps)
+{
+	struct mg_pol_token t = ps->tok;
+	if (t.type != MG_TOK_STRING) {
+		expected(ps, "a quoted file name");
+		return;
+	}
+	next(ps);
+	if (!at_end(ps)) {
+		expected(ps, "end of line");
+		return;
+	}
+	if (ps->depth + 1 >= MG_POL_MAX_INCLUDE_DEPTH) {
+		err(ps, &t, "include nested more than %d deep (include loop?)",
+		    MG_POL_MAX_INCLUDE_DEPTH);
+		return;
+	}
+	if (t.len == 0) {
+		err(ps, &t, "empty file name");
+		return;
+	}
+	char path[4096];
+	const char *slash = strrchr(ps->file, '/');
+	if (t.text[0] == '/' || !slash)
+		snprintf(path, sizeof(path), "%s", t.text);
+	else
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - ps->file), ps->file, t.text);
+	size_t len = 0;
+	int e = 0;
+	char *text = read_whole_file(path, &len, &e);
+	if (!text) {
+		err(ps, &t, "cannot read '%s': %s", path, strerror(e));
+		return;
+	}
+	const char *fname = mg_pol_intern_file(ps->p, path);
+	if (!fname) {
+		free(text);
+		err(ps, &t, "out of memory");
+		return;
+	}
+	mg_pol_parse(ps->p, fname, text, len, ps->depth + 1, ps->d);
+	free(text);
+}
+
+/* ---- statements ----------------------------------------------------------- */
+
+void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_t len,
+		  int depth, struct mg_diags *d)
+{
+	struct ps ps;
+	memset(&ps, 0, sizeof(ps));
+	ps.p = p;
+	ps.d = d;
+	ps.depth = depth;
+	ps.file = file;
+	mg_pol_lexer_init(&ps.lx, file, text, len, d);
+	next(&ps);
+	while (ps.tok.type != MG_TOK_EOF) {
+		if (ps.tok.type == MG_TOK_NL) {
+			next(&ps);
+			continue;
+		}
+		ps.failed = false;
+		struct mg_pol_token kw = ps.tok;
+		if (kw.type != MG_TOK_WORD) {
+			if (kw.type == MG_TOK_ERROR)
+				ps.failed = true;
+			else
+				err(&ps, &kw, "expected a statement, found '%s'", tok_text(&kw));
+			skip_stmt(&ps);
+			continue;
+		}
+		next(&ps);
+		if (!strcmp(kw.text, "mode"))
+			stmt_mode(&ps);
+		else if (!strcmp(kw.text, "fragments"))
+			stmt_fragments(&ps);
+		else if (!strcmp(kw.text, "include"))
+			stmt_include(&ps);
+		else if (!strcmp(kw.text, "set"))
+			stmt_set(&ps);
+		else if (!strcmp(kw.text, "l2"))
+			stmt_l2(&ps);
+		else if (!strcmp(kw.text, "ip"))
+			stmt_ip(&ps);
+		else if (!strcmp(kw.text, "mms"))
+			stmt_mms(&ps);
+		else if (!strcmp(kw.text, "anomaly"))
+			stmt_anomaly(&ps);
+		else {
+			const char *s = mg_pol_suggest_keyword(kw.text, stmt_keywords);
+			if (s)
+				err(&ps, &kw, "unknown statement '%s'; did you mean '%s'?", kw.text,
+				    s);
+			else
+				err(&ps, &kw,
+				    "unknown statement '%s' (mode, fragments, include, set, l2, "
+				    "ip, mms, anomaly)",
+				    kw.text);
+		}
+		if (!ps.failed && !at_end(&ps)) {
+			if (ps.tok.type == MG_TOK_ERROR)
+				ps.failed = true;
+			else
+				err(&ps, &ps.tok, "unexpected '%s' at end of statement",
+				    tok_text(&ps.tok));
+		}
+		skip_stmt(&ps);
+	}
+}

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * `policy show`: the policy as the compiler understood it — normalized text
+ * that is itself a valid policy (canonical addresses, one EtherType per l2
+ * line, services and classes in protocol order, includes inlined) followed
+ * by statistics as comments; and the same as one JSON object.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pol_internal.h"
+
+/* ---- shared helpers -------------------------------------------------------- */
+
+static void fmt_et(uint16_t et, char *buf, size_t n)
+{
+	const char *s = mg_pol_ethertype_name(et);
+	if (s)
+		snprintf(buf, n, "%s", s);
+	else
+		snprintf(buf, n, "0x%04X", et);
+}
+
+static void fmt_vlan(uint16_t lo, uint16_t hi, char *buf, size_t n)
+{
+	if (lo == MG_VID_UNTAGGED)
+		snprintf(buf, n, "untagged");
+	else if (lo == 0 && hi == 0)
+		snprintf(buf, n, "priority-tagged");
+	else if (lo == hi)
+		snprintf(buf, n, "%u", lo);
+	else
+		snprintf(buf, n, "%u-%u", lo, hi);
+}
+
+static const char *ipsvc_str(const struct mg_pol_irule *r, char *buf, size_t n)
+{
+	switch (r->svc) {
+	case MG_IPSVC_MMS: return "mms";
+	case MG_IPSVC_TLS: return "tls";
+	case MG_IPSVC_NTP: return "ntp";
+	case MG_IPSVC_PTP: return "ptp";
+	case MG_IPSVC_ICMP: return r->echo ? "icmp echo" : "icmp";
+	case MG_IPSVC_TCP:
+	case MG_IPSVC_UDP: {
+		const char *pr = r->svc == MG_IPSVC_TCP ? "tcp" : "udp";
+		if (r->dport_lo == 0 && r->dport_hi == 65535)
+			snprintf(buf, n, "%s", pr);
+		else if (r->dport_lo == r->dport_hi)
+			snprintf(buf, n, "%s %u", pr, r->dport_lo);
+		else
+			snprintf(buf, n, "%s %u-%u", pr, r->dport_lo, r->dport_hi);
+		return buf;
+	}
+	default: return "any";
+	}
+}
+
+static void print_elems(const struct mg_policy *p, const struct mg_pol_set *s, FILE *out,
+			bool multiline)
+{
+	for (size_t e = 0; e < s->n_elem; e++) {
+		const struct mg_pol_elem *el = &s->elem[e];
+		char buf[64];
+		if (el->is_ref)
+			snprintf(buf, sizeof(buf), "@%s", p->sets[el->ref].name);
+		else
+			mg_pol_format_prefix(&el->addr, el->plen, buf, sizeof(buf));
+		if (multiline)
+			fprintf(out, "\t%s%s\n", buf, e + 1 < s->n_elem ? "," : "");
+		else
+			fprintf(out, "%s%s", e ? ", " : "", buf);
+	}
+}
+
+static void print_side(const struct mg_policy *p, uint16_t set, FILE *out)
+{
+	if (set == MG_POL_SET_ANY) {
+		fprintf(out, "any");
+		return;
+	}
+	const struct mg_pol_set *s = &p->sets[set];
+	if (!s->anon) {
+		fprintf(out, "@%s", s->name);
+		return;
+	}
+	if (s->n_elem == 1 && !s->elem[0].is_ref) {
+		print_elems(p, s, out, false);
+		return;
+	}
+	fprintf(out, "{ ");
+	print_elems(p, s, out, false);
+	fprintf(out, " }");
+}
+
+static void print_action(uint8_t action, uint8_t deny_mode, FILE *out)
+{
+	fprintf(out, "%s", mg_action_str(action));
+	if (action == MG_ACT_DENY && deny_mode == MG_DENY_REPLY_ERROR)
+		fprintf(out, " reply-error");
+}
+
+static size_t count_anon(const struct mg_policy *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_sets; i++)
+		n += p->sets[i].anon;
+	return n;
+}
+
+/* ---- text ------------------------------------------------------------------- */
+
+void mg_policy_print(const struct mg_policy *p, FILE *out)
+{
+	fprintf(out, "# normalized policy: %s\n", p->source);
+	fprintf(out, "mode %s\n", p->mode == MG_MODE_MONITOR ? "monitor" : "enforce");
+	fprintf(out, "fragments %s\n", p->allow_fragments ? "allow" : "drop");
+
+	bool any_set = false;
+	for (size_t i = 0; i < p->n_sets; i++) {
+		const struct mg_pol_set *s = &p->sets[i];
+		if (s->anon)
+			continue;
+		if (!any_set)
+			fprintf(out, "\n");
+		any_set = true;
+		if (s->n_elem > 4) {
+			fprintf(out, "set %s {\n", s->name);
+			print_elems(p, s, out, true);
+			fprintf(out, "}\n");
+		} else {
+			fprintf(out, "set %s { ", s->name);
+			print_elems(p, s, out, false);
+			fprintf(out, "%s}\n", s->n_elem ? " " : "");
+		}
+	}
+
+	fprintf(out, "\n");
+	for (size_t i = 0; i < p->n_l2; i++) {
+		const struct mg_pol_l2_stmt *s = &p->l2[i];
+		char et[16];
+		fmt_et(s->ethertype, et, sizeof(et));
+		fprintf(out, "l2 pass %s", et);
+		if (!s->any_vlan) {
+			fprintf(out, " vlan ");
+			for (size_t k = 0; k < s->n_range; k++) {
+				char v[32];
+				fmt_vlan(s->range[k].lo, s->range[k].hi, v, sizeof(v));
+				fprintf(out, "%s%s", k ? ", " : "", v);
+			}
+		}
+		fprintf(out, "\n");
+	}
+	fprintf(out, "l2 default %s\n", p->l2_default == MG_L2_PASS ? "pass" : "drop");
+
+	fprintf(out, "\n");
+	for (size_t i = 0; i < p->n_ip; i++) {
+		const struct mg_pol_irule *r = &p->ip[i];
+		char buf[32];
+		fprintf(out, "ip %s %s from ", r->action == MG_ACT_ALLOW ? "allow" : "deny",
+			ipsvc_str(r, buf, sizeof(buf)));
+		print_side(p, r->from, out);
+		fprintf(out, " to ");
+		print_side(p, r->to, out);
+		fprintf(out, "  # line %u\n", r->line);
+	}
+	fprintf(out, "ip default %s\n", p->ip_default == MG_ACT_ALLOW ? "allow" : "deny");
+
+	fprintf(out, "\n");
+	for (size_t i = 0; i < p->n_mms; i++) {
+		const struct mg_pol_mrule *r = &p->mms[i];
+		fprintf(out, "mms ");
+		print_action(r->action, r->deny_mode, out);
+		if (r->from != MG_POL_SET_ANY) {
+			fprintf(out, " from ");
+			print_side(p, r->from, out);
+		}
+		if (r->to != MG_POL_SET_ANY) {
+			fprintf(out, " to ");
+			print_side(p, r->to, out);
+		}
+		if (!r->svc_any) {
+			fprintf(out, " service ");
+			bool first = true;
+			for (uint16_t s = 0; s < MG_SVC__COUNT; s++)
+				if ((r->svc[s / 64] >> (s % 64)) & 1) {
+					fprintf(out, "%s%s", first ? "" : ", ", mg_mms_svc_name(s));
+					first = false;
+				}
+		}
+		if (!r->class_any) {
+			fprintf(out, " class ");
+			bool first = true;
+			for (uint8_t c = 1; c < MG_IEC__COUNT; c++)
+				if ((r->classes >> c) & 1) {
+					fprintf(out, "%s%s", first ? "" : ", ", mg_iec_class_str(c));
+					first = false;
+				}
+		}
+		if (r->n_glob) {
+			fprintf(out, " object ");
+			for (size_t g = 0; g < r->n_glob; g++) {
+				fprintf(out, "%s\"", g ? ", " : "");
+				for (const char *c = r->glob[g]; *c; c++)
+					fprintf(out, "%s%c", *c == '"' ? "\\" : "", *c);
+				fprintf(out, "\"");
+			}
+		}
+		if (r->log)
+			fprintf(out, " log");
+		if (r->name)
+			fprintf(out, " name \"%s\"", r->name);
+		fprintf(out, "  # line %u\n", r->line);
+	}
+	fprintf(out, "mms default ");
+	print_action(p->mms_default, p->mms_default_deny_mode, out);
+	fprintf(out, "%s\n", p->mms_default_log ? " log" : "");
+
+	bool any_anom = false;
+	for (int i = 1; i < MG_R__COUNT; i++) {
+		if (!p->anomaly_set[i])
+			continue;
+		if (!any_anom)
+			fprintf(out, "\n");
+		any_anom = true;
+		fprintf(out, "anomaly %s %s\n", mg_reason_str((enum mg_reason)i),
+			mg_action_str(p->anomaly[i]));
+	}
+
+	size_t objrules = p->n_objrules;
+	fprintf(out, "\n# statistics\n");
+	fprintf(out, "# sets: %zu (%zu inline)\n", p->n_sets, count_anon(p));
+	fprintf(out, "# prefixes: %zu (%zu IPv4, %zu IPv6) in %zu IPv4 + %zu IPv6 intervals\n",
+		p->n_x_prefix, p->n_x_prefix4, p->n_x_prefix6, p->v4.n, p->v6.n);
+	fprintf(out, "# l2: %zu statements, %zu table entries\n", p->n_l2, p->n_x_l2);
+	fprintf(out, "# ip rules: %zu (%zu lowered entries)\n", p->n_ip, p->n_x_conn);
+	fprintf(out, "# mms rules: %zu (%zu with object patterns), object patterns: %zu\n",
+		p->n_mms, objrules, p->n_patterns);
+	fprintf(out, "# compile time: %.3f ms\n", p->compile_ms);
+}
+
+/* ---- JSON -------------------------------------------------------------------- */
+
+static void jstr(const char *s, FILE *out)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void jside(const struct mg_policy *p, uint16_t set, FILE *out)
+{
+	if (set == MG_POL_SET_ANY) {
+		fprintf(out, "\"any\"");
+		return;
+	}
+	const struct mg_pol_set *s = &p->sets[set];
+	if (!s->anon) {
+		char buf[80];
+		snprintf(buf, sizeof(buf), "@%s", s->name);
+		jstr(buf, out);
+		return;
+	}
+	fprintf(out, "[");
+	for (size_t e = 0; e < s->n_elem; e++) {
+		char buf[80];
+		if (s->elem[e].is_ref)
+			snprintf(buf, sizeof(buf), "@%s", p->sets[s->elem[e].ref].name);
+		else
+			mg_pol_format_prefix(&s->elem[e].addr, s->elem[e].plen, buf, sizeof(buf));
+		fprintf(out, "%s", e ? "," : "");
+		jstr(buf, out);
+	}
+	fprintf(out, "]");
+}
+
+void mg_policy_print_json(const struct mg_policy *p, FILE *out)
+{
+	fprintf(out, "{\"source\":");
+	jstr(p->source, out);
+	fprintf(out, ",\"mode\":\"%s\",\"fragments\":\"%s\"",
+		p->mode == MG_MODE_MONITOR ? "monitor" : "enforce",
+		p->allow_fragments ? "allow" : "drop");
+	fprintf(out, ",\"sets\":[");
+	bool first = true;
+	for (size_t i = 0; i < p->n_sets; i++) {
+		const struct mg_pol_set *s = &p->sets[i];
+		if (s->anon)
+			continue;
+		fprintf(out, "%s{\"name\":", first ? "" : ",");
+		first = false;
+		jstr(s->name, out);
+		fprintf(out, ",\"line\":%u,\"elements\":[", s->loc.line);
+		for (size_t e = 0; e < s->n_elem; e++) {
+			char buf[80];
+			if (s->elem[e].is_ref)
+				snprintf(buf, sizeof(buf), "@%s", p->sets[s->elem[e].ref].name);
+			else
+				mg_pol_format_prefix(&s->elem[e].addr, s->elem[e].plen, buf,
+						     sizeof(buf));
+			fprintf(out, "%s", e ? "," : "");
+			jstr(buf, out);
+		}
+		fprintf(out, "]}");
+	}
+	fprintf(out, "],\"l2\":[");
+	for (size_t i = 0; i < p->n_l2; i++) {
+		const struct mg_pol_l2_stmt *s = &p->l2[i];
+		char et[16];
+		fmt_et(s->ethertype, et, sizeof(et));
+		fprintf(out, "%s{\"ethertype\":\"%s\",\"value\":%u,\"line\":%u,\"vlans\":", i ? "," : "",
+			et, s->ethertype, s->line);
+		if (s->any_vlan) {
+			fprintf(out, "\"any\"}");
+			continue;
+		}
+		fprintf(out, "[");
+		for (size_t k = 0; k < s->n_range; k++) {
+			char v[32];
+			fmt_vlan(s->range[k].lo, s->range[k].hi, v, sizeof(v));
+			fprintf(out, "%s\"%s\"", k ? "," : "", v);
+		}
+		fprintf(out, "]}");
+	}
+	fprintf(out, "],\"l2_default\":\"%s\",\"ip\":[",
+		p->l2_default == MG_L2_PASS ? "pass" : "drop");
+	for (size_t i = 0; i < p->n_ip; i++) {
+		const struct mg_pol_irule *r = &p->ip[i];
+		char buf[32];
+		fprintf(out, "%s{\"line\":%u,\"action\":\"%s\",\"service\":\"%s\",\"from\":",
+			i ? "," : "", r->line, r->action == MG_ACT_ALLOW ? "allow" : "deny",
+			ipsvc_str(r, buf, sizeof(buf)));
+		jside(p, r->from, out);
+		fprintf(out, ",\"to\":");
+		jside(p, r->to, out);
+		fprintf(out, "}");
+	}
+	fprintf(out, "],\"ip_default\":\"%s\",\"mms\":[",
+		p->ip_default == MG_ACT_ALLOW ? "allow" : "deny");
+	for (size_t i = 0; i < p->n_mms; i++) {
+		const struct mg_pol_mrule *r = &p->mms[i];
+		fprintf(out, "%s{\"line\":%u,\"name\":", i ? "," : "", r->line);
+		if (r->name)
+			jstr(r->name, out);
+		else
+			fprintf(out, "null");
+		fprintf(out, ",\"action\":\"%s\",\"deny_mode\":\"%s\",\"log\":%s,\"from\":",
+			mg_action_str(r->action),
+			r->deny_mode == MG_DENY_REPLY_ERROR ? "reply-error" : "drop",
+			r->log ? "true" : "false");
+		jside(p, r->from, out);
+		fprintf(out, ",\"to\":");
+		jside(p, r->to, out);
+		fprintf(out, ",\"services\":");
+		if (r->svc_any) {
+			fprintf(out, "\"any\"");
+		} else {
+			fprintf(out, "[");
+			bool f = true;
+			for (uint16_t s = 0; s < MG_SVC__COUNT; s++)
+				if ((r->svc[s / 64] >> (s % 64)) & 1) {
+					fprintf(out, "%s", f ? "" : ",");
+					jstr(mg_mms_svc_name(s), out);
+					f = false;
+				}
+			fprintf(out, "]");
+		}
+		fprintf(out, ",\"classes\":");
+		if (r->class_any) {
+			fprintf(out, "\"any\"");
+		} else {
+			fprintf(out, "[");
+			bool f = true;
+			for (uint8_t c = 1; c < MG_IEC__COUNT; c++)
+				if ((r->classes >> c) & 1) {
+					fprintf(out, "%s", f ? "" : ",");
+					jstr(mg_iec_class_str(c), out);
+					f = false;
+				}
+			fprintf(out, "]");
+		}
+		fprintf(out, ",\"objects\":[");
+		for (size_t g = 0; g < r->n_glob; g++) {
+			fprintf(out, "%s", g ? "," : "");
+			jstr(r->glob[g], out);
+		}
+		fprintf(out, "]}");
+	}
+	fprintf(out, "],\"mms_default\":\"%s\",\"anomalies\":{", mg_action_str(p->mms_default));
+	first = true;
+	for (int i = 1; i < MG_R__COUNT; i++) {
+		if (!p->anomaly_set[i])
+			continue;
+		fprintf(out, "%s\"%s\":\"%s\"", first ? "" : ",", mg_reason_str((enum mg_reason)i),
+			mg_action_str(p->anomaly[i]));
+		first = false;
+	}
+	fprintf(out,
+		"},\"stats\":{\"sets\":%zu,\"inline_sets\":%zu,\"prefixes\":%zu,\"prefixes_v4\":%zu,"
+		"\"prefixes_v6\":%zu,\"intervals_v4\":%zu,\"intervals_v6\":%zu,\"l2_entries\":%zu,"
+		"\"ip_rules\":%zu,\"conn_entries\":%zu,\"mms_rules\":%zu,\"object_rules\":%zu,"
+		"\"object_patterns\":%zu,\"compile_ms\":%.3f}}\n",
+		p->n_sets, count_anon(p), p->n_x_prefix, p->n_x_prefix4, p->n_x_prefix6, p->v4.n,
+		p->v6.n, p->n_x_l2, p->n_ip, p->n_x_conn, p->n_mms, p->n_objrules, p->n_patterns,
+		p->compile_ms);
+}

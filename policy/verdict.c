@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The only place a verdict is made (the parsers only describe traffic).
+ * Connection verdicts: both endpoints → set masks (one binary search each),
+ * then the lowered ip rules in order, first match wins. MMS verdicts: the
+ * rules in order, first match wins, evaluated once per object of a request;
+ * the most severe result over the objects decides (deny > alert > allow).
+ * Object patterns are answered by a per-worker, direct-mapped cache keyed by
+ * (policy generation, name) holding the bitmap of object rules the name
+ * matches; only a miss runs Hyperscan. Nothing here allocates, except the
+ * one-time scratch preparation if a worker forgot to prepare it.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pol_internal.h"
+
+/* ---- connections -------------------------------------------------------- */
+
+static bool mask_hit(const struct mg_setmask *peer, const struct mg_setmask *rule)
+{
+	uint64_t x = 0;
+	for (size_t i = 0; i < MG_POLICY_MAX_SETS / 64; i++)
+		x |= peer->w[i] & rule->w[i];
+	return x != 0;
+}
+
+enum mg_conn_verdict mg_policy_conn(const struct mg_policy *p, const struct mg_addr *client,
+				    const struct mg_addr *server, uint8_t ip_proto,
+				    uint16_t sport, uint16_t dport, struct mg_policy_peer *peer,
+				    uint32_t *rule_line)
+{
+	(void)sport;
+	struct mg_policy_peer local;
+	if (!peer)
+		peer = &local;
+	mg_pol_prefix_lookup(p, client, &peer->client_sets);
+	mg_pol_prefix_lookup(p, server, &peer->server_sets);
+	for (size_t i = 0; i < p->n_x_conn; i++) {
+		const struct mg_pol_conn_rule *r = &p->x_conn[i];
+		if (r->ip_proto && r->ip_proto != ip_proto)
+			continue;
+		if (dport < r->dport_lo || dport > r->dport_hi)
+			continue;
+		if (!r->client_any && !mask_hit(&peer->client_sets, &r->client))
+			continue;
+		if (!r->server_any && !mask_hit(&peer->server_sets, &r->server))
+			continue;
+		if (rule_line)
+			*rule_line = r->line;
+		return (enum mg_conn_verdict)r->verdict;
+	}
+	if (rule_line)
+		*rule_line = 0;
+	if (p->ip_default == MG_ACT_ALLOW)
+		return ip_proto == 6 && dport == 102 ? MG_CONN_INSPECT : MG_CONN_ALLOW;
+	return MG_CONN_DENY;
+}
+
+/* ---- scratch ------------------------------------------------------------- */
+
+#define CACHE_SLOTS 1024 /* power of two */
+#define CACHE_KEY 128    /* longer names are scanned every time */
+#define PREP_GENS 8
+
+struct cache_ent {
+	uint64_t gen;
+	uint32_t hash;
+	uint16_t len;
+	char key[CACHE_KEY];
+};
+
+struct scratch_state {
+	hs_scratch_t *hs;
+	size_t words; /* bitmap width of each cache entry */
+	uint64_t gens[PREP_GENS];
+	unsigned next_gen;
+	struct cache_ent *ent;
+	uint64_t *bits; /* CACHE_SLOTS + 1 rows (the last: uncached names) */
+};
+
+struct mg_policy_scratch {
+	_Atomic(struct scratch_state *) cur;
+	/* Buffers replaced by prepare are kept for two more prepares: a worker
+	 * still using one has passed a quiescent point by then (the same grace
+	 * period that frees the old policy). */
+	struct scratch_state *retired[2];
+};
+
+static void state_free(struct scratch_state *st)
+{
+	if (!st)
+		return;
+	if (st->hs)
+		hs_free_scratch(st->hs);
+	free(st->ent);
+	free(st->bits);
+	free(st);
+}
+
+struct mg_policy_scratch *mg_policy_scratch_new(void)
+{
+	return calloc(1, sizeof(struct mg_policy_scratch));
+}
+
+void mg_policy_scratch_free(struct mg_policy_scratch *s)
+{
+	if (!s)
+		return;
+	state_free(atomic_load(&s->cur));
+	state_free(s->retired[0]);
+	state_free(s->retired[1]);
+	free(s);
+}
+
+static bool state_has(const struct scratch_state *st, uint64_t gen)
+{
+	if (!st)
+		return false;
+	for (unsigned i = 0; i < PREP_GENS; i++)
+		if (st->gens[i] == gen)
+			return true;
+	return false;
+}
+
+int mg_policy_scratch_prepare(struct mg_policy_scratch *s, const struct mg_policy *p)
+{
+	if (!s || !p)
+		return -22;
+	struct scratch_state *old = atomic_load(&s->cur);
+	if (state_has(old, p->generation))
+		return 0;
+	struct scratch_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -12;
+	if (old && old->hs && hs_clone_scratch(old->hs, &st->hs) != HS_SUCCESS)
+		goto fail;
+	if (p->hs && hs_alloc_scratch(p->hs, &st->hs) != HS_SUCCESS)
+		goto fail;
+	st->words = p->objwords;
+	if (old && old->words > st->words)
+		st->words = old->words;
+	if (old) {
+		memcpy(st->gens, old->gens, sizeof(st->gens));
+		st->next_gen = old->next_gen;
+	}
+	st->gens[st->next_gen++ % PREP_GENS] = p->generation;
+	st->ent = calloc(CACHE_SLOTS, sizeof(*st->ent));
+	st->bits = calloc((CACHE_SLOTS + 1) * (st->words ? st->words : 1), sizeof(uint64_t));
+	if (!st->ent || !st->bits)
+		goto fail;
+	atomic_store(&s->cur, st);
+	state_free(s->retired[1]);
+	s->retired[1] = s->retired[0];
+	s->retired[0] = old;
+	return 0;
+fail:
+	state_free(st);
+	return -12;
+}
+
+/* ---- MMS ---------------------------------------------------------------- */
+
+static inline unsigned severity(uint8_t action)
+{
+	return action == MG_ACT_DENY ? 2 : action == MG_ACT_ALERT ? 1 : 0;
+}
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+/* Object-rule bitmap for a name; NULL if unknown (treat conservatively). */
+static const uint64_t *obj_bits(const struct mg_policy *p, struct scratch_state *st,
+				const char *name, size_t len)
+{
+	if (!st || st->words < p->objwords)
+		return NULL;
+	if (len > CACHE_KEY) {
+		uint64_t *row = st->bits + (size_t)CACHE_SLOTS * st->words;
+		return mg_pol_objmatch_scan(p, st->hs, name, len, row) ? NULL : row;
+	}
+	uint32_t h = name_hash(name, len);
+	size_t slot = h & (CACHE_SLOTS - 1);
+	struct cache_ent *e = &st->ent[slot];
+	uint64_t *row = st->bits + slot * st->words;
+	if (e->gen == p->generation && e->hash == h && e->len == len &&
+	    !memcmp(e->key, name, len))
+		return row;
+	e->gen = 0;
+	if (mg_pol_objmatch_scan(p, st->hs, name, len, row))
+		return NULL;
+	memcpy(e->key, name, len);
+	e->len = (uint16_t)len;
+	e->hash = h;
+	e->gen = p->generation;
+	return row;
+}
+
+/* What one object (or the PDU without objects) gets. name == NULL: no object;
+ * unknown: the object exists but its name is not known (truncated list,
+ * overlong name, scan failure) — then the result is the most severe action
+ * any rule could give it. Returns the deciding rule index or -1. */
+static int eval_one(const struct mg_policy *p, struct scratch_state *st,
+		    const struct mg_policy_peer *peer, uint16_t svc, uint8_t cls, bool has_obj,
+		    const char *name, size_t len, bool unknown, uint8_t *action)
+{
+	const uint64_t *bits = NULL;
+	bool bits_done = false;
+	unsigned worst = 0;
+	int worst_rule = -2;
+	for (size_t i = 0; i < p->n_mms; i++) {
+		const struct mg_pol_mrule *r = &p->mms[i];
+		if (r->from != MG_POL_SET_ANY && !mg_setmask_test(&peer->client_sets, r->from))
+			continue;
+		if (r->to != MG_POL_SET_ANY && !mg_setmask_test(&peer->server_sets, r->to))
+			continue;
+		if (!r->svc_any && (svc >= MG_SVC__COUNT || !((r->svc[svc / 64] >> (svc % 64)) & 1)))
+			continue;
+		bool maybe = false;
+		if (!r->class_any) {
+			if (unknown)
+				maybe = true;
+			else if (!((r->classes >> cls) & 1))
+				continue;
+		}
+		if (r->objrule >= 0) {
+			if (!has_obj)
+				continue;
+			if (!unknown && !bits_done) {
+				bits = obj_bits(p, st, name, len);
+				bits_done = true;
+			}
+			if (unknown || !bits)
+				maybe = true;
+			else if (!((bits[r->objrule / 64] >> (r->objrule % 64)) & 1))
+				continue;
+		}
+		if (!maybe) {
+			if (worst_rule == -2 || severity(r->action) >= worst) {
+				*action = r->action;
+				return (int)i;
+			}
+			*action = (uint8_t)(worst == 2 ? MG_ACT_DENY : MG_ACT_ALERT);
+			return worst_rule;
+		}
+		/* Might match: remember the most severe possibility and go on. */
+		if (worst_rule == -2 || severity(r->action) > worst) {
+			worst = severity(r->action);
+			worst_rule = (int)i;
+		}
+	}
+	if (worst_rule == -2 || severity(p->mms_default) >= worst) {
+		*action = p->mms_default;
+		return -1;
+	}
+	*action = (uint8_t)(worst == 2 ? MG_ACT_DENY : MG_ACT_ALERT);
+	return worst_rule;
+}
+
+/* "domain/item" as the patterns see it (see objmatch.c / DESIGN.md). */
+static size_t obj_name(const struct mg_mms_obj *o, char *buf, size_t cap, bool *overlong)
+{
+	size_t n = 0;
+	*overlong = false;
+	if ((o->scope == MG_OBJ_DOMAIN || o->scope == MG_OBJ_DOMAIN_NAME) && o->domain) {
+		if ((size_t)o->domain_len + 1 > cap) {
+			*overlong = true;
+			return 0;
+		}
+		memcpy(buf, o->domain, o->domain_len);
+		n = o->domain_len;
+		buf[n++] = '/';
+	}
+	if (o->scope != MG_OBJ_DOMAIN_NAME && o->item) {
+		if (n + (size_t)o->item_len > cap) {
+			*overlong = true;
+			return 0;
+		}
+		memcpy(buf + n, o->item, o->item_len);
+		n += o->item_len;
+	}
+	return n;
+}
+
+static uint16_t pdu_service(const struct mg_mms_pdu *pdu)
+{
+	if (pdu->service != MG_SVC_NONE)
+		return pdu->service;
+	switch (pdu->type) {
+	case MG_MMS_INITIATE_REQUEST: return MG_SVC_INITIATE;
+	case MG_MMS_CONCLUDE_REQUEST: return MG_SVC_CONCLUDE;
+	case MG_MMS_CANCEL_REQUEST: return MG_SVC_CANCEL;
+	default: return MG_SVC_NONE;
+	}
+}
+
+static void take(struct mg_verdict *v, const struct mg_policy *p, uint8_t action, int rule,
+		 int16_t obj, bool *first)
+{
+	if (!*first && severity(action) <= severity(v->action))
+		return;
+	*first = false;
+	v->action = action;
+	v->rule_index = rule;
+	v->obj_index = obj;
+	if (rule >= 0) {
+		const struct mg_pol_mrule *r = &p->mms[rule];
+		v->deny_mode = r->deny_mode;
+		v->log = r->log || action == MG_ACT_ALERT;
+		v->rule_line = r->line;
+		v->rule_name = r->name;
+	} else {
+		v->deny_mode = p->mms_default_deny_mode;
+		v->log = p->mms_default_log || action == MG_ACT_ALERT;
+		v->rule_line = 0;
+		v->rule_name = NULL;
+	}
+}
+
+void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *s,
+			   const struct mg_policy_peer *peer, bool from_client,
+			   const struct mg_mms_pdu *pdu, struct mg_verdict *v)
+{
+	(void)from_client;
+	memset(v, 0, sizeof(*v));
+	v->action = MG_ACT_ALLOW;
+	v->monitor = p->mode == MG_MODE_MONITOR;
+	v->rule_index = -1;
+	v->obj_index = -1;
+	switch (pdu->type) {
+	case MG_MMS_CONFIRMED_REQUEST:
+	case MG_MMS_UNCONFIRMED:
+	case MG_MMS_CANCEL_REQUEST:
+	case MG_MMS_INITIATE_REQUEST:
+	case MG_MMS_CONCLUDE_REQUEST:
+		break;
+	default:
+		return; /* responses, errors, rejects: the engine judges pairing */
+	}
+	struct scratch_state *st = NULL;
+	if (p->hs && s) {
+		st = atomic_load_explicit(&s->cur, memory_order_acquire);
+		if (!state_has(st, p->generation)) {
+			mg_policy_scratch_prepare(s, p); /* one-time, allocates */
+			st = atomic_load_explicit(&s->cur, memory_order_acquire);
+			if (!state_has(st, p->generation))
+				st = NULL;
+		}
+	}
+	uint16_t svc = pdu_service(pdu);
+	bool first = true;
+	uint8_t a;
+	int rule;
+	uint16_t nobj = pdu->nobj > MG_MMS_MAX_OBJS ? MG_MMS_MAX_OBJS : pdu->nobj;
+	if (nobj == 0 && !pdu->obj_truncated) {
+		rule = eval_one(p, st, peer, svc, pdu->iec_class, false, NULL, 0, false, &a);
+		take(v, p, a, rule, -1, &first);
+		return;
+	}
+	char name[320];
+	for (uint16_t i = 0; i < nobj; i++) {
+		const struct mg_mms_obj *o = &pdu->obj[i];
+		bool overlong;
+		size_t n = obj_name(o, name, sizeof(name), &overlong);
+		uint8_t cls = o->iec_class ? o->iec_class : pdu->iec_class;
+		rule = eval_one(p, st, peer, svc, cls, true, name, n, overlong, &a);
+		take(v, p, a, rule, (int16_t)i, &first);
+		if (v->action == MG_ACT_DENY)
+			return;
+	}
+	if (pdu->obj_truncated) {
+		rule = eval_one(p, st, peer, svc, pdu->iec_class, true, NULL, 0, true, &a);
+		take(v, p, a, rule, -1, &first);
+	}
+}
