@@ -107,8 +107,9 @@ static void check_sets(struct mg_policy *p, struct mg_diags *d)
 					count += !p->sets[t].elem[e].is_ref;
 		if (count == 0)
 			mg_pol_diag(d, MG_DIAG_WARNING, set->loc, set->anon ? "{" : set->name,
-				    "set%s%s is empty: rules using it never match",
-				    set->anon ? "" : " ", set->anon ? "" : set->name);
+				    "%s%s%s is empty: rules using it never match",
+				    set->anon ? "inline set" : "set '", set->anon ? "" : set->name,
+				    set->anon ? "" : "'");
 		else if (!set->used && !set->anon)
 			mg_pol_diag(d, MG_DIAG_WARNING, set->loc, set->name,
 				    "set '%s' is never used", set->name);
@@ -190,10 +191,8 @@ static void check_shadowing(struct mg_policy *p, struct mg_diags *d)
 
 void mg_pol_check(struct mg_policy *p, struct mg_diags *d)
 {
-	size_t before = d->nerrors;
 	resolve_sets(p, d);
-	if (d->nerrors != before)
-		return;
+	size_t before = d->nerrors;
 	compute_reach(p, d);
 	if (d->nerrors != before || !p->reach)
 		return;

@@ -26,6 +26,7 @@ struct ps {
 	int depth;
 	const char *file;
 	bool failed;
+	struct mg_pol_loc stmt; /* where the current statement starts */
 };
 
 static const char *const stmt_keywords[] = {"mode", "fragments", "include", "set", "l2",
@@ -87,6 +88,17 @@ static void expected(struct ps *ps, const char *what)
 		err(ps, t, "expected %s at %s", what, mg_pol_tok_str(t->type));
 	else
 		err(ps, t, "expected %s, found '%s'", what, tok_text(t));
+}
+
+/* "expected 'a' or 'b', found 'x'; did you mean 'a'?" */
+static void expected_one_of(struct ps *ps, const char *what, const char *const *choices)
+{
+	const struct mg_pol_token *t = &ps->tok;
+	const char *s = t->type == MG_TOK_WORD ? mg_pol_suggest_keyword(t->text, choices) : NULL;
+	if (s)
+		err(ps, t, "expected %s, found '%s'; did you mean '%s'?", what, t->text, s);
+	else
+		expected(ps, what);
 }
 
 static bool is_word(const struct ps *ps, const char *w)
@@ -402,7 +414,8 @@ static void stmt_mode(struct ps *ps)
 		next(ps);
 		return;
 	}
-	expected(ps, "'enforce' or 'monitor'");
+	static const char *const c[] = {"enforce", "monitor", NULL};
+	expected_one_of(ps, "'enforce' or 'monitor'", c);
 }
 
 static void stmt_fragments(struct ps *ps)
@@ -556,7 +569,7 @@ static void stmt_l2(struct ps *ps)
 		expected(ps, "'pass' or 'default'");
 		return;
 	}
-	uint32_t line = ps->tok.loc.line;
+	uint32_t line = ps->stmt.line;
 	next(ps);
 	struct l2_ctx c;
 	memset(&c, 0, sizeof(c));
@@ -650,8 +663,8 @@ static void stmt_ip(struct ps *ps)
 	}
 	struct mg_pol_irule r;
 	memset(&r, 0, sizeof(r));
-	r.loc = ps->tok.loc;
-	r.line = ps->tok.loc.line;
+	r.loc = ps->stmt;
+	r.line = ps->stmt.line;
 	if (is_word(ps, "allow"))
 		r.action = MG_ACT_ALLOW;
 	else if (is_word(ps, "deny"))
@@ -847,7 +860,8 @@ static bool parse_mms_action(struct ps *ps, struct mg_pol_mrule *r)
 {
 	int a = ps->tok.type == MG_TOK_WORD ? mg_pol_action_lookup(ps->tok.text) : -1;
 	if (a < 0) {
-		expected(ps, "'allow', 'deny', 'alert' or 'default'");
+		static const char *const c[] = {"allow", "deny", "alert", "default", NULL};
+		expected_one_of(ps, "'allow', 'deny', 'alert' or 'default'", c);
 		return false;
 	}
 	r->action = (uint8_t)a;
@@ -868,8 +882,8 @@ static void stmt_mms(struct ps *ps)
 	struct mg_policy *p = ps->p;
 	struct mg_pol_mrule r;
 	memset(&r, 0, sizeof(r));
-	r.loc = ps->tok.loc;
-	r.line = ps->tok.loc.line;
+	r.loc = ps->stmt;
+	r.line = ps->stmt.line;
 	r.from = r.to = MG_POL_SET_ANY;
 	r.svc_any = r.class_any = false;
 	r.objrule = -1;
@@ -1099,6 +1113,7 @@ void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_
 		}
 		ps.failed = false;
 		struct mg_pol_token kw = ps.tok;
+		ps.stmt = kw.loc;
 		if (kw.type != MG_TOK_WORD) {
 			if (kw.type == MG_TOK_ERROR)
 				ps.failed = true;

@@ -153,8 +153,9 @@ static struct mg_policy *compile_text(const char *name, const char *text, size_t
 		goto fail;
 	}
 	mg_pol_parse(p, fname, text, len, 0, d);
-	if (d->nerrors == errors_before)
-		mg_pol_check(p, d);
+	/* Check even after parse errors: undefined sets and the like are
+	 * reported in the same run. */
+	mg_pol_check(p, d);
 	if (d->nerrors == errors_before)
 		mg_pol_compile(p, d);
 	if (d->nerrors != errors_before)

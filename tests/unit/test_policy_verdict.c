@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Verdicts of compiled policies on hand-built MMS PDUs and connections:
+ * the seed scenario (examples/seed.policy) — reads pass, writes/operates
+ * from an untrusted allowlisted host are denied, a host outside the
+ * allowlist cannot connect — plus object patterns, multi-object requests,
+ * truncated object lists, monitor mode, L2 and anomalies.
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "mg_iec61850.h"
+#include "mg_policy.h"
+#include "mg_policy_export.h"
+
+static struct mg_addr A(const char *s)
+{
+	struct mg_addr a;
+	memset(&a, 0, sizeof(a));
+	if (inet_pton(AF_INET, s, a.a) == 1)
+		a.ver = 4;
+	else if (inet_pton(AF_INET6, s, a.a) == 1)
+		a.ver = 6;
+	return a;
+}
+
+static struct mg_policy *compile_or_die(const char *text)
+{
+	struct mg_diags d;
+	mg_diags_init(&d);
+	struct mg_policy *p = mg_policy_compile_string("test.policy", text, &d);
+	if (!p)
+		mg_diags_print(&d, stderr);
+	mg_diags_free(&d);
+	cr_assert_not_null(p);
+	return p;
+}
+
+static struct mg_policy *load_seed(void)
+{
+	struct mg_diags d;
+	mg_diags_init(&d);
+	struct mg_policy *p = mg_policy_compile_file(MG_SOURCE_DIR "/examples/seed.policy", &d);
+	mg_diags_print(&d, stderr);
+	cr_assert_eq(d.nerrors, 0);
+	cr_assert_eq(d.nwarnings, 0);
+	mg_diags_free(&d);
+	cr_assert_not_null(p);
+	return p;
+}
+
+/* One PDU with objects "domain/item" (NULL-terminated list). */
+static void mkpdu(struct mg_mms_pdu *pdu, uint8_t type, uint16_t svc, const char *const *objs)
+{
+	memset(pdu, 0, sizeof(*pdu));
+	pdu->type = type;
+	pdu->service = svc;
+	pdu->has_invoke_id = type == MG_MMS_CONFIRMED_REQUEST;
+	for (size_t i = 0; objs && objs[i]; i++) {
+		struct mg_mms_obj *o = &pdu->obj[pdu->nobj++];
+		const char *slash = strchr(objs[i], '/');
+		o->kind = MG_OBJK_VARIABLE;
+		if (slash) {
+			o->scope = MG_OBJ_DOMAIN;
+			o->domain = (const uint8_t *)objs[i];
+			o->domain_len = (uint16_t)(slash - objs[i]);
+			o->item = (const uint8_t *)slash + 1;
+			o->item_len = (uint16_t)strlen(slash + 1);
+		} else {
+			o->scope = MG_OBJ_VMD;
+			o->item = (const uint8_t *)objs[i];
+			o->item_len = (uint16_t)strlen(objs[i]);
+		}
+	}
+	mg_iec_classify(pdu);
+}
+
+static uint8_t verdict(const struct mg_policy *p, struct mg_policy_scratch *s, const char *client,
+		       const char *server, const struct mg_mms_pdu *pdu, struct mg_verdict *v)
+{
+	struct mg_addr c = A(client), sv = A(server);
+	struct mg_policy_peer peer;
+	uint32_t line;
+	mg_policy_conn(p, &c, &sv, 6, 40000, 102, &peer, &line);
+	mg_policy_mms_verdict(p, s, &peer, pdu->type != MG_MMS_UNCONFIRMED, pdu, v);
+	return v->action;
+}
+
+Test(policy_verdict, seed_connections)
+{
+	struct mg_policy *p = load_seed();
+	struct mg_addr scada = A("10.10.1.10"), eng = A("10.10.2.77"), hist = A("10.10.3.20"),
+		       ied = A("10.20.0.5"), stranger = A("10.10.9.9"), ied6 = A("2001:db8:20::5"),
+		       scada6 = A("2001:db8:10::10");
+	struct mg_policy_peer peer;
+	uint32_t line;
+	cr_assert_eq(mg_policy_conn(p, &scada, &ied, 6, 40000, 102, &peer, &line), MG_CONN_INSPECT);
+	cr_assert_eq(line, 17);
+	cr_assert_eq(mg_policy_conn(p, &eng, &ied, 6, 40000, 102, &peer, &line), MG_CONN_INSPECT);
+	cr_assert_eq(mg_policy_conn(p, &hist, &ied, 6, 40000, 102, &peer, &line), MG_CONN_INSPECT);
+	cr_assert_eq(mg_policy_conn(p, &scada6, &ied6, 6, 40000, 102, &peer, &line),
+		     MG_CONN_INSPECT);
+	/* nobody else may connect, and nothing but MMS */
+	cr_assert_eq(mg_policy_conn(p, &stranger, &ied, 6, 40000, 102, &peer, &line), MG_CONN_DENY);
+	cr_assert_eq(line, 0);
+	cr_assert_eq(mg_policy_conn(p, &scada, &ied, 6, 40000, 22, &peer, &line), MG_CONN_DENY);
+	cr_assert_eq(mg_policy_conn(p, &ied, &scada, 6, 40000, 102, &peer, &line), MG_CONN_DENY);
+	cr_assert_eq(mg_policy_conn(p, &scada, &ied, 17, 40000, 102, &peer, &line), MG_CONN_DENY);
+	mg_policy_free(p);
+}
+
+Test(policy_verdict, seed_mms)
+{
+	struct mg_policy *p = load_seed();
+	struct mg_policy_scratch *s = mg_policy_scratch_new();
+	cr_assert_eq(mg_policy_scratch_prepare(s, p), 0);
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	static const char *const oper[] = {"CTRL/CSWI1$CO$Pos$Oper", NULL};
+	static const char *const rd[] = {"CTRL/XCBR1$ST$Pos$stVal", NULL};
+	static const char *const sp[] = {"PROT/PTOC1$SP$StrVal$setMag", NULL};
+
+	/* write to CSWI1$CO$Pos$Oper: SCADA yes, historian no */
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, oper);
+	cr_assert_eq(pdu.obj[0].iec_class, MG_IEC_OPERATE);
+	cr_assert_eq(verdict(p, s, "10.10.1.10", "10.20.0.5", &pdu, &v),
+		     MG_ACT_ALLOW);
+	cr_assert_eq(v.rule_line, 19);
+	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_DENY);
+	cr_assert_eq(v.rule_index, -1);
+	cr_assert_eq(v.deny_mode, MG_DENY_DROP);
+	cr_assert_eq(v.obj_index, 0);
+
+	/* read: everyone allowlisted */
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, rd);
+	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(v.rule_line, 24);
+
+	/* settings: engineering only */
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, sp);
+	cr_assert_eq(pdu.obj[0].iec_class, MG_IEC_SETTING);
+	cr_assert_eq(verdict(p, s, "10.10.2.5", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(v.rule_line, 21);
+	cr_assert_eq(verdict(p, s, "10.10.1.10", "10.20.0.5", &pdu, &v), MG_ACT_DENY);
+
+	/* file transfer: engineering only */
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_OBTAIN_FILE, NULL);
+	mg_iec_classify(&pdu);
+	cr_assert_eq(verdict(p, s, "10.10.2.5", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "10.10.1.11", "10.20.0.5", &pdu, &v), MG_ACT_DENY);
+
+	/* reports from the IED: SCADA yes, historian no */
+	mkpdu(&pdu, MG_MMS_UNCONFIRMED, MG_SVC_INFORMATION_REPORT, NULL);
+	cr_assert_eq(pdu.iec_class, MG_IEC_REPORT);
+	cr_assert_eq(verdict(p, s, "10.10.1.10", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_DENY);
+
+	/* initiate: association for everyone allowlisted */
+	mkpdu(&pdu, MG_MMS_INITIATE_REQUEST, MG_SVC_INITIATE, NULL);
+	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+
+	/* responses are not judged here */
+	mkpdu(&pdu, MG_MMS_CONFIRMED_RESPONSE, MG_SVC_WRITE, NULL);
+	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_not(v.monitor);
+	mg_policy_scratch_free(s);
+	mg_policy_free(p);
+}
+
+static const char objpol[] = "set scada { 10.0.0.1 }\n"
+			     "set ieds { 10.1.0.0/16 }\n"
+			     "ip allow mms from any to @ieds\n"
+			     "mms deny from any object \"PROT*/*\" name \"protection-locked\"\n"
+			     "mms alert from @scada class operate object \"*/XCBR*$CO$Pos$*\" log\n"
+			     "mms allow from @scada class operate, read, browse\n"
+			     "mms allow service read\n"
+			     "mms default deny reply-error\n";
+
+Test(policy_verdict, object_patterns)
+{
+	struct mg_policy *p = compile_or_die(objpol);
+	struct mg_policy_scratch *s = mg_policy_scratch_new();
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	static const char *const xcbr[] = {"CTRL/XCBR1$CO$Pos$Oper", NULL};
+	static const char *const cswi[] = {"CTRL/CSWI1$CO$Pos$Oper", NULL};
+	static const char *const prot[] = {"PROT1/PTOC1$ST$Str$general", NULL};
+	static const char *const mixed[] = {"CTRL/XCBR1$ST$Pos$stVal", "PROT1/LLN0$ST$Mod$stVal",
+					    NULL};
+	/* the scratch is prepared lazily when the caller forgot */
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, xcbr);
+	for (int rep = 0; rep < 3; rep++) { /* miss, then cache hits */
+		cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), MG_ACT_ALERT);
+		cr_assert_eq(v.rule_line, 5);
+		cr_assert(v.log);
+	}
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, cswi);
+	cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(v.rule_line, 6);
+	/* non-SCADA operate: default deny with reply-error */
+	cr_assert_eq(verdict(p, s, "10.0.0.2", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+	cr_assert_eq(v.deny_mode, MG_DENY_REPLY_ERROR);
+	cr_assert_eq(v.rule_index, -1);
+	/* read of PROT1: denied by name */
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, prot);
+	cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+	cr_assert_str_eq(v.rule_name, "protection-locked");
+	cr_assert_eq(v.rule_index, 0);
+	/* multi-object read: the most severe object decides */
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, mixed);
+	cr_assert_eq(verdict(p, s, "10.0.0.2", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+	cr_assert_eq(v.obj_index, 1);
+	/* truncated list: unknown objects might be PROT*: deny */
+	static const char *const one[] = {"CTRL/XCBR1$ST$Pos$stVal", NULL};
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, one);
+	cr_assert_eq(verdict(p, s, "10.0.0.2", "10.1.2.3", &pdu, &v), MG_ACT_ALLOW);
+	pdu.obj_truncated = true;
+	cr_assert_eq(verdict(p, s, "10.0.0.2", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+	mg_policy_scratch_free(s);
+	mg_policy_free(p);
+}
+
+Test(policy_verdict, scratch_two_policies)
+{
+	struct mg_policy *p1 = compile_or_die(objpol);
+	struct mg_policy *p2 = compile_or_die("mms allow object \"CTRL/*\"\nmms default deny\n");
+	struct mg_policy_scratch *s = mg_policy_scratch_new();
+	cr_assert_eq(mg_policy_scratch_prepare(s, p1), 0);
+	cr_assert_eq(mg_policy_scratch_prepare(s, p2), 0);
+	cr_assert_eq(mg_policy_scratch_prepare(s, p1), 0);
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	static const char *const cswi[] = {"CTRL/CSWI1$CO$Pos$Oper", NULL};
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, cswi);
+	for (int i = 0; i < 4; i++) {
+		cr_assert_eq(verdict(p1, s, "10.0.0.2", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+		cr_assert_eq(verdict(p2, s, "10.0.0.2", "10.1.2.3", &pdu, &v), MG_ACT_ALLOW);
+	}
+	mg_policy_scratch_free(s);
+	mg_policy_free(p1);
+	mg_policy_free(p2);
+}
+
+Test(policy_verdict, monitor_and_anomalies)
+{
+	struct mg_policy *p = compile_or_die("mode monitor\n"
+					     "anomaly request-before-initiate alert\n"
+					     "mms default deny log\n");
+	cr_assert_eq(mg_policy_mode(p), MG_MODE_MONITOR);
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, NULL);
+	cr_assert_eq(verdict(p, NULL, "10.0.0.1", "10.0.0.2", &pdu, &v), MG_ACT_DENY);
+	cr_assert(v.monitor);
+	cr_assert(v.log);
+	cr_assert_eq(mg_policy_anomaly_action(p, MG_R_ANOM_REQ_BEFORE_INIT), MG_ACT_ALERT);
+	cr_assert_eq(mg_policy_anomaly_action(p, MG_R_ANOM_UNSOLICITED_RESP), MG_ACT_DENY);
+	cr_assert_eq(mg_policy_anomaly_action(p, MG_R_BER_TRUNCATED), MG_ACT_DENY);
+	mg_policy_free(p);
+}
+
+Test(policy_verdict, l2)
+{
+	struct mg_policy *p = load_seed();
+	cr_assert_eq(mg_policy_l2(p, 0x88B8, 100), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2(p, 0x88BA, 101), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2(p, 0x88B8, 102), MG_L2_DROP);
+	cr_assert_eq(mg_policy_l2(p, 0x88B8, MG_VID_UNTAGGED), MG_L2_DROP);
+	cr_assert_eq(mg_policy_l2(p, 0x88B8, 0), MG_L2_DROP);
+	cr_assert_eq(mg_policy_l2(p, 0x0806, MG_VID_UNTAGGED), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2(p, 0x0806, 7), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2(p, 0x0800, MG_VID_UNTAGGED), MG_L2_IP);
+	cr_assert_eq(mg_policy_l2(p, 0x86DD, 12), MG_L2_IP);
+	cr_assert_eq(mg_policy_l2(p, 0x88F7, MG_VID_UNTAGGED), MG_L2_DROP);
+	cr_assert_eq(mg_policy_l2(p, 0x88CC, MG_VID_UNTAGGED), MG_L2_DROP);
+	cr_assert_not(mg_policy_allow_fragments(p));
+	mg_policy_free(p);
+
+	p = compile_or_die("l2 pass ptp, 0x88E3 vlan untagged, priority-tagged, 7\n"
+			   "l2 pass ipv4 vlan 10\nfragments allow\n");
+	cr_assert_eq(mg_policy_l2(p, 0x88F7, MG_VID_UNTAGGED), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2(p, 0x88E3, 0), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2(p, 0x88E3, 7), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2(p, 0x88E3, 8), MG_L2_DROP);
+	cr_assert_eq(mg_policy_l2(p, 0x0800, 10), MG_L2_IP);
+	cr_assert_eq(mg_policy_l2(p, 0x0800, 11), MG_L2_DROP);
+	cr_assert_eq(mg_policy_l2(p, 0x86DD, 11), MG_L2_IP);
+	cr_assert(mg_policy_allow_fragments(p));
+	mg_policy_free(p);
+}
+
+Test(policy_verdict, ip_services)
+{
+	struct mg_policy *p = compile_or_die("set ntp { 192.168.0.1 }\nset lan { 192.168.0.0/24 }\n"
+					     "ip allow ntp from @lan to @ntp\n"
+					     "ip allow tls from @lan to any\n"
+					     "ip allow icmp echo from @lan to @lan\n"
+					     "ip deny tcp 100-200 from 192.168.0.66 to any\n"
+					     "ip allow tcp 1-1000 from @lan to @lan\n");
+	struct mg_addr a = A("192.168.0.5"), n = A("192.168.0.1"), bad = A("192.168.0.66"),
+		       out = A("8.8.8.8");
+	struct mg_policy_peer peer;
+	uint32_t line;
+	cr_assert_eq(mg_policy_conn(p, &a, &n, 17, 5000, 123, &peer, &line), MG_CONN_ALLOW);
+	cr_assert_eq(line, 3);
+	cr_assert_eq(mg_policy_conn(p, &a, &a, 17, 5000, 123, &peer, &line), MG_CONN_DENY);
+	cr_assert_eq(mg_policy_conn(p, &a, &out, 6, 5000, 3782, &peer, &line), MG_CONN_ALLOW);
+	cr_assert_eq(mg_policy_conn(p, &a, &n, 1, 0, 8, &peer, &line), MG_CONN_ALLOW);
+	cr_assert_eq(mg_policy_conn(p, &a, &n, 1, 0, 13, &peer, &line), MG_CONN_DENY);
+	cr_assert_eq(mg_policy_conn(p, &bad, &n, 6, 5000, 150, &peer, &line), MG_CONN_DENY);
+	cr_assert_eq(line, 6);
+	cr_assert_eq(mg_policy_conn(p, &a, &n, 6, 5000, 150, &peer, &line), MG_CONN_ALLOW);
+	/* tcp ranges covering 102 are always inspected */
+	cr_assert_eq(mg_policy_conn(p, &a, &n, 6, 5000, 102, &peer, &line), MG_CONN_INSPECT);
+	struct mg_policy_export x;
+	mg_policy_export(p, &x);
+	cr_assert_eq(x.n_sets, 3); /* ntp, lan, inline {192.168.0.66} */
+	cr_assert_eq(x.conn_default, MG_CONN_DENY);
+	cr_assert_gt(x.n_conn, 5);
+	mg_policy_free(p);
+}
