@@ -9,5 +9,6 @@
 
 int mg_cmd_replay(int argc, char **argv); /* ctl/cmd_replay.c */
 int mg_cmd_policy(int argc, char **argv); /* ctl/cmd_policy.c: check|show FILE offline */
+int mg_cmd_xdp(int argc, char **argv);    /* ctl/cmd_xdp.c: attach|detach|status|reload */
 
 #endif

@@ -1,0 +1,694 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The XDP program on crafted frames, without any interface: the program is
+ * loaded from its skeleton, its maps filled from a hand-built policy export
+ * (so these tests do not depend on the policy language), and each frame run
+ * once with bpf_prog_test_run_opts. Each case checks the XDP action and the
+ * per-reason counter that must have moved. Needs root (CAP_BPF); skips
+ * otherwise. Frames arrive on loopback in test_run, so the peer devmap maps
+ * lo to itself and "redirect to the peer" shows as XDP_REDIRECT.
+ */
+#include <criterion/criterion.h>
+
+#ifdef MG_HAVE_XDP
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "mg_policy.h"
+#include "mg_policy_export.h"
+#include "mg_xdp.h"
+
+/* ---- frame builder ------------------------------------------------------- */
+
+struct fb {
+	uint8_t b[256];
+	size_t n;
+};
+
+static void put(struct fb *f, const void *p, size_t n)
+{
+	memcpy(f->b + f->n, p, n);
+	f->n += n;
+}
+static void put8(struct fb *f, uint8_t v)
+{
+	put(f, &v, 1);
+}
+static void put16(struct fb *f, uint16_t v)
+{
+	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+
+	put(f, b, 2);
+}
+static void put32(struct fb *f, uint32_t v)
+{
+	put16(f, (uint16_t)(v >> 16));
+	put16(f, (uint16_t)v);
+}
+
+static const uint8_t mac_goose[6] = {0x01, 0x0c, 0xcd, 0x01, 0x00, 0x01};
+static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0x0a};
+static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0, 0x0b};
+
+/* Ethernet header with tags (vids[i] < 0 ends the list). */
+static void eth(struct fb *f, const uint8_t *dst, const int *tags, uint16_t et)
+{
+	f->n = 0;
+	put(f, dst, 6);
+	put(f, mac_a, 6);
+	for (int i = 0; tags && tags[i] >= 0; i++) {
+		put16(f, i == 0 && tags[i + 1] >= 0 ? 0x88A8 : 0x8100);
+		put16(f, (uint16_t)(4 << 13 | tags[i]));
+	}
+	put16(f, et);
+}
+
+static void goose_payload(struct fb *f)
+{
+	put16(f, 0x0001); /* APPID */
+	put16(f, 0x0010); /* length */
+	put32(f, 0);      /* reserved */
+	put8(f, 0x61);    /* goosePdu */
+	put8(f, 0x06);
+	for (int i = 0; i < 6; i++)
+		put8(f, 0x80 + i);
+}
+
+#define TH_SYN 0x02
+#define TH_ACK 0x10
+
+static void ipv4(struct fb *f, uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4len,
+		 uint16_t frag)
+{
+	put8(f, 0x45);
+	put8(f, 0);
+	put16(f, (uint16_t)(20 + l4len));
+	put16(f, 1);
+	put16(f, frag);
+	put8(f, 64);
+	put8(f, proto);
+	put16(f, 0); /* checksum: the program does not verify it */
+	put32(f, src);
+	put32(f, dst);
+}
+
+static void tcp(struct fb *f, uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	put16(f, sport);
+	put16(f, dport);
+	put32(f, 1000);
+	put32(f, flags & TH_ACK ? 1 : 0);
+	put8(f, 5 << 4);
+	put8(f, flags);
+	put16(f, 8192);
+	put16(f, 0);
+	put16(f, 0);
+}
+
+static void udp(struct fb *f, uint16_t sport, uint16_t dport)
+{
+	put16(f, sport);
+	put16(f, dport);
+	put16(f, 8 + 4);
+	put16(f, 0);
+	put32(f, 0xdeadbeef);
+}
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static void tcp4(struct fb *f, const int *tags, uint32_t s, uint32_t d, uint16_t sp, uint16_t dp,
+		 uint8_t flags)
+{
+	eth(f, mac_b, tags, 0x0800);
+	ipv4(f, s, d, 6, 20, 0);
+	tcp(f, sp, dp, flags);
+}
+
+static void ipv6(struct fb *f, const uint8_t *src, const uint8_t *dst, uint8_t nh, uint16_t plen)
+{
+	put32(f, 0x60000000);
+	put16(f, plen);
+	put8(f, nh);
+	put8(f, 64);
+	put(f, src, 16);
+	put(f, dst, 16);
+}
+
+/* ---- the policy under test -------------------------------------------- */
+
+enum { SET_SCADA = 0, SET_IEDS = 1, SET_IED1 = 2, SET_ENG = 70 };
+
+static struct mg_addr a4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	struct mg_addr x = {.ver = 4};
+
+	x.a[0] = a;
+	x.a[1] = b;
+	x.a[2] = c;
+	x.a[3] = d;
+	return x;
+}
+
+static struct mg_addr a6(uint16_t w0, uint16_t w7)
+{
+	struct mg_addr x = {.ver = 6};
+
+	x.a[0] = (uint8_t)(w0 >> 8);
+	x.a[1] = (uint8_t)w0;
+	x.a[14] = (uint8_t)(w7 >> 8);
+	x.a[15] = (uint8_t)w7;
+	return x;
+}
+
+static void setbit(struct mg_setmask *m, unsigned i)
+{
+	m->w[i / 64] |= 1ull << (i % 64);
+}
+
+static struct mg_pol_l2_entry l2tab[] = {
+	{.ethertype = 0x88B8, .vid_lo = 10, .vid_hi = 10, .verdict = MG_L2_PASS},
+	{.ethertype = 0x88BA, .vid_lo = 10, .vid_hi = 11, .verdict = MG_L2_PASS},
+	{.ethertype = 0x88B8, .vid_lo = 0, .vid_hi = 4095, .verdict = MG_L2_DROP},
+	{.ethertype = 0x0806, .vid_lo = MG_VID_UNTAGGED, .vid_hi = MG_VID_UNTAGGED, .verdict = MG_L2_PASS},
+	{.ethertype = 0x88F7, .vid_lo = 0, .vid_hi = 4095, .verdict = MG_L2_PASS},
+	{.ethertype = 0x0800, .vid_lo = 99, .vid_hi = 99, .verdict = MG_L2_DROP},
+};
+static struct mg_pol_prefix prefixes[8];
+static struct mg_pol_conn_rule conns[4];
+static const char *const set_names[] = {"scada", "ieds", "ied1"};
+
+static struct mg_policy_export make_export(void)
+{
+	struct mg_policy_export e;
+
+	memset(&e, 0, sizeof(e));
+	memset(prefixes, 0, sizeof(prefixes));
+	memset(conns, 0, sizeof(conns));
+	prefixes[0] = (struct mg_pol_prefix){.addr = a4(10, 0, 0, 0), .plen = 24, .set_index = SET_SCADA};
+	prefixes[1] = (struct mg_pol_prefix){.addr = a4(10, 1, 0, 0), .plen = 16, .set_index = SET_IEDS};
+	prefixes[2] = (struct mg_pol_prefix){.addr = a4(10, 1, 0, 5), .plen = 32, .set_index = SET_IED1};
+	/* Host bits set on purpose: the loader masks them. */
+	prefixes[3] = (struct mg_pol_prefix){.addr = a4(10, 0, 0, 199), .plen = 25, .set_index = SET_ENG};
+	prefixes[4] = (struct mg_pol_prefix){.addr = a6(0xfd00, 0), .plen = 64, .set_index = SET_SCADA};
+	prefixes[5] = (struct mg_pol_prefix){.addr = a6(0xfd01, 0), .plen = 64, .set_index = SET_IEDS};
+	/* scada → ieds TCP/102: deep inspection */
+	setbit(&conns[0].client, SET_SCADA);
+	setbit(&conns[0].server, SET_IEDS);
+	conns[0].ip_proto = 6;
+	conns[0].dport_lo = conns[0].dport_hi = 102;
+	conns[0].verdict = MG_CONN_INSPECT;
+	conns[0].line = 10;
+	/* scada → ied1 UDP/123 */
+	setbit(&conns[1].client, SET_SCADA);
+	setbit(&conns[1].server, SET_IED1);
+	conns[1].ip_proto = 17;
+	conns[1].dport_lo = conns[1].dport_hi = 123;
+	conns[1].verdict = MG_CONN_ALLOW;
+	conns[1].line = 11;
+	/* eng (set index 70, second mask word) → any, TCP 22 */
+	setbit(&conns[2].client, SET_ENG);
+	conns[2].server_any = true;
+	conns[2].ip_proto = 6;
+	conns[2].dport_lo = conns[2].dport_hi = 22;
+	conns[2].verdict = MG_CONN_ALLOW;
+	conns[2].line = 12;
+	e.mode = MG_MODE_ENFORCE;
+	e.l2_default = MG_L2_DROP;
+	e.n_l2 = sizeof(l2tab) / sizeof(l2tab[0]);
+	e.l2 = l2tab;
+	e.n_sets = 3;
+	e.set_names = set_names;
+	e.n_prefix = 6;
+	e.prefix = prefixes;
+	e.n_conn = 3;
+	e.conn = conns;
+	e.conn_default = MG_CONN_DENY;
+	e.mms_default = MG_ACT_DENY;
+	return e;
+}
+
+/* ---- fixture ------------------------------------------------------------- */
+
+static struct mg_xdp *X;
+static uint64_t before[MG_XDP_R_MAX];
+
+static void load(uint8_t fallback)
+{
+	struct mg_policy_export e = make_export();
+	struct mg_xdp_params prm = {.fallback = fallback};
+	struct mg_xdp_fill_stats st;
+
+	if (geteuid() != 0)
+		cr_skip_test("XDP tests need root (CAP_BPF/CAP_NET_ADMIN)");
+	X = mg_xdp_open();
+	if (!X)
+		cr_skip_test("cannot load the XDP program here: %s", strerror(errno));
+	cr_assert_eq(mg_xdp_peer_set(mg_xdp_get_maps(X), 1, 1), 0, "lo peer");
+	cr_assert_eq(mg_xdp_maps_swap(mg_xdp_get_maps(X), &e, &prm, &st), 0);
+	cr_assert_eq(st.gen, 1);
+	cr_assert_eq(st.n_conn, 3);
+	cr_assert_eq(st.n_lpm4, 4);
+	cr_assert_eq(st.n_lpm6, 2);
+}
+
+static void setup_peer(void)
+{
+	load(MG_XDP_FB_PEER);
+}
+
+static void teardown(void)
+{
+	mg_xdp_close(X);
+	X = NULL;
+}
+
+/* Run one frame; return the XDP action and fill *reason with the counter
+ * that moved (-1 if none, -2 if several). */
+static int run(const struct fb *f, int *reason)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = (__u32)f->n,
+		    .repeat = 1);
+	uint64_t after[MG_XDP_R_MAX];
+	int moved = -1;
+
+	cr_assert_eq(mg_xdp_counters_read(mg_xdp_get_maps(X)->counters, before), 0);
+	cr_assert_eq(bpf_prog_test_run_opts(mg_xdp_prog_fd(X), &o), 0, "test_run: %s",
+		     strerror(errno));
+	cr_assert_eq(mg_xdp_counters_read(mg_xdp_get_maps(X)->counters, after), 0);
+	for (int r = 0; r < MG_XDP_R_MAX; r++) {
+		if (after[r] != before[r])
+			moved = moved == -1 ? r : -2;
+	}
+	if (reason)
+		*reason = moved;
+	return (int)o.retval;
+}
+
+#define EXPECT(frame, action, why)                                                                 \
+	do {                                                                                       \
+		int r_;                                                                            \
+		int a_ = run(frame, &r_);                                                          \
+		cr_expect_eq(a_, action, "action %d, expected %d (%s)", a_, action, #action);      \
+		cr_expect_eq(r_, why, "reason %s, expected %s", r_ >= 0 ? mg_xdp_reason_str(r_) : "?", \
+			     mg_xdp_reason_str(why));                                              \
+	} while (0)
+
+static const int vlan10[] = {10, -1};
+static const int vlan11[] = {11, -1};
+static const int vlan20[] = {20, -1};
+static const int vlan99[] = {99, -1};
+static const int qinq10[] = {10, 99, -1};
+static const int three[] = {10, 20, 30, -1};
+
+/* ---- layer 2 ------------------------------------------------------------- */
+
+TestSuite(xdp_l2, .init = setup_peer, .fini = teardown);
+
+Test(xdp_l2, goose_in_policy_vlan_is_redirected)
+{
+	struct fb f;
+
+	eth(&f, mac_goose, vlan10, 0x88B8);
+	goose_payload(&f);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_L2_PASS);
+}
+
+Test(xdp_l2, goose_on_other_vlan_or_untagged_dropped)
+{
+	struct fb f;
+
+	eth(&f, mac_goose, vlan20, 0x88B8);
+	goose_payload(&f);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_L2_DROP);
+	eth(&f, mac_goose, NULL, 0x88B8);
+	goose_payload(&f);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_L2_DROP);
+}
+
+Test(xdp_l2, sv_vid_range_and_qinq_outer_vid)
+{
+	struct fb f;
+
+	eth(&f, mac_goose, vlan11, 0x88BA);
+	goose_payload(&f);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_L2_PASS);
+	/* QinQ: the outer VID (10) decides, the innermost EtherType is GOOSE. */
+	eth(&f, mac_goose, qinq10, 0x88B8);
+	goose_payload(&f);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_L2_PASS);
+}
+
+Test(xdp_l2, arp_untagged_only)
+{
+	struct fb f;
+
+	eth(&f, mac_b, NULL, 0x0806);
+	for (int i = 0; i < 28; i++)
+		put8(&f, (uint8_t)i);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_L2_PASS);
+	eth(&f, mac_b, vlan10, 0x0806);
+	for (int i = 0; i < 28; i++)
+		put8(&f, (uint8_t)i);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_L2_DROP);
+}
+
+Test(xdp_l2, unnamed_ethertype_default_drop)
+{
+	struct fb f;
+
+	eth(&f, mac_b, NULL, 0x88CC); /* LLDP, not in the policy */
+	for (int i = 0; i < 30; i++)
+		put8(&f, 0);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_L2_DROP);
+	eth(&f, mac_b, vlan20, 0x88F7); /* PTP: every VID (wildcard entry) */
+	for (int i = 0; i < 30; i++)
+		put8(&f, 0);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_L2_PASS);
+}
+
+Test(xdp_l2, ipv4_on_a_dropped_vlan)
+{
+	struct fb f;
+
+	tcp4(&f, vlan99, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_L2_DROP);
+}
+
+Test(xdp_l2, three_tags_dropped)
+{
+	struct fb f;
+
+	eth(&f, mac_goose, three, 0x88B8);
+	goose_payload(&f);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_VLAN_DEPTH);
+}
+
+/* ---- malformed ------------------------------------------------------------ */
+
+TestSuite(xdp_malformed, .init = setup_peer, .fini = teardown);
+
+Test(xdp_malformed, truncated_vlan_tag)
+{
+	struct fb f;
+
+	eth(&f, mac_goose, NULL, 0x8100);
+	put8(&f, 0x00); /* half a tag */
+	EXPECT(&f, XDP_DROP, MG_XDP_R_SHORT_VLAN);
+}
+
+Test(xdp_malformed, truncated_ipv4)
+{
+	struct fb f;
+
+	eth(&f, mac_b, NULL, 0x0800);
+	put32(&f, 0x45000028);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_BAD_IP4);
+	/* total length beyond the frame */
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	f.n -= 4;
+	EXPECT(&f, XDP_DROP, MG_XDP_R_BAD_IP4);
+	/* IHL below 5 */
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	f.b[14] = 0x44;
+	EXPECT(&f, XDP_DROP, MG_XDP_R_BAD_IP4);
+}
+
+Test(xdp_malformed, truncated_tcp_and_bad_doff)
+{
+	struct fb f;
+
+	eth(&f, mac_b, NULL, 0x0800);
+	ipv4(&f, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 6, 10, 0);
+	for (int i = 0; i < 10; i++)
+		put8(&f, 0);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_SHORT_L4);
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	f.b[14 + 20 + 12] = 15 << 4; /* data offset 60 bytes > segment */
+	EXPECT(&f, XDP_DROP, MG_XDP_R_SHORT_L4);
+}
+
+Test(xdp_malformed, truncated_ipv6)
+{
+	struct fb f;
+
+	eth(&f, mac_b, NULL, 0x86DD);
+	put32(&f, 0x60000000);
+	put32(&f, 0);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_BAD_IP6);
+}
+
+/* ---- layer 3/4 ------------------------------------------------------------- */
+
+TestSuite(xdp_ip, .init = setup_peer, .fini = teardown);
+
+Test(xdp_ip, allowlisted_syn_to_102_goes_to_inspection)
+{
+	struct fb f;
+
+	/* No AF_XDP socket on the queue: fallback "peer". 10.1.0.5 matches
+	 * the /32 of ied1 longest; only the union carries its ieds membership. */
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+	tcp4(&f, vlan10, IP(10, 0, 0, 7), IP(10, 1, 200, 1), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+}
+
+Test(xdp_ip, not_allowlisted_syn_dropped)
+{
+	struct fb f;
+
+	tcp4(&f, NULL, IP(192, 168, 1, 1), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+	/* right client, wrong port */
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 103, TH_SYN);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+	/* right port, server outside ieds */
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 2, 0, 5), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+}
+
+Test(xdp_ip, replies_pass_but_not_server_syn)
+{
+	struct fb f;
+
+	tcp4(&f, NULL, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 102, 40000, TH_SYN | TH_ACK);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+	tcp4(&f, NULL, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 102, 40000, TH_SYN);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+}
+
+Test(xdp_ip, udp_rule_uses_set_of_the_longest_prefix)
+{
+	struct fb f;
+
+	eth(&f, mac_b, NULL, 0x0800);
+	ipv4(&f, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 17, 12, 0);
+	udp(&f, 5000, 123);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_IP_ALLOW);
+	eth(&f, mac_b, NULL, 0x0800);
+	ipv4(&f, IP(10, 0, 0, 7), IP(10, 1, 0, 6), 17, 12, 0);
+	udp(&f, 5000, 123);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+	/* the NTP answer */
+	eth(&f, mac_b, NULL, 0x0800);
+	ipv4(&f, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 17, 12, 0);
+	udp(&f, 123, 5000);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_IP_REPLY);
+}
+
+Test(xdp_ip, set_index_in_second_mask_word)
+{
+	struct fb f;
+
+	tcp4(&f, NULL, IP(10, 0, 0, 200), IP(8, 8, 8, 8), 40000, 22, TH_SYN);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_IP_ALLOW);
+}
+
+Test(xdp_ip, fragments_dropped)
+{
+	struct fb f;
+
+	eth(&f, mac_b, NULL, 0x0800);
+	ipv4(&f, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 6, 20, 0x2000); /* MF, offset 0 */
+	tcp(&f, 40000, 102, TH_ACK);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_FRAGMENT);
+	eth(&f, mac_b, NULL, 0x0800);
+	ipv4(&f, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 6, 20, 0x0003); /* offset 24 */
+	for (int i = 0; i < 20; i++)
+		put8(&f, 0);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_FRAGMENT);
+}
+
+Test(xdp_ip, ipv6_allowlist)
+{
+	uint8_t c[16] = {0xfd, 0x00}, s[16] = {0xfd, 0x01}, x[16] = {0xfd, 0x02};
+	struct fb f;
+
+	c[15] = 7;
+	s[15] = 5;
+	x[15] = 9;
+	eth(&f, mac_b, NULL, 0x86DD);
+	ipv6(&f, c, s, 6, 20);
+	tcp(&f, 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+	eth(&f, mac_b, NULL, 0x86DD);
+	ipv6(&f, x, s, 6, 20);
+	tcp(&f, 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+	/* fragment header in front of TCP/102 */
+	eth(&f, mac_b, NULL, 0x86DD);
+	ipv6(&f, c, s, 44, 28);
+	put8(&f, 6);
+	put8(&f, 0);
+	put16(&f, 0x0001); /* offset 0, M */
+	put32(&f, 42);
+	tcp(&f, 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_FRAGMENT);
+}
+
+/* ---- fallbacks, monitor, reload --------------------------------------------- */
+
+Test(xdp_fallback, pass_to_kernel, .fini = teardown)
+{
+	struct fb f;
+
+	load(MG_XDP_FB_PASS);
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_PASS, MG_XDP_R_INSPECT_PASS);
+}
+
+Test(xdp_fallback, fail_closed, .fini = teardown)
+{
+	struct fb f;
+
+	load(MG_XDP_FB_DROP);
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_INSPECT_DROP);
+}
+
+Test(xdp_state, no_policy_drops_everything, .fini = teardown)
+{
+	struct fb f;
+
+	if (geteuid() != 0)
+		cr_skip_test("XDP tests need root");
+	X = mg_xdp_open();
+	if (!X)
+		cr_skip_test("cannot load the XDP program here: %s", strerror(errno));
+	eth(&f, mac_goose, vlan10, 0x88B8);
+	goose_payload(&f);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_NO_POLICY);
+}
+
+Test(xdp_state, monitor_forwards_denied, .fini = teardown)
+{
+	struct mg_policy_export e;
+	struct fb f;
+	int r;
+
+	load(MG_XDP_FB_PEER);
+	e = make_export();
+	e.mode = MG_MODE_MONITOR;
+	cr_assert_eq(mg_xdp_maps_swap(mg_xdp_get_maps(X), &e, NULL, NULL), 0);
+	tcp4(&f, NULL, IP(192, 168, 1, 1), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	cr_expect_eq(run(&f, &r), XDP_REDIRECT);
+	cr_expect_eq(r, -2, "two counters (ip_not_allowed + monitor_forwarded)");
+}
+
+static size_t count_keys(int fd, size_t ksz)
+{
+	uint8_t k[64], *prev = NULL, cur[64];
+	size_t n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, k) == 0) {
+		n++;
+		memcpy(cur, k, ksz);
+		prev = cur;
+	}
+	return n;
+}
+
+Test(xdp_state, reload_swaps_generation_atomically, .init = setup_peer, .fini = teardown)
+{
+	const struct mg_xdp_maps *m = mg_xdp_get_maps(X);
+	struct mg_policy_export e = make_export(), deny;
+	struct mg_xdp_fill_stats st;
+	struct fb f;
+	uint32_t gen;
+
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+	/* A policy with no prefixes and no rules: the same SYN is refused. */
+	deny = e;
+	deny.n_prefix = 0;
+	deny.n_conn = 0;
+	cr_assert_eq(mg_xdp_maps_swap(m, &deny, NULL, &st), 0);
+	cr_assert_eq(st.gen, 0);
+	cr_assert_eq(mg_xdp_maps_active_gen(m, &gen), 0);
+	cr_assert_eq(gen, 0);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+	/* The old generation's prefixes are still there (in-flight frames). */
+	cr_expect_eq(count_keys(m->lpm4, sizeof(struct mg_xdp_lpm4_key)), 4);
+	/* Back: generation 1 is purged and refilled. */
+	cr_assert_eq(mg_xdp_maps_swap(m, &e, NULL, &st), 0);
+	cr_assert_eq(st.gen, 1);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+	cr_expect_eq(count_keys(m->lpm4, sizeof(struct mg_xdp_lpm4_key)), 4);
+	/* Both generations now hold the full policy; swaps purge before refilling. */
+	cr_assert_eq(mg_xdp_maps_swap(m, &e, NULL, &st), 0);
+	cr_expect_eq(count_keys(m->lpm4, sizeof(struct mg_xdp_lpm4_key)), 8);
+	cr_assert_eq(mg_xdp_maps_swap(m, &e, NULL, &st), 0);
+	cr_expect_eq(count_keys(m->lpm4, sizeof(struct mg_xdp_lpm4_key)), 8);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+}
+
+Test(xdp_state, verifier_figures, .init = setup_peer, .fini = teardown)
+{
+	struct mg_xdp_prog_info pi;
+
+	cr_assert_eq(mg_xdp_prog_info_fd(mg_xdp_prog_fd(X), &pi), 0);
+	cr_expect_gt(pi.verified_insns, 0);
+	cr_expect_gt(pi.xlated_len, 0);
+	cr_log_info("mg_xdp: %u insns verified, xlated %u B, jited %u B", pi.verified_insns,
+		    pi.xlated_len, pi.jited_len);
+}
+
+Test(xdp_state, too_many_rules_rejected_old_policy_kept, .init = setup_peer, .fini = teardown)
+{
+	static struct mg_pol_conn_rule many[MG_XDP_MAX_CONN + 1];
+	struct mg_policy_export e = make_export();
+	struct fb f;
+
+	e.conn = many;
+	e.n_conn = MG_XDP_MAX_CONN + 1;
+	cr_expect_eq(mg_xdp_maps_swap(mg_xdp_get_maps(X), &e, NULL, NULL), -E2BIG);
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+}
+
+Test(xdp_names, reasons_and_fallbacks)
+{
+	uint8_t fb;
+
+	cr_expect_str_eq(mg_xdp_reason_str(MG_XDP_R_L2_PASS), "l2_pass");
+	cr_expect_str_eq(mg_xdp_reason_str(MG_XDP_R_MAX), "unknown");
+	cr_expect_eq(mg_xdp_fallback_parse("drop", &fb), 0);
+	cr_expect_eq(fb, MG_XDP_FB_DROP);
+	cr_expect_neq(mg_xdp_fallback_parse("nope", &fb), 0);
+}
+
+#else /* !MG_HAVE_XDP */
+
+Test(xdp, not_built)
+{
+	cr_skip_test("built without MG_EBPF / libbpf: XDP tests skipped");
+}
+
+#endif
