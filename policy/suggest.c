@@ -50,7 +50,7 @@ const char *mg_pol_suggest(const char *word, const char *const *cand, size_t n)
 	const char *best = NULL;
 	size_t bestd = (size_t)-1;
 	size_t wl = strlen(word);
-	size_t limit = wl <= 4 ? 1 : wl <= 8 ? 2 : 3;
+	size_t limit = wl <= 4 ? 1 : wl <= 8 ? 2 : wl / 4 > 3 ? wl / 4 : 3;
 	for (size_t i = 0; i < n; i++) {
 		if (!cand[i])
 			continue;
