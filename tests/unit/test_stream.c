@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mg_stream: a byte stream cut into random segments, reordered within the
+ * window, duplicated and re-segmented, must come out exactly once and in
+ * order; sequence wraparound; overlap conflicts keep the original; the
+ * out-of-order bound declares a gap and reassembly continues after it.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "mg_stream.h"
+
+struct sink {
+	uint8_t *buf;
+	size_t len, cap;
+	size_t calls;
+	size_t gaps;
+	size_t lost;
+};
+
+static void sink_cb(void *ud, const uint8_t *p, size_t len)
+{
+	struct sink *s = ud;
+	s->calls++;
+	if (!p) {
+		s->gaps++;
+		s->lost += len;
+		/* Lost bytes become zero filler so positions stay comparable. */
+		cr_assert_leq(s->len + len, s->cap);
+		memset(s->buf + s->len, 0, len);
+		s->len += len;
+		return;
+	}
+	cr_assert_leq(s->len + len, s->cap, "delivered past the end of the stream");
+	memcpy(s->buf + s->len, p, len);
+	s->len += len;
+}
+
+static void sink_init(struct sink *s, size_t cap)
+{
+	memset(s, 0, sizeof(*s));
+	s->buf = malloc(cap);
+	s->cap = cap;
+	cr_assert_not_null(s->buf);
+}
+
+/* xorshift so every run is reproducible. */
+static uint64_t rng_state;
+static uint32_t rnd(void)
+{
+	uint64_t x = rng_state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	rng_state = x;
+	return (uint32_t)(x >> 11);
+}
+
+struct seg {
+	uint32_t off, len;
+};
+
+static void feed_exact(struct mg_stream_dir *d, uint32_t isn, const uint8_t *data,
+		       const struct seg *sg, struct sink *s)
+{
+	/* Exact-size heap copy per segment so ASan catches over-reads. */
+	uint8_t *c = malloc(sg->len ? sg->len : 1);
+	memcpy(c, data + sg->off, sg->len);
+	mg_stream_feed(d, isn + 1 + sg->off, c, sg->len, sink_cb, s);
+	free(c);
+}
+
+Test(stream, in_order_zero_copy)
+{
+	struct mg_stream_dir d;
+	struct sink s;
+	sink_init(&s, 100);
+	mg_stream_init(&d);
+	cr_assert(mg_stream_syn(&d, 1000));
+	cr_assert_eq(mg_stream_feed(&d, 1001, (const uint8_t *)"hello ", 6, sink_cb, &s), MG_OK);
+	cr_assert_eq(mg_stream_feed(&d, 1007, (const uint8_t *)"world", 5, sink_cb, &s), MG_OK);
+	cr_assert_eq(s.len, 11);
+	cr_assert_eq(memcmp(s.buf, "hello world", 11), 0);
+	cr_assert_null(d.ring, "no store needed for in-order data");
+	cr_assert_eq(mg_stream_offset(&d), 11);
+	cr_assert_eq(d.st.bytes_delivered, 11);
+	mg_stream_free(&d);
+	free(s.buf);
+}
+
+Test(stream, syn_rules)
+{
+	struct mg_stream_dir d;
+	mg_stream_init(&d);
+	cr_assert(mg_stream_syn(&d, 5));
+	cr_assert(mg_stream_syn(&d, 5), "retransmitted SYN is fine");
+	cr_assert_not(mg_stream_syn(&d, 6), "a different ISN is a new connection");
+	mg_stream_free(&d);
+}
+
+Test(stream, midstream_first_data_sets_next)
+{
+	struct mg_stream_dir d;
+	struct sink s;
+	sink_init(&s, 100);
+	mg_stream_init(&d);
+	mg_stream_feed(&d, 777777, (const uint8_t *)"abc", 3, sink_cb, &s);
+	mg_stream_feed(&d, 777780, (const uint8_t *)"def", 3, sink_cb, &s);
+	/* An older segment: already "delivered" territory, trimmed. */
+	mg_stream_feed(&d, 777770, (const uint8_t *)"0123456", 7, sink_cb, &s);
+	cr_assert_eq(s.len, 6);
+	cr_assert_eq(memcmp(s.buf, "abcdef", 6), 0);
+	cr_assert_eq(d.st.bytes_retrans, 7);
+	mg_stream_free(&d);
+	free(s.buf);
+}
+
+Test(stream, trim_partial_overlap_with_delivered)
+{
+	struct mg_stream_dir d;
+	struct sink s;
+	sink_init(&s, 100);
+	mg_stream_init(&d);
+	mg_stream_syn(&d, 0);
+	mg_stream_feed(&d, 1, (const uint8_t *)"abcd", 4, sink_cb, &s);
+	mg_stream_feed(&d, 3, (const uint8_t *)"cdefg", 5, sink_cb, &s);
+	cr_assert_eq(s.len, 7);
+	cr_assert_eq(memcmp(s.buf, "abcdefg", 7), 0);
+	cr_assert_eq(d.st.bytes_retrans, 2);
+	cr_assert_eq(d.st.segs_retrans, 1);
+	mg_stream_free(&d);
+	free(s.buf);
+}
+
+Test(stream, out_of_order_then_fill)
+{
+	struct mg_stream_dir d;
+	struct sink s;
+	sink_init(&s, 100);
+	mg_stream_init(&d);
+	mg_stream_syn(&d, 99);
+	cr_assert_eq(mg_stream_feed(&d, 106, (const uint8_t *)"world", 5, sink_cb, &s), MG_OK);
+	cr_assert_eq(s.len, 0);
+	cr_assert_eq(d.stored, 5);
+	cr_assert_eq(mg_stream_feed(&d, 100, (const uint8_t *)"hello ", 6, sink_cb, &s), MG_OK);
+	cr_assert_eq(s.len, 11);
+	cr_assert_eq(memcmp(s.buf, "hello world", 11), 0);
+	cr_assert_eq(d.stored, 0);
+	cr_assert_eq(d.st.bytes_ooo, 5);
+	mg_stream_free(&d);
+	free(s.buf);
+}
+
+Test(stream, identical_overlap_is_retransmission)
+{
+	struct mg_stream_dir d;
+	struct sink s;
+	sink_init(&s, 100);
+	mg_stream_init(&d);
+	mg_stream_syn(&d, 0);
+	mg_stream_feed(&d, 5, (const uint8_t *)"efgh", 4, sink_cb, &s);
+	cr_assert_eq(mg_stream_feed(&d, 4, (const uint8_t *)"defghi", 6, sink_cb, &s), MG_OK);
+	cr_assert_eq(d.st.bytes_retrans, 4);
+	cr_assert_eq(d.st.overlap_conflicts, 0);
+	mg_stream_feed(&d, 1, (const uint8_t *)"abc", 3, sink_cb, &s);
+	cr_assert_eq(s.len, 9);
+	cr_assert_eq(memcmp(s.buf, "abcdefghi", 9), 0);
+	mg_stream_free(&d);
+	free(s.buf);
+}
+
+Test(stream, conflicting_overlap_keeps_original)
+{
+	struct mg_stream_dir d;
+	struct sink s;
+	sink_init(&s, 100);
+	mg_stream_init(&d);
+	mg_stream_syn(&d, 0);
+	mg_stream_feed(&d, 5, (const uint8_t *)"efgh", 4, sink_cb, &s);
+	enum mg_status st = mg_stream_feed(&d, 5, (const uint8_t *)"eXgY", 4, sink_cb, &s);
+	cr_assert_eq(st, MG_MALFORMED);
+	cr_assert_eq(d.last_reason, MG_R_STREAM_OVERLAP_CONFLICT);
+	cr_assert_eq(d.st.bytes_conflict, 2);
+	cr_assert_eq(d.st.overlap_conflicts, 1);
+	/* The in-order segment overlapping stored bytes: stored ones win too. */
+	st = mg_stream_feed(&d, 1, (const uint8_t *)"abcdZZ", 6, sink_cb, &s);
+	cr_assert_eq(st, MG_MALFORMED);
+	cr_assert_eq(s.len, 8);
+	cr_assert_eq(memcmp(s.buf, "abcdefgh", 8), 0);
+	mg_stream_free(&d);
+	free(s.buf);
+}
+
+Test(stream, wraparound)
+{
+	const size_t n = 3000;
+	uint8_t data[3000];
+	for (size_t i = 0; i < n; i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	uint32_t isns[] = {0xFFFFFFFFu, 0xFFFFFF00u, 0xFFFFFFFFu - 1500, 0x7FFFFFF0u};
+	for (size_t k = 0; k < sizeof(isns) / sizeof(isns[0]); k++) {
+		struct mg_stream_dir d;
+		struct sink s;
+		sink_init(&s, n);
+		mg_stream_init(&d);
+		mg_stream_syn(&d, isns[k]);
+		/* Reverse order, 100-byte segments: everything waits for the first. */
+		for (int i = (int)(n / 100) - 1; i >= 0; i--) {
+			struct seg sg = {(uint32_t)i * 100, 100};
+			feed_exact(&d, isns[k], data, &sg, &s);
+		}
+		cr_assert_eq(s.len, n, "isn %08x", isns[k]);
+		cr_assert_eq(memcmp(s.buf, data, n), 0);
+		cr_assert_eq(d.next, isns[k] + 1 + (uint32_t)n);
+		cr_assert_eq(d.st.gaps, 0);
+		mg_stream_free(&d);
+		free(s.buf);
+	}
+}
+
+/* The property test: random segmentation, local reordering (bounded so the
+ * out-of-order data stays below the window), duplicates and re-segmented
+ * retransmissions, random ISN: the output is exactly the input. */
+Test(stream, random_segmentation_reorder_duplication)
+{
+	const size_t n = 200000;
+	uint8_t *data = malloc(n);
+	cr_assert_not_null(data);
+	rng_state = 0x9E3779B97F4A7C15ull;
+	for (size_t i = 0; i < n; i++)
+		data[i] = (uint8_t)rnd();
+	struct seg *sg = malloc(sizeof(*sg) * (n + 1) * 2);
+
+	for (int run = 0; run < 60; run++) {
+		uint32_t isn = run % 3 == 0 ? 0xFFFFFFFFu - (rnd() % 100000) : rnd();
+		size_t maxseg = run % 4 == 0 ? 8 : 1460;
+		/* Cut. */
+		size_t ns = 0;
+		for (size_t off = 0; off < n;) {
+			uint32_t l = 1 + rnd() % maxseg;
+			if (off + l > n)
+				l = (uint32_t)(n - off);
+			sg[ns++] = (struct seg){(uint32_t)off, l};
+			off += l;
+		}
+		/* Duplicate some (exact, or overlapping re-cuts of neighbours). */
+		size_t nd = ns;
+		for (size_t i = 0; i + 1 < ns && nd < (n + 1) * 2; i++) {
+			uint32_t r = rnd() % 16;
+			if (r == 0)
+				sg[nd++] = sg[i];
+			else if (r == 1) {
+				uint32_t a = sg[i].off + sg[i].len / 2;
+				uint32_t b = sg[i + 1].off + sg[i + 1].len / 2 + 1;
+				if (b > n)
+					b = (uint32_t)n;
+				if (b > a)
+					sg[nd++] = (struct seg){a, b - a};
+			}
+		}
+		/* Place duplicates right after their original, then shuffle
+		 * locally: swap each element with one up to K positions ahead,
+		 * bounding the reordering distance in bytes. */
+		for (size_t i = ns; i < nd; i++) {
+			size_t j = rnd() % nd;
+			struct seg t = sg[i];
+			sg[i] = sg[j];
+			sg[j] = t;
+		}
+		/* Undo global disorder: sort by offset, then local shuffle. */
+		for (size_t i = 1; i < nd; i++) {
+			struct seg t = sg[i];
+			size_t j = i;
+			while (j > 0 && sg[j - 1].off > t.off) {
+				sg[j] = sg[j - 1];
+				j--;
+			}
+			sg[j] = t;
+		}
+		/* Fisher-Yates inside disjoint blocks of K segments: no segment
+		 * moves more than K-1 places (≤ ~30 KiB of disorder). */
+		size_t K = maxseg > 100 ? 20 : 200;
+		for (size_t b = 0; b < nd; b += K) {
+			size_t m = nd - b < K ? nd - b : K;
+			for (size_t i = m; i > 1; i--) {
+				size_t j = rnd() % i;
+				struct seg t = sg[b + i - 1];
+				sg[b + i - 1] = sg[b + j];
+				sg[b + j] = t;
+			}
+		}
+
+		struct mg_stream_dir d;
+		struct sink s;
+		sink_init(&s, n);
+		mg_stream_init(&d);
+		mg_stream_syn(&d, isn);
+		for (size_t i = 0; i < nd; i++)
+			feed_exact(&d, isn, data, &sg[i], &s);
+		cr_assert_eq(d.st.gaps, 0, "run %d: unexpected gap", run);
+		cr_assert_eq(d.st.overlap_conflicts, 0, "run %d", run);
+		cr_assert_eq(s.len, n, "run %d: %zu of %zu bytes", run, s.len, n);
+		cr_assert_eq(memcmp(s.buf, data, n), 0, "run %d: stream differs", run);
+		cr_assert_eq(d.stored, 0);
+		if (nd > ns)
+			cr_assert_gt(d.st.bytes_retrans, 0);
+		mg_stream_free(&d);
+		free(s.buf);
+	}
+	free(sg);
+	free(data);
+}
+
+Test(stream, out_of_order_bound_declares_gap)
+{
+	static uint8_t big[MG_STREAM_WINDOW + 4000];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i ^ (i >> 8));
+	struct mg_stream_dir d;
+	struct sink s;
+	sink_init(&s, sizeof(big));
+	mg_stream_init(&d);
+	mg_stream_syn(&d, 0);
+	/* Bytes 0..999 never arrive. Store 1000..1999, then send a segment
+	 * ending past next + window. */
+	cr_assert_eq(mg_stream_feed(&d, 1 + 1000, big + 1000, 1000, sink_cb, &s), MG_OK);
+	uint32_t far = MG_STREAM_WINDOW + 100;
+	enum mg_status st = mg_stream_feed(&d, 1 + far, big + far, 1000, sink_cb, &s);
+	cr_assert_eq(st, MG_MALFORMED);
+	cr_assert_eq(d.last_reason, MG_R_STREAM_OOO_BOUND);
+	cr_assert_eq(d.st.ooo_bound, 1);
+	cr_assert(d.broken);
+	cr_assert_geq(s.gaps, 1);
+	/* The first gap covers the 1000 missing bytes, then 1000..1999 flow. */
+	cr_assert_eq(memcmp(s.buf + 1000, big + 1000, 1000), 0);
+	/* Everything from the far segment is still reachable: fill the hole
+	 * between and check the tail arrives in order. */
+	size_t before = s.len;
+	cr_assert_leq(before, far + 1000);
+	uint32_t next_rel = (uint32_t)(d.next - 1);
+	if (next_rel < far) {
+		mg_stream_feed(&d, 1 + next_rel, big + next_rel, far - next_rel, sink_cb, &s);
+	}
+	cr_assert_eq(s.len, far + 1000);
+	cr_assert_eq(memcmp(s.buf + s.len - 1000, big + far, 1000), 0);
+	cr_assert_eq(d.st.bytes_lost, s.lost);
+	mg_stream_free(&d);
+	free(s.buf);
+}
+
+Test(stream, far_segment_with_empty_store_skips_to_it)
+{
+	struct mg_stream_dir d;
+	struct sink s;
+	sink_init(&s, 1 << 20);
+	mg_stream_init(&d);
+	mg_stream_syn(&d, 10);
+	mg_stream_feed(&d, 11, (const uint8_t *)"ab", 2, sink_cb, &s);
+	enum mg_status st =
+		mg_stream_feed(&d, 13 + 500000, (const uint8_t *)"zz", 2, sink_cb, &s);
+	cr_assert_eq(st, MG_MALFORMED);
+	cr_assert_eq(s.gaps, 1);
+	cr_assert_eq(s.lost, 500000);
+	cr_assert_eq(s.len, 2 + 500000 + 2);
+	cr_assert_eq(memcmp(s.buf + s.len - 2, "zz", 2), 0);
+	/* Continues in order after the gap. */
+	mg_stream_feed(&d, 13 + 500002, (const uint8_t *)"!", 1, sink_cb, &s);
+	cr_assert_eq(s.buf[s.len - 1], '!');
+	mg_stream_free(&d);
+	free(s.buf);
+}
+
+Test(stream, tiny_segments_do_not_exhaust_anything)
+{
+	/* 30000 one-byte segments, every other one first: half the window
+	 * in single bytes, all delivered when the holes fill. */
+	const size_t n = 30000;
+	uint8_t *data = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		data[i] = (uint8_t)(i * 13);
+	struct mg_stream_dir d;
+	struct sink s;
+	sink_init(&s, n);
+	mg_stream_init(&d);
+	mg_stream_syn(&d, 0x12345678);
+	for (size_t i = 1; i < n; i += 2) {
+		struct seg sg = {(uint32_t)i, 1};
+		feed_exact(&d, 0x12345678, data, &sg, &s);
+	}
+	cr_assert_eq(s.len, 0);
+	for (size_t i = 0; i < n; i += 2) {
+		struct seg sg = {(uint32_t)i, 1};
+		feed_exact(&d, 0x12345678, data, &sg, &s);
+	}
+	cr_assert_eq(s.len, n);
+	cr_assert_eq(memcmp(s.buf, data, n), 0);
+	mg_stream_free(&d);
+	free(s.buf);
+	free(data);
+}
