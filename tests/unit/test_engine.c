@@ -19,7 +19,7 @@ static const char *read_req =
 	"0300002b02f080" /* TPKT 43 + COTP DT EOT */
 	"0100" "0100"    /* session GT, DT */
 	"611e301c020103a017" /* fully-encoded data, PDV ctx 3, single-ASN1-type */
-	"a015020100a410800101a10ba1098007244d5531242424"; /* confirmed-req read */
+	"a015020100a410800101a10ba10980074d553124535478"; /* confirmed-req read */
 static const char *read_rsp =
 	"0300001d02f080010001006110300e020103a009a107020100a402a100";
 static const char *conclude_req = "0300001602f0800100010061093007020103a0028b00";
@@ -152,10 +152,10 @@ Test(engine, data_phase_whole_stream)
 	cr_assert_eq(l.r[0].kind, MG_EV_MMS);
 	cr_assert_eq(l.r[0].pdu, MG_MMS_CONFIRMED_REQUEST);
 	cr_assert_eq(l.r[0].service, MG_SVC_READ);
-	cr_assert_eq(l.r[0].invoke, 1);
+	cr_assert_eq(l.r[0].invoke, 0);
 	cr_assert_eq(l.r[0].end_off, 43);
 	cr_assert_eq(l.r[0].nobj, 1);
-	cr_assert_str_eq(l.r[0].obj0, "$MU1$$$");
+	cr_assert_str_eq(l.r[0].obj0, "MU1$STx");
 	/* No initiate was seen: the request is flagged, not dropped here. */
 	cr_assert_eq(l.r[0].anomaly, MG_R_ANOM_REQ_BEFORE_INIT);
 	cr_assert_eq(l.r[1].pdu, MG_MMS_CONCLUDE_REQUEST);
@@ -272,7 +272,7 @@ Test(engine, cotp_fragmented_tsdu)
 	cr_assert_eq(ref.r[0].kind, MG_EV_MMS);
 	cr_assert_eq(ref.r[0].service, MG_SVC_READ);
 	cr_assert_eq(ref.r[0].end_off, n);
-	cr_assert_str_eq(ref.r[0].obj0, "$MU1$$$");
+	cr_assert_str_eq(ref.r[0].obj0, "MU1$STx");
 	cr_assert_eq(mg_engine_pending(&c, 0), 0);
 	for (size_t cut = 1; cut < n; cut++) {
 		struct evlog l = { 0 };
