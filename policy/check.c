@@ -196,6 +196,7 @@ void mg_pol_check(struct mg_policy *p, struct mg_diags *d)
 	compute_reach(p, d);
 	if (d->nerrors != before || !p->reach)
 		return;
-	check_sets(p, d);
+	if (d->nerrors == 0) /* after errors, empty/unused sets are mostly noise */
+		check_sets(p, d);
 	check_shadowing(p, d);
 }

@@ -238,10 +238,10 @@ static bool parse_elem(struct ps *ps, int set)
 	} else if (ps->tok.type == MG_TOK_WORD) {
 		bool host_bits;
 		if (!mg_pol_parse_prefix(ps->tok.text, &e.addr, &e.plen, &host_bits)) {
-			if (valid_name(ps->tok.text) && mg_pol_set_find(ps->p, ps->tok.text) >= 0)
+			if (valid_name(ps->tok.text))
 				err(ps, &ps->tok,
-				    "invalid address '%s'; did you mean '@%s'?", ps->tok.text,
-				    ps->tok.text);
+				    "invalid address '%s' (a set is referenced as '@%s')",
+				    ps->tok.text, ps->tok.text);
 			else
 				err(ps, &ps->tok, "invalid address or prefix '%s'", ps->tok.text);
 			return false;
@@ -503,7 +503,7 @@ static bool l2_et_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
 				    "unknown EtherType '%s' (a name such as goose, sv, arp, or a "
 				    "number >= 0x0600)",
 				    t->text);
-			return false;
+			return true;
 		}
 	}
 	if (c->n_et >= sizeof(c->et) / sizeof(c->et[0])) {
@@ -583,6 +583,8 @@ static void stmt_l2(struct ps *ps)
 	} else {
 		c.st.any_vlan = true;
 	}
+	if (ps->failed)
+		goto out;
 	if (c.st.any_vlan) {
 		c.st.n_range = 0;
 	}
@@ -778,14 +780,14 @@ static bool svc_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
 		if (mg_iec_class_lookup(t->text) < MG_IEC__COUNT) {
 			err(ps, t, "unknown service '%s'; '%s' is a class: write 'class %s'",
 			    t->text, t->text, t->text);
-			return false;
+			return true;
 		}
 		const char *sug = mg_pol_suggest_service(t->text);
 		if (sug)
 			err(ps, t, "unknown service '%s'; did you mean '%s'?", t->text, sug);
 		else
 			err(ps, t, "unknown service '%s'", t->text);
-		return false;
+		return true; /* keep checking the list; ps->failed drops the rule */
 	}
 	r->svc[s / 64] |= 1ull << (s % 64);
 	return true;
@@ -804,14 +806,14 @@ static bool class_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
 		if (s != MG_SVC_NONE && s < MG_SVC__COUNT) {
 			err(ps, t, "unknown class '%s'; '%s' is a service: write 'service %s'",
 			    t->text, t->text, t->text);
-			return false;
+			return true;
 		}
 		const char *sug = mg_pol_suggest_class(t->text);
 		if (sug)
 			err(ps, t, "unknown class '%s'; did you mean '%s'?", t->text, sug);
 		else
 			err(ps, t, "unknown class '%s'", t->text);
-		return false;
+		return true;
 	}
 	r->classes |= 1u << c;
 	return true;
@@ -987,6 +989,8 @@ static void stmt_mms(struct ps *ps)
 		expected(ps, "'from', 'to', 'service', 'class', 'object', 'log' or 'name'");
 		goto fail;
 	}
+	if (ps->failed)
+		goto fail;
 	if (!has_svc)
 		r.svc_any = true;
 	if (!has_class)
