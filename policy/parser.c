@@ -749,9 +749,17 @@ static void stmt_ip(struct ps *ps)
 		return;
 	}
 	if (pc.n == 0) {
+		/* the ports a named service stands for (used by check.c) */
+		static const uint16_t ports[][2] = {
+			[MG_IPSVC_ANY] = {0, 65535},  [MG_IPSVC_MMS] = {102, 102},
+			[MG_IPSVC_TLS] = {3782, 3782}, [MG_IPSVC_TCP] = {0, 65535},
+			[MG_IPSVC_UDP] = {0, 65535},  [MG_IPSVC_ICMP] = {0, 65535},
+			[MG_IPSVC_ICMPV6] = {0, 65535}, [MG_IPSVC_NTP] = {123, 123},
+			[MG_IPSVC_PTP] = {319, 320},
+		};
 		pc.n = 1;
-		pc.r[0].lo = 0;
-		pc.r[0].hi = 65535;
+		pc.r[0].lo = ports[r.svc][0];
+		pc.r[0].hi = ports[r.svc][1];
 	}
 	for (size_t i = 0; i < pc.n; i++) {
 		struct mg_pol_irule *v = mg_pol_grow(p->ip, &p->cap_ip, p->n_ip + 1, sizeof(*v));
