@@ -9,7 +9,8 @@
  *
  * What a firewall must not do is accept something the server will read
  * differently, so names are validated strictly: identifiers are non-empty
- * printable ASCII, item ids have no empty '$' component (no leading or
+ * and drawn from ISO 9506-2's A-Z a-z 0-9 _ $, item ids have no empty '$'
+ * component (no leading or
  * trailing '$', no "$$"; a lone "$" is malformed), file-name components are
  * non-empty printable text. Typed data (write listOfData, report access
  * results) and alternate access are walked with an explicit stack bounded by
@@ -114,10 +115,22 @@ static bool printable(const uint8_t *s, size_t n, uint8_t lo)
 	return true;
 }
 
-/* Identifier: VisibleString, non-empty, no space or control bytes. */
+/* Identifier: ISO 9506-2 restricts it to the characters A-Z a-z 0-9 _ $.
+ * Holding senders to that keeps '/' (our "domain/item" separator), pattern
+ * metacharacters, spaces and control bytes out of every name the policy
+ * matches. Length is not capped at 32: IEC 61850 Ed.2 names are longer. */
 static bool ident_ok(const uint8_t *s, size_t n)
 {
-	return n > 0 && n <= UINT16_MAX && printable(s, n, 0x21);
+	if (n == 0 || n > UINT16_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = s[i];
+
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '$'))
+			return false;
+	}
+	return true;
 }
 
 /* Item id: an Identifier whose '$'-separated components are all non-empty,
@@ -299,7 +312,7 @@ static enum mg_status address_obj(struct mms_ctx *c, const uint8_t *p, size_t le
 		return st;
 	if (t.cls != MG_BER_CONTEXT || t.constructed || t.tag > 2 || t.len == 0)
 		return fail(c, MG_R_MMS_STRUCTURE);
-	if (t.tag == 1 && !ident_ok(t.val, t.len))
+	if (t.tag == 1 && !printable(t.val, t.len, 0x21)) /* symbolicAddress */
 		return fail(c, MG_R_MMS_OBJECT_NAME);
 	add_obj(c, MG_OBJ_VMD, MG_OBJK_OTHER, NULL, 0, t.tag == 1 ? t.val : NULL,
 		t.tag == 1 ? t.len : 0, alt);

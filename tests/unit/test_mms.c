@@ -683,6 +683,7 @@ Test(mms, object_name_rules)
 {
 	static const char *bad[] = {
 		"$", "$LLN0", "LLN0$", "LLN0$$ST", "", "a b", "a\x01" "b",
+		"LD0/LLN0", "a-b", "LLN0$ST$*", "caf\xc3\xa9",
 	};
 	char b[256];
 
