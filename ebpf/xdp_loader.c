@@ -311,28 +311,21 @@ static int prog_id_of_fd(int fd, __u32 *id)
 	return rc;
 }
 
-/* Remove every peer entry naming ifindex (as key or value); true if the
- * map is empty afterwards. */
+/* Forget ifindex as a bridge port (its key in the peer map; frames from
+ * the other port may still be sent to it until that one is detached too).
+ * True when no port is left. */
 static bool peers_forget(int peers_fd, __u32 ifindex)
 {
-	__u32 key, next, val, dels[MG_XDP_MAX_IFACES];
-	size_t n = 0;
+	__u32 key, next, *prev = NULL;
 	bool any_left = false;
-	__u32 *prev = NULL;
 
+	bpf_map_delete_elem(peers_fd, &ifindex);
 	while (bpf_map_get_next_key(peers_fd, prev, &next) == 0) {
-		if (bpf_map_lookup_elem(peers_fd, &next, &val) == 0 &&
-		    (next == ifindex || val == ifindex)) {
-			if (n < MG_XDP_MAX_IFACES)
-				dels[n++] = next;
-		} else {
-			any_left = true;
-		}
+		any_left = true;
 		key = next;
 		prev = &key;
+		break;
 	}
-	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(peers_fd, &dels[i]);
 	return !any_left;
 }
 

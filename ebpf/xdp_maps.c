@@ -267,17 +267,25 @@ static bool is_ip_ethertype(uint16_t et)
 	return et == 0x0800 || et == 0x86DD;
 }
 
-/* First match over the table, as the policy compiler orders it. IPv4 and
- * IPv6 go to the L3 checks unless the table says otherwise (the policy's
- * own mg_policy_l2 does the same). */
+/* The policy's L2 semantics (policy/l2.c): the first entry naming the
+ * EtherType on this VID decides; an EtherType the policy names is dropped
+ * on every VID it does not list; IPv4/IPv6 not named at all go to the L3/L4
+ * checks; everything else takes the default. */
 static uint8_t l2_verdict(const struct mg_policy_export *e, uint16_t et, uint16_t vid)
 {
+	bool named = false;
+
 	for (size_t i = 0; i < e->n_l2; i++) {
 		const struct mg_pol_l2_entry *l = &e->l2[i];
 
-		if (l->ethertype == et && vid >= l->vid_lo && vid <= l->vid_hi)
+		if (l->ethertype != et)
+			continue;
+		named = true;
+		if (vid >= l->vid_lo && vid <= l->vid_hi)
 			return l->verdict;
 	}
+	if (named)
+		return MG_L2_DROP;
 	return is_ip_ethertype(et) ? MG_L2_IP : e->l2_default;
 }
 

@@ -178,7 +178,10 @@ static struct mg_pol_l2_entry l2tab[] = {
 	{.ethertype = 0x88B8, .vid_lo = 0, .vid_hi = 4095, .verdict = MG_L2_DROP},
 	{.ethertype = 0x0806, .vid_lo = MG_VID_UNTAGGED, .vid_hi = MG_VID_UNTAGGED, .verdict = MG_L2_PASS},
 	{.ethertype = 0x88F7, .vid_lo = 0, .vid_hi = 4095, .verdict = MG_L2_PASS},
-	{.ethertype = 0x0800, .vid_lo = 99, .vid_hi = 99, .verdict = MG_L2_DROP},
+	/* IPv4 named: restricted to the listed VIDs (99 is not). */
+	{.ethertype = 0x0800, .vid_lo = 0, .vid_hi = 98, .verdict = MG_L2_IP},
+	{.ethertype = 0x0800, .vid_lo = 100, .vid_hi = 4095, .verdict = MG_L2_IP},
+	{.ethertype = 0x0800, .vid_lo = MG_VID_UNTAGGED, .vid_hi = MG_VID_UNTAGGED, .verdict = MG_L2_IP},
 };
 static struct mg_pol_prefix prefixes[8];
 static struct mg_pol_conn_rule conns[4];
