@@ -472,9 +472,11 @@ int mg_xdp_status(const char *pin_dir, char *const *ifnames, int n_if, bool json
 	if (json) {
 		fprintf(out,
 			"{\"pin_dir\":\"%s\",\"prog_id\":%u,\"xlated_bytes\":%u,\"jited_bytes\":%u,"
-			"\"verified_insns\":%u,\"generation\":%u,\"policy_loaded\":%s,"
+			"\"verified_insns\":%u,\"run_cnt\":%llu,\"run_time_ns\":%llu,"
+			"\"generation\":%u,\"policy_loaded\":%s,"
 			"\"mode\":\"%s\",\"conn_rules\":%u,\"fallback\":\"%s\",\"interfaces\":[",
-			dir, pi.id, pi.xlated_len, pi.jited_len, pi.verified_insns, gen,
+			dir, pi.id, pi.xlated_len, pi.jited_len, pi.verified_insns,
+			(unsigned long long)pi.run_cnt, (unsigned long long)pi.run_time_ns, gen,
 			cfg.loaded ? "true" : "false",
 			cfg.mode == MG_XDP_MONITOR ? "monitor" : "enforce", cfg.n_conn,
 			mg_xdp_fallback_str(cfg.fallback));
