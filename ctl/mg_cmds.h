@@ -7,8 +7,26 @@
 #ifndef MG_CMDS_H
 #define MG_CMDS_H
 
+#include <stdbool.h>
+
 int mg_cmd_replay(int argc, char **argv); /* ctl/cmd_replay.c */
 int mg_cmd_policy(int argc, char **argv); /* ctl/cmd_policy.c: check|show FILE offline */
 int mg_cmd_xdp(int argc, char **argv);    /* ctl/cmd_xdp.c: attach|detach|status|reload */
+
+/* Online commands, talking to the running daemon over the control socket
+ * (ctl/cmd_status.c, cmd_stats.c, cmd_flows.c, cmd_events.c, cmd_mode.c). */
+int mg_cmd_status(int argc, char **argv);
+int mg_cmd_stats(int argc, char **argv);
+int mg_cmd_flows(int argc, char **argv);
+int mg_cmd_events(int argc, char **argv);
+int mg_cmd_mode(int argc, char **argv);
+/* ctl/cmd_policy_online.c: `policy load FILE` and `policy show` without a
+ * FILE. argv starts at "policy" like mg_cmd_policy's; cmd_policy.c calls
+ * mg_cmd_policy_online() when mg_cmd_policy_is_online() says so. */
+int mg_cmd_policy_online(int argc, char **argv);
+bool mg_cmd_policy_is_online(int argc, char **argv);
+/* ctl/ctl_client.c: the control socket used by the online commands
+ * (mmsgatectl --socket PATH). */
+void mg_ctl_set_socket(const char *path);
 
 #endif
