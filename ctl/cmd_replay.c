@@ -42,6 +42,8 @@ struct rp_conn {
 	struct mg_stream_dir st[2];
 	struct mg_engine_conn ec;
 	bool resync[2];            /* after a gap: wait for a TPKT header */
+	bool ack_known[2];         /* direction d sent an ACK ... */
+	uint32_t ack[2];           /* ... acknowledging d^1 up to here */
 	/* policy */
 	uint8_t cv;                /* enum mg_conn_verdict */
 	uint32_t conn_rule;
@@ -52,7 +54,7 @@ struct rp_stats {
 	uint64_t frames, bad_frames, ip_frames, tcp102, frags, payload_bytes, tso;
 	uint64_t conns, conns_dropped;
 	uint64_t events, mms, malformed, not_mms, anomalies;
-	uint64_t gaps, bytes_lost, resync_skipped, retrans_bytes, conflicts, ooo_bytes;
+	uint64_t keepalives, gaps, bytes_lost, resync_skipped, retrans_bytes, conflicts, ooo_bytes;
 	uint64_t verdict[3]; /* by enum mg_action */
 };
 
@@ -532,6 +534,23 @@ static void tcp102(struct rp *r, const uint8_t *frame, const struct mg_pkt *pk)
 		mg_stream_syn(&c->st[dir], pk->seq);
 		seq++;
 	}
+	if (pk->tcp_flags & MG_TCP_ACK) {
+		c->ack_known[dir] = true;
+		c->ack[dir] = pk->ack;
+	}
+	if (pk->payload_len && !c->st[dir].synced) {
+		/* Mid-connection start: the peer's ACK says where this
+		 * direction's stream stands. Without one, a lone 1-byte segment
+		 * is most likely a keep-alive probe (seq = next - 1, a byte
+		 * already acknowledged): do not sync on it. */
+		if (c->ack_known[dir ^ 1]) {
+			mg_stream_sync(&c->st[dir], c->ack[dir ^ 1]);
+		} else if (pk->payload_len == 1 && !(pk->tcp_flags & (MG_TCP_SYN | MG_TCP_FIN))) {
+			r->s.keepalives++;
+			r->cur = NULL;
+			return;
+		}
+	}
 	if (pk->payload_len) {
 		r->s.payload_bytes += pk->payload_len;
 		mg_stream_feed(&c->st[dir], seq, frame + pk->payload_off, pk->payload_len,
@@ -764,6 +783,8 @@ static void summary(struct rp *r)
 		r->s.bytes_lost, r->s.retrans_bytes, r->s.bad_frames);
 	if (r->s.frags)
 		fprintf(stderr, ", %" PRIu64 " port-102 fragments skipped", r->s.frags);
+	if (r->s.keepalives)
+		fprintf(stderr, ", %" PRIu64 " keep-alive probes skipped", r->s.keepalives);
 	if (r->s.tso)
 		fprintf(stderr, ", %" PRIu64 " TSO frames (IP length 0)", r->s.tso);
 	if (r->s.conns_dropped)
@@ -845,7 +866,12 @@ int mg_cmd_replay(int argc, char **argv)
 	r->pc = pcap_open_offline_with_tstamp_precision(r->file, PCAP_TSTAMP_PRECISION_NANO,
 							errbuf);
 	if (!r->pc) {
-		fprintf(stderr, "mmsgatectl replay: cannot read '%s': %s\n", r->file, errbuf);
+		/* libpcap's message sometimes starts with the path already. */
+		if (!strncmp(errbuf, r->file, strlen(r->file)))
+			fprintf(stderr, "mmsgatectl replay: cannot read %s\n", errbuf);
+		else
+			fprintf(stderr, "mmsgatectl replay: cannot read '%s': %s\n", r->file,
+				errbuf);
 		free(r);
 		return 1;
 	}

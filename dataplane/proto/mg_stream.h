@@ -77,6 +77,12 @@ void mg_stream_free(struct mg_stream_dir *d);
  * different ISN on a synced direction (caller decides: new connection). */
 bool mg_stream_syn(struct mg_stream_dir *d, uint32_t seq);
 
+/* Set the expected sequence number of a direction not yet synced (e.g.
+ * from the peer's ACK when a capture starts mid-connection, so a TCP
+ * keep-alive's garbage byte at next-1 is not taken for stream data).
+ * No effect once synced. */
+void mg_stream_sync(struct mg_stream_dir *d, uint32_t next);
+
 /*
  * Feed one segment's payload (SYN/FIN flags excluded from seq accounting by
  * the caller: pass the sequence number of the first payload byte, i.e.

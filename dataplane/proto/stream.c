@@ -51,6 +51,14 @@ bool mg_stream_syn(struct mg_stream_dir *d, uint32_t seq)
 	return true;
 }
 
+void mg_stream_sync(struct mg_stream_dir *d, uint32_t next)
+{
+	if (d->synced)
+		return;
+	d->synced = true;
+	d->next = next;
+}
+
 static inline bool bit_get(const struct mg_stream_dir *d, uint32_t idx)
 {
 	return (d->map[idx >> 6] >> (idx & 63)) & 1;

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Connection tracking, one table per worker (rte_hash + a flat array of
+ * flow entries indexed by the hash position; no sharing, no locks). Keys
+ * are canonical (lower address/port first) so both directions of a flow
+ * find the same entry; RSS/dispatch guarantees both land on this worker.
+ *
+ * TCP: a SYN from a client the policy allows towards an allowed server
+ * opens an entry (mg_policy_conn, computed once and kept: the peer's set
+ * memberships); SYN-ACK and the final ACK move it to established; anything
+ * else without an entry is dropped. FIN/RST close, timeouts expire.
+ *
+ * Bounded table, eviction policy: embryonic entries (SYN seen, handshake
+ * not completed; UDP flows without a reply) are kept on an LRU list and are
+ * the only ones evicted when the table is full — oldest first. Established
+ * associations are never evicted to make room, so a SYN flood can only
+ * churn embryonic entries; when no embryonic entry is left a new SYN is
+ * dropped (flow_table_full).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <netinet/in.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "mg_dp.h"
+
+static uint64_t to_syn, to_est, to_close, to_udp;
+
+const char *mg_flow_state_str(uint8_t s)
+{
+	static const char *const n[] = {"free",        "syn-sent", "syn-received",
+					"established", "closing",  "closed"};
+	return s < RTE_DIM(n) ? n[s] : "?";
+}
+
+int mg_flows_init(struct mg_lcore *lc, char *err, size_t errlen)
+{
+	char name[32];
+	struct mg_flows *fl = &lc->flows;
+	uint32_t entries = RTE_MAX(mg_dp_cfg.max_flows, 64u);
+
+	snprintf(name, sizeof(name), "mgflows%u", lc->wid);
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = entries,
+		.key_len = sizeof(struct mg_flow_key),
+		.hash_func = rte_hash_crc,
+		.hash_func_init_val = 0,
+		.socket_id = (int)rte_lcore_to_socket_id(lc->lcore_id),
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	fl->h = rte_hash_create(&hp);
+	if (fl->h == NULL) {
+		snprintf(err, errlen, "cannot create flow table of %u entries: %s", entries,
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	fl->max = entries;
+	fl->tab = rte_zmalloc_socket("mgflowtab", (size_t)(entries + 1) * sizeof(struct mg_flow),
+				     RTE_CACHE_LINE_SIZE, hp.socket_id);
+	if (fl->tab == NULL) {
+		snprintf(err, errlen, "cannot allocate %u flow entries (%zu bytes each): add -m",
+			 entries, sizeof(struct mg_flow));
+		return -ENOMEM;
+	}
+	fl->lru_head = fl->lru_tail = MG_FLOW_NONE;
+	to_syn = mg_dp_hz * mg_dp_cfg.syn_timeout_s;
+	to_est = mg_dp_hz * mg_dp_cfg.tcp_timeout_s;
+	to_close = mg_dp_hz * mg_dp_cfg.close_timeout_s;
+	to_udp = mg_dp_hz * mg_dp_cfg.udp_timeout_s;
+	return 0;
+}
+
+void mg_flows_free(struct mg_lcore *lc)
+{
+	struct mg_flows *fl = &lc->flows;
+
+	if (fl->tab != NULL) {
+		for (uint32_t i = 0; i <= fl->max; i++)
+			if (fl->tab[i].state != MG_FS_FREE)
+				mg_flows_delete(lc, &fl->tab[i]);
+	}
+	rte_free(fl->tab);
+	fl->tab = NULL;
+	rte_hash_free(fl->h);
+	fl->h = NULL;
+}
+
+void mg_flows_key(struct mg_flow_key *k, const struct mg_pkt *pk, bool *src_is_a)
+{
+	size_t alen = pk->ip_ver == 6 ? 16 : 4;
+	int c = memcmp(pk->src, pk->dst, alen);
+
+	if (c == 0)
+		c = (int)pk->sport - (int)pk->dport;
+	memset(k, 0, sizeof(*k));
+	k->ver = pk->ip_ver;
+	k->proto = pk->ip_proto;
+	if (c <= 0) {
+		memcpy(k->a, pk->src, alen);
+		memcpy(k->b, pk->dst, alen);
+		k->pa = pk->sport;
+		k->pb = pk->dport;
+		*src_is_a = true;
+	} else {
+		memcpy(k->a, pk->dst, alen);
+		memcpy(k->b, pk->src, alen);
+		k->pa = pk->dport;
+		k->pb = pk->sport;
+		*src_is_a = false;
+	}
+}
+
+struct mg_flow *mg_flows_lookup(struct mg_lcore *lc, const struct mg_flow_key *k)
+{
+	int32_t pos = rte_hash_lookup(lc->flows.h, k);
+
+	if (pos < 0)
+		return NULL;
+	return &lc->flows.tab[pos];
+}
+
+static void lru_unlink(struct mg_flows *fl, struct mg_flow *f)
+{
+	if (!f->embryonic)
+		return;
+	if (f->lru_prev != MG_FLOW_NONE)
+		fl->tab[f->lru_prev].lru_next = f->lru_next;
+	else
+		fl->lru_head = f->lru_next;
+	if (f->lru_next != MG_FLOW_NONE)
+		fl->tab[f->lru_next].lru_prev = f->lru_prev;
+	else
+		fl->lru_tail = f->lru_prev;
+	f->embryonic = 0;
+}
+
+static void lru_append(struct mg_flows *fl, struct mg_flow *f)
+{
+	f->lru_next = MG_FLOW_NONE;
+	f->lru_prev = fl->lru_tail;
+	if (fl->lru_tail != MG_FLOW_NONE)
+		fl->tab[fl->lru_tail].lru_next = f->idx;
+	else
+		fl->lru_head = f->idx;
+	fl->lru_tail = f->idx;
+	f->embryonic = 1;
+}
+
+void mg_flows_delete(struct mg_lcore *lc, struct mg_flow *f)
+{
+	struct mg_flows *fl = &lc->flows;
+
+	if (f->state == MG_FS_FREE)
+		return;
+	mg_hold_free_all(lc, f);
+	if (f->kind == MG_CONN_INSPECT)
+		mg_engine_conn_release(&lc->eng, &f->eng);
+	lru_unlink(fl, f);
+	rte_hash_del_key(fl->h, &f->key);
+	f->state = MG_FS_FREE;
+	fl->n--;
+	lc->ctr->flows_closed++;
+	lc->ctr->flows_active--;
+}
+
+void mg_flows_established(struct mg_lcore *lc, struct mg_flow *f)
+{
+	f->state = MG_FS_ESTABLISHED;
+	lru_unlink(&lc->flows, f);
+}
+
+static bool evict_one(struct mg_lcore *lc)
+{
+	struct mg_flows *fl = &lc->flows;
+
+	if (fl->lru_head == MG_FLOW_NONE)
+		return false;
+	mg_flows_delete(lc, &fl->tab[fl->lru_head]);
+	lc->ctr->flows_evicted++;
+	return true;
+}
+
+struct mg_flow *mg_flows_create(struct mg_lcore *lc, const struct mg_flow_key *k)
+{
+	struct mg_flows *fl = &lc->flows;
+	int32_t pos;
+
+	if (fl->n >= fl->max && !evict_one(lc))
+		return NULL;
+	pos = rte_hash_add_key(fl->h, k);
+	if (pos == -ENOSPC && evict_one(lc))
+		pos = rte_hash_add_key(fl->h, k);
+	if (pos < 0 || (uint32_t)pos > fl->max)
+		return NULL;
+	struct mg_flow *f = &fl->tab[pos];
+	memset(f, 0, offsetof(struct mg_flow, eng));
+	f->key = *k;
+	f->idx = (uint32_t)pos;
+	f->t_created = f->t_last = lc->now;
+	f->state = MG_FS_SYN_SENT;
+	lru_append(fl, f);
+	fl->n++;
+	lc->ctr->flows_opened++;
+	lc->ctr->flows_active++;
+	return f;
+}
+
+void mg_flows_expire(struct mg_lcore *lc, unsigned budget)
+{
+	struct mg_flows *fl = &lc->flows;
+
+	for (unsigned i = 0; i < budget; i++) {
+		struct mg_flow *f = &fl->tab[fl->sweep];
+		fl->sweep = fl->sweep >= fl->max ? 0 : fl->sweep + 1;
+		if (f->state == MG_FS_FREE)
+			continue;
+		uint64_t to;
+		switch (f->state) {
+		case MG_FS_SYN_SENT:
+		case MG_FS_SYN_RCVD: to = to_syn; break;
+		case MG_FS_ESTABLISHED:
+			to = f->key.proto == IPPROTO_TCP ? to_est : to_udp;
+			break;
+		default: to = to_close; break;
+		}
+		if (lc->now - f->t_last > to) {
+			mg_flows_delete(lc, f);
+			lc->ctr->flows_expired++;
+		}
+	}
+}
+
+/* ---- the L3/L4 path ------------------------------------------------------ */
+
+static void pk_addrs(const struct mg_pkt *pk, struct mg_addr *src, struct mg_addr *dst)
+{
+	size_t alen = pk->ip_ver == 6 ? 16 : 4;
+
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	src->ver = dst->ver = pk->ip_ver;
+	memcpy(src->a, pk->src, alen);
+	memcpy(dst->a, pk->dst, alen);
+}
+
+static void tcp_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
+		       const struct mg_pkt *pk)
+{
+	struct mg_flow_key k;
+	bool src_is_a;
+	uint8_t fl = pk->tcp_flags;
+	struct mg_flow *f;
+
+	mg_flows_key(&k, pk, &src_is_a);
+	f = mg_flows_lookup(lc, &k);
+	/* A new SYN on a finished 5-tuple (TIME_WAIT reuse) starts over. */
+	if (f != NULL && (fl & (MG_TCP_SYN | MG_TCP_ACK)) == MG_TCP_SYN &&
+	    f->state >= MG_FS_CLOSING && f->d[MG_DIR_C2S].isn != pk->seq) {
+		mg_flows_delete(lc, f);
+		f = NULL;
+	}
+	if (f == NULL) {
+		struct mg_addr src, dst;
+		struct mg_policy_peer peer;
+		uint32_t line = 0;
+
+		if ((fl & (MG_TCP_SYN | MG_TCP_ACK | MG_TCP_RST | MG_TCP_FIN)) != MG_TCP_SYN) {
+			mg_dp_refuse(lc, side, m, MG_DPD_NO_FLOW);
+			return;
+		}
+		if (pk->payload_len != 0) {
+			mg_dp_refuse(lc, side, m, MG_DPD_TCP_SYN_DATA);
+			return;
+		}
+		pk_addrs(pk, &src, &dst);
+		memset(&peer, 0, sizeof(peer));
+		enum mg_conn_verdict v = mg_policy_conn(lc->pol->p, &src, &dst, IPPROTO_TCP,
+							pk->sport, pk->dport, &peer, &line);
+		if (v == MG_CONN_DENY) {
+			if (!lc->monitor) {
+				mg_dp_drop(lc, side, m, MG_DPD_CONN_DENIED);
+				return;
+			}
+			lc->ctr->dpdrop[MG_DPD_CONN_DENIED]++;
+			lc->ctr->monitor_would_deny++;
+			v = pk->dport == MG_DP_TCP_MMS_PORT ? MG_CONN_INSPECT : MG_CONN_ALLOW;
+		}
+		f = mg_flows_create(lc, &k);
+		if (f == NULL) {
+			mg_dp_refuse(lc, side, m, MG_DPD_FLOW_TABLE_FULL);
+			return;
+		}
+		f->kind = (uint8_t)v;
+		f->client_is_a = src_is_a;
+		f->client_side = (uint8_t)side;
+		f->peer = peer;
+		f->rule_line = line;
+		f->gen = lc->pol->gen;
+		f->d[MG_DIR_C2S].isn = pk->seq;
+		f->d[MG_DIR_C2S].isn_known = true;
+		if (v == MG_CONN_INSPECT)
+			mg_engine_conn_init(&f->eng);
+		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		return;
+	}
+
+	unsigned dir = src_is_a == (bool)f->client_is_a ? MG_DIR_C2S : MG_DIR_S2C;
+	/* The client's frames come in on the client's side and only there. */
+	if ((dir == MG_DIR_C2S) != (side == f->client_side)) {
+		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
+		return;
+	}
+	f->t_last = lc->now;
+	if (f->state == MG_FS_CLOSED) {
+		if (f->denied || !(fl & MG_TCP_RST))
+			mg_dp_refuse(lc, side, m, MG_DPD_FLOW_CLOSED);
+		else
+			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		return;
+	}
+	if (fl & MG_TCP_RST) {
+		/* Held bytes of either direction can never be delivered now. */
+		mg_hold_free_all(lc, f);
+		lru_unlink(&lc->flows, f);
+		f->state = MG_FS_CLOSED;
+		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		return;
+	}
+	if (fl & MG_TCP_SYN) {
+		if (dir == MG_DIR_C2S && !(fl & MG_TCP_ACK) && pk->seq == f->d[MG_DIR_C2S].isn &&
+		    f->state <= MG_FS_SYN_RCVD) {
+			mg_dp_tx(lc, MG_SIDE_OTHER(side), m); /* retransmitted SYN */
+			return;
+		}
+		if (dir == MG_DIR_S2C && (fl & MG_TCP_ACK) &&
+		    (f->state == MG_FS_SYN_SENT || f->state == MG_FS_SYN_RCVD) &&
+		    pk->ack == f->d[MG_DIR_C2S].isn + 1 && pk->payload_len == 0) {
+			f->d[MG_DIR_S2C].isn = pk->seq;
+			f->d[MG_DIR_S2C].isn_known = true;
+			f->state = MG_FS_SYN_RCVD;
+			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+			return;
+		}
+		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
+		return;
+	}
+	if (f->state == MG_FS_SYN_SENT) {
+		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
+		return;
+	}
+	if (f->state == MG_FS_SYN_RCVD) {
+		if (dir == MG_DIR_C2S && (fl & MG_TCP_ACK) &&
+		    pk->ack == f->d[MG_DIR_S2C].isn + 1) {
+			mg_flows_established(lc, f);
+		} else {
+			mg_dp_refuse(lc, side, m, MG_DPD_TCP_DATA_BEFORE_EST);
+			return;
+		}
+	}
+	if (fl & MG_TCP_FIN)
+		f->state = MG_FS_CLOSING;
+	if (f->kind != MG_CONN_INSPECT) {
+		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		return;
+	}
+	mg_hold_segment(lc, f, dir, side, m, pk);
+}
+
+static void udp_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
+		       const struct mg_pkt *pk)
+{
+	struct mg_flow_key k;
+	bool src_is_a;
+	struct mg_flow *f;
+
+	mg_flows_key(&k, pk, &src_is_a);
+	f = mg_flows_lookup(lc, &k);
+	if (f == NULL) {
+		struct mg_addr src, dst;
+		struct mg_policy_peer peer;
+		uint32_t line = 0;
+
+		pk_addrs(pk, &src, &dst);
+		if (mg_policy_conn(lc->pol->p, &src, &dst, IPPROTO_UDP, pk->sport, pk->dport, &peer,
+				   &line) == MG_CONN_DENY) {
+			mg_dp_refuse(lc, side, m, MG_DPD_CONN_DENIED);
+			return;
+		}
+		f = mg_flows_create(lc, &k);
+		if (f == NULL) {
+			mg_dp_refuse(lc, side, m, MG_DPD_FLOW_TABLE_FULL);
+			return;
+		}
+		f->kind = MG_CONN_ALLOW;
+		f->client_is_a = src_is_a;
+		f->client_side = (uint8_t)side;
+		f->rule_line = line;
+		f->state = MG_FS_ESTABLISHED; /* but evictable until a reply is seen */
+		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		return;
+	}
+	unsigned dir = src_is_a == (bool)f->client_is_a ? MG_DIR_C2S : MG_DIR_S2C;
+	if ((dir == MG_DIR_C2S) != (side == f->client_side)) {
+		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
+		return;
+	}
+	if (dir == MG_DIR_S2C && f->embryonic)
+		lru_unlink(&lc->flows, f);
+	f->t_last = lc->now;
+	mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+}
+
+void mg_dp_ip_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
+		     const struct mg_pkt *pk)
+{
+	if (unlikely(pk->frag)) {
+		/* A non-first fragment has no ports: it may belong to TCP/102. */
+		bool to102 = pk->ip_proto == IPPROTO_TCP &&
+			     (!pk->frag_first || pk->dport == MG_DP_TCP_MMS_PORT ||
+			      pk->sport == MG_DP_TCP_MMS_PORT);
+		if ((to102 || !pk->frag_first) && !mg_policy_allow_fragments(lc->pol->p)) {
+			mg_dp_refuse(lc, side, m, MG_DPD_IP_FRAGMENT);
+			return;
+		}
+		if (!pk->frag_first) {
+			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+			return;
+		}
+	}
+	switch (pk->ip_proto) {
+	case IPPROTO_TCP:
+		tcp_handle(lc, side, m, pk);
+		return;
+	case IPPROTO_UDP:
+		udp_handle(lc, side, m, pk);
+		return;
+	default: {
+		struct mg_addr src, dst;
+		struct mg_policy_peer peer;
+		uint32_t line = 0;
+
+		pk_addrs(pk, &src, &dst);
+		if (mg_policy_conn(lc->pol->p, &src, &dst, pk->ip_proto, 0, 0, &peer, &line) ==
+		    MG_CONN_DENY) {
+			mg_dp_refuse(lc, side, m, MG_DPD_CONN_DENIED);
+			return;
+		}
+		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		return;
+	}
+	}
+}

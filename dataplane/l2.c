@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Layer 2: the first (and for GOOSE/GSE/SV the only) decision on a frame.
+ * A frame's EtherType and outermost VID are peeked straight from the mbuf
+ * (Ethernet II, 802.1Q, QinQ, priority tag) without the full decoder;
+ * frames the policy passes at L2 go to the other port as they are — no
+ * flow lookup, no copy, no rewrite. Only IP frames go on to mg_pkt_parse
+ * and the L3/L4 path in conntrack.c.
+ */
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+
+#include "mg_dp.h"
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline unsigned l2_class(uint16_t et)
+{
+	switch (et) {
+	case MG_ETH_GOOSE: return MG_L2C_GOOSE;
+	case MG_ETH_GSE: return MG_L2C_GSE;
+	case MG_ETH_SV: return MG_L2C_SV;
+	case MG_ETH_ARP: return MG_L2C_ARP;
+	case MG_ETH_PTP: return MG_L2C_PTP;
+	case MG_ETH_LLDP: return MG_L2C_LLDP;
+	case MG_ETH_IPV4: return MG_L2C_IPV4;
+	case MG_ETH_IPV6: return MG_L2C_IPV6;
+	}
+	return MG_L2C_OTHER;
+}
+
+static const enum mg_dp_drop pkt_drop[] = {
+	[MG_PKT_OK] = MG_DPD_PKT_TRUNCATED,
+	[MG_PKT_TRUNCATED] = MG_DPD_PKT_TRUNCATED,
+	[MG_PKT_BAD_L3] = MG_DPD_PKT_BAD_L3,
+	[MG_PKT_BAD_L4] = MG_DPD_PKT_BAD_L4,
+	[MG_PKT_TOO_MANY_TAGS] = MG_DPD_PKT_TOO_MANY_TAGS,
+	[MG_PKT_EXT_HDRS] = MG_DPD_PKT_EXT_HDRS,
+};
+
+void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
+{
+	/* Some PMDs (net_af_packet: the kernel untags) hand the outer tag in
+	 * metadata; put it back so the frame leaves exactly as it came. */
+	if (unlikely(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) {
+		if (rte_vlan_insert(&m) != 0) {
+			mg_dp_drop(lc, side, m, MG_DPD_MULTI_SEG);
+			return;
+		}
+		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_VLAN);
+	}
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	uint16_t et, vid = MG_VID_UNTAGGED;
+	unsigned off = 12;
+
+	if (unlikely(len < 14)) {
+		mg_dp_drop(lc, side, m, MG_DPD_PKT_TRUNCATED);
+		return;
+	}
+	et = rd16(p + off);
+	if (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
+		if (unlikely(len < 18)) {
+			mg_dp_drop(lc, side, m, MG_DPD_PKT_TRUNCATED);
+			return;
+		}
+		vid = rd16(p + 14) & 0x0fff;
+		off = 16;
+		et = rd16(p + off);
+		if (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
+			if (unlikely(len < 22)) {
+				mg_dp_drop(lc, side, m, MG_DPD_PKT_TRUNCATED);
+				return;
+			}
+			et = rd16(p + 20);
+			if (unlikely(et == MG_ETH_VLAN || et == MG_ETH_QINQ)) {
+				mg_dp_drop(lc, side, m, MG_DPD_PKT_TOO_MANY_TAGS);
+				return;
+			}
+		}
+	}
+	lc->ctr->l2[l2_class(et)]++;
+
+	switch (mg_policy_l2(lc->pol->p, et, vid)) {
+	case MG_L2_PASS:
+		/* The cheapest path: GOOSE/GSE/SV/ARP/PTP … as the policy says. */
+		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		return;
+	case MG_L2_IP:
+		break;
+	case MG_L2_DROP:
+	default:
+		mg_dp_refuse(lc, side, m, MG_DPD_L2_POLICY);
+		return;
+	}
+
+	if (unlikely(m->nb_segs > 1)) {
+		mg_dp_drop(lc, side, m, MG_DPD_MULTI_SEG);
+		return;
+	}
+	struct mg_pkt pk;
+	enum mg_pkt_status st = mg_pkt_parse(p, len, &pk);
+	if (unlikely(st != MG_PKT_OK || pk.ip_ver == 0)) {
+		mg_dp_drop(lc, side, m,
+			   st < RTE_DIM(pkt_drop) ? pkt_drop[st] : MG_DPD_PKT_TRUNCATED);
+		return;
+	}
+	mg_dp_ip_handle(lc, side, m, &pk);
+}

@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mmsgate: start-up and shutdown of the dataplane daemon. Parses the
+ * application options (after "--"), compiles and checks the policy before
+ * touching EAL (so a bad policy fails fast with compiler-style
+ * diagnostics), initialises EAL, mbuf pools, per-worker state, ports, the
+ * event writer and telemetry, launches one worker per worker lcore, and
+ * then only watches: periodic stats, --exit-on-idle, signals. On SIGINT or
+ * SIGTERM the workers stop, held segments are released as drops, and the
+ * final counters are printed (and written as JSON with --json-stats).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+#include "mg_dp.h"
+
+struct mg_dp_cfg mg_dp_cfg = {
+	.port = {0, 1},
+	.max_flows = 16384,
+	.hold_max_segs = 512,
+	.ooo_max_segs = 32,
+	.reasm_bufs = 256,
+	.syn_timeout_s = 10,
+	.tcp_timeout_s = 600,
+	.close_timeout_s = 5,
+	.udp_timeout_s = 60,
+};
+volatile bool mg_dp_quit;
+struct mg_lcore mg_dp_lcores[MG_DP_MAX_WORKERS];
+unsigned mg_dp_nworkers;
+uint64_t mg_dp_hz;
+uint64_t mg_dp_start_ns, mg_dp_start_tsc;
+int mg_dp_mbuf_priv_off = -1;
+
+static void usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s [EAL options] -- --policy FILE [options]\n"
+		"\n"
+		"mmsgate: inline IEC 61850 firewall (transparent two-port bridge).\n"
+		"Frames received on one port leave on the other unless the policy drops them;\n"
+		"MMS on TCP/102 is inspected per PDU before its bytes are forwarded.\n"
+		"\n"
+		"Application options (after --):\n"
+		"  --policy FILE          policy to enforce (required)\n"
+		"  --inside PORT          DPDK port facing the substation (default 0)\n"
+		"  --outside PORT         DPDK port facing the corporate/SCADA side (default 1)\n"
+		"  --workers N            worker lcores (default: all worker lcores given to EAL);\n"
+		"                         N > 1 needs N rx/tx queues and RSS on both ports\n"
+		"                         (symmetric key); virtual devices with one queue: use 1\n"
+		"  --mode enforce|monitor override the policy's mode at start-up\n"
+		"  --ctl-socket PATH      control socket for mmsgatectl (if the control server\n"
+		"                         is built in)\n"
+		"  --events FILE          append deny/alert/anomaly/policy events as JSON lines\n"
+		"  --events-syslog        also send events to syslog\n"
+		"  --stats-interval S     print counters every S seconds (0 = never, default)\n"
+		"  --json-stats FILE      write the final counters as JSON at exit\n"
+		"  --max-flows N          flow table entries per worker (default 16384)\n"
+		"  --hold-segs N          held in-order segments per direction (default 512)\n"
+		"  --ooo-segs N           out-of-order segments per direction (default 32)\n"
+		"  --reasm-bufs N         MMS reassembly buffers per worker (default 256)\n"
+		"  --mbufs N              mbufs in the packet pool (default: computed)\n"
+		"  --syn-timeout S        embryonic TCP flow timeout (default 10)\n"
+		"  --tcp-timeout S        established TCP idle timeout (default 600)\n"
+		"  --udp-timeout S        UDP flow idle timeout (default 60)\n"
+		"  --close-timeout S      closed/closing flow linger (default 5)\n"
+		"  --exit-on-idle MS      exit MS ms after the last received frame (once\n"
+		"                         something was received): for replaying captures\n"
+		"  --ts-order             handle the two ports' frames in rx timestamp order\n"
+		"                         (net_pcap record times): for replaying captures\n"
+		"  --quiet                no start-up banner\n"
+		"  --version, --help\n"
+		"\n"
+		"Example (captures, no hugepages):\n"
+		"  %s --no-huge --no-shconf -m 512 --no-pci -l 0,1 \\\n"
+		"    --vdev net_pcap0,rx_pcap=inside.pcap,tx_pcap=to-inside.pcap \\\n"
+		"    --vdev net_pcap1,rx_pcap=outside.pcap,tx_pcap=to-outside.pcap \\\n"
+		"    -- --policy site.policy --ts-order --exit-on-idle 500\n",
+		prog, prog);
+}
+
+static int parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "mmsgate: %s: '%s' is not a number in [%u, %u]\n", opt, s, min,
+			max);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+enum {
+	OPT_POLICY = 256, OPT_INSIDE, OPT_OUTSIDE, OPT_WORKERS, OPT_MODE, OPT_CTL, OPT_EVENTS,
+	OPT_SYSLOG, OPT_STATS_INT, OPT_JSON, OPT_MAXFLOWS, OPT_HOLD, OPT_OOO, OPT_REASM,
+	OPT_MBUFS, OPT_SYNTO, OPT_TCPTO, OPT_UDPTO, OPT_CLOSETO, OPT_IDLE, OPT_TSORDER, OPT_QUIET,
+	OPT_VERSION, OPT_HELP,
+};
+
+static const struct option longopts[] = {
+	{"policy", required_argument, NULL, OPT_POLICY},
+	{"inside", required_argument, NULL, OPT_INSIDE},
+	{"outside", required_argument, NULL, OPT_OUTSIDE},
+	{"workers", required_argument, NULL, OPT_WORKERS},
+	{"mode", required_argument, NULL, OPT_MODE},
+	{"ctl-socket", required_argument, NULL, OPT_CTL},
+	{"events", required_argument, NULL, OPT_EVENTS},
+	{"events-syslog", no_argument, NULL, OPT_SYSLOG},
+	{"stats-interval", required_argument, NULL, OPT_STATS_INT},
+	{"json-stats", required_argument, NULL, OPT_JSON},
+	{"max-flows", required_argument, NULL, OPT_MAXFLOWS},
+	{"hold-segs", required_argument, NULL, OPT_HOLD},
+	{"ooo-segs", required_argument, NULL, OPT_OOO},
+	{"reasm-bufs", required_argument, NULL, OPT_REASM},
+	{"mbufs", required_argument, NULL, OPT_MBUFS},
+	{"syn-timeout", required_argument, NULL, OPT_SYNTO},
+	{"tcp-timeout", required_argument, NULL, OPT_TCPTO},
+	{"udp-timeout", required_argument, NULL, OPT_UDPTO},
+	{"close-timeout", required_argument, NULL, OPT_CLOSETO},
+	{"exit-on-idle", required_argument, NULL, OPT_IDLE},
+	{"ts-order", no_argument, NULL, OPT_TSORDER},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static const char *start_mode;
+
+/* 0 ok, 1 exit 0 (help/version), -1 usage error. */
+static int parse_app(int argc, char **argv, const char *prog)
+{
+	uint32_t v;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_POLICY: mg_dp_cfg.policy_path = optarg; break;
+		case OPT_INSIDE:
+			if (parse_u32("--inside", optarg, 0, RTE_MAX_ETHPORTS - 1, &v))
+				return -1;
+			mg_dp_cfg.port[MG_SIDE_INSIDE] = (uint16_t)v;
+			break;
+		case OPT_OUTSIDE:
+			if (parse_u32("--outside", optarg, 0, RTE_MAX_ETHPORTS - 1, &v))
+				return -1;
+			mg_dp_cfg.port[MG_SIDE_OUTSIDE] = (uint16_t)v;
+			break;
+		case OPT_WORKERS:
+			if (parse_u32("--workers", optarg, 1, MG_DP_MAX_WORKERS, &mg_dp_cfg.workers))
+				return -1;
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "enforce") && strcmp(optarg, "monitor")) {
+				fprintf(stderr, "mmsgate: --mode: '%s' is not enforce or monitor\n",
+					optarg);
+				return -1;
+			}
+			start_mode = optarg;
+			break;
+		case OPT_CTL: mg_dp_cfg.ctl_socket = optarg; break;
+		case OPT_EVENTS: mg_dp_cfg.events_path = optarg; break;
+		case OPT_SYSLOG: mg_dp_cfg.events_syslog = true; break;
+		case OPT_STATS_INT:
+			if (parse_u32("--stats-interval", optarg, 0, 86400, &mg_dp_cfg.stats_interval))
+				return -1;
+			break;
+		case OPT_JSON: mg_dp_cfg.json_stats = optarg; break;
+		case OPT_MAXFLOWS:
+			if (parse_u32("--max-flows", optarg, 64, 1u << 24, &mg_dp_cfg.max_flows))
+				return -1;
+			break;
+		case OPT_HOLD:
+			if (parse_u32("--hold-segs", optarg, 4, 65536, &mg_dp_cfg.hold_max_segs))
+				return -1;
+			break;
+		case OPT_OOO:
+			if (parse_u32("--ooo-segs", optarg, 0, 4096, &mg_dp_cfg.ooo_max_segs))
+				return -1;
+			break;
+		case OPT_REASM:
+			if (parse_u32("--reasm-bufs", optarg, 2, 1u << 20, &mg_dp_cfg.reasm_bufs))
+				return -1;
+			break;
+		case OPT_MBUFS:
+			if (parse_u32("--mbufs", optarg, 1024, 1u << 24, &mg_dp_cfg.nb_mbufs))
+				return -1;
+			break;
+		case OPT_SYNTO:
+			if (parse_u32("--syn-timeout", optarg, 1, 3600, &mg_dp_cfg.syn_timeout_s))
+				return -1;
+			break;
+		case OPT_TCPTO:
+			if (parse_u32("--tcp-timeout", optarg, 1, 604800, &mg_dp_cfg.tcp_timeout_s))
+				return -1;
+			break;
+		case OPT_UDPTO:
+			if (parse_u32("--udp-timeout", optarg, 1, 86400, &mg_dp_cfg.udp_timeout_s))
+				return -1;
+			break;
+		case OPT_CLOSETO:
+			if (parse_u32("--close-timeout", optarg, 1, 3600, &mg_dp_cfg.close_timeout_s))
+				return -1;
+			break;
+		case OPT_IDLE:
+			if (parse_u32("--exit-on-idle", optarg, 1, 86400000, &mg_dp_cfg.exit_on_idle_ms))
+				return -1;
+			break;
+		case OPT_TSORDER: mg_dp_cfg.ts_order = true; break;
+		case OPT_QUIET: mg_dp_cfg.quiet = true; break;
+		case OPT_VERSION: printf("mmsgate %s\n", MG_DP_VERSION); return 1;
+		case 'h':
+		case OPT_HELP: usage(stdout, prog); return 1;
+		case '?':
+		default:
+			if (optopt)
+				fprintf(stderr, "mmsgate: option needs an argument or is unknown: %s\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr, "mmsgate: unknown option: %s\n", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "mmsgate: unexpected argument: %s\n", argv[optind]);
+		return -1;
+	}
+	if (mg_dp_cfg.policy_path == NULL) {
+		fprintf(stderr, "mmsgate: --policy FILE is required\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	mg_dp_quit = true;
+}
+
+static void print_stats(FILE *f, const char *title)
+{
+	struct mg_dp_ctr c;
+
+	mg_dp_counters_sum(&c);
+	fprintf(f, "---- %s ----\n", title);
+	mg_dp_counters_print(f, &c);
+	fflush(f);
+}
+
+static int fail(const char *what, const char *err)
+{
+	fprintf(stderr, "mmsgate: %s: %s\n", what, err);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	char err[512];
+	int sep = -1, rc;
+	const char *prog = argv[0];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0 && sep < 0)
+			sep = i;
+		if ((strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) &&
+		    (sep >= 0 || argc == 2)) {
+			usage(stdout, prog);
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0 && (sep >= 0 || argc == 2)) {
+			printf("mmsgate %s\n", MG_DP_VERSION);
+			return 0;
+		}
+	}
+	if (sep < 0) {
+		fprintf(stderr, "mmsgate: missing '--' before the application options\n");
+		usage(stderr, prog);
+		return 2;
+	}
+	/* Application options first: a bad option or policy never starts EAL. */
+	char **app = calloc((size_t)(argc - sep + 1), sizeof(char *));
+	if (app == NULL)
+		return 1;
+	app[0] = argv[0];
+	for (int i = sep + 1; i < argc; i++)
+		app[i - sep] = argv[i];
+	rc = parse_app(argc - sep, app, prog);
+	if (rc != 0) {
+		if (rc < 0)
+			fprintf(stderr, "Try '%s -- --help'.\n", prog);
+		free(app);
+		return rc > 0 ? 0 : 2;
+	}
+	free(app);
+
+	struct mg_diags diags;
+	mg_diags_init(&diags);
+	struct mg_policy *pol = mg_policy_compile_file(mg_dp_cfg.policy_path, &diags);
+	mg_diags_print(&diags, stderr);
+	if (pol == NULL) {
+		fprintf(stderr, "mmsgate: policy %s rejected (%zu error(s))\n",
+			mg_dp_cfg.policy_path, diags.nerrors);
+		mg_diags_free(&diags);
+		return 1;
+	}
+	mg_diags_free(&diags);
+	mg_dp_policy_install(pol, mg_dp_cfg.policy_path);
+	if (start_mode)
+		mg_dp_mode_set(start_mode);
+
+	rc = rte_eal_init(sep, argv);
+	if (rc < 0) {
+		fprintf(stderr, "mmsgate: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	mg_dp_hz = rte_get_tsc_hz();
+	mg_dp_start_tsc = rte_rdtsc();
+	{
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		mg_dp_start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	/* Workers: one per worker lcore unless --workers says fewer. */
+	unsigned avail = rte_lcore_count() - 1;
+	if (avail == 0) {
+		rte_eal_cleanup();
+		return fail("lcores", "need at least 2 lcores (main + 1 worker): e.g. -l 0,1");
+	}
+	if (mg_dp_cfg.workers == 0)
+		mg_dp_cfg.workers = RTE_MIN(avail, (unsigned)MG_DP_MAX_WORKERS);
+	if (mg_dp_cfg.workers > avail) {
+		snprintf(err, sizeof(err), "%u workers need %u lcores (main + workers), EAL has %u",
+			 mg_dp_cfg.workers, mg_dp_cfg.workers + 1, rte_lcore_count());
+		rte_eal_cleanup();
+		return fail("lcores", err);
+	}
+	/* A single-queue virtual device cannot spread flows: one worker. */
+	for (unsigned s = 0; s < 2; s++) {
+		struct rte_eth_dev_info info;
+		uint16_t p = mg_dp_cfg.port[s];
+		if (!rte_eth_dev_is_valid_port(p)) {
+			snprintf(err, sizeof(err),
+				 "%s port %u does not exist (%u ports available; add --vdev or a "
+				 "device)",
+				 s == MG_SIDE_INSIDE ? "inside" : "outside", p,
+				 rte_eth_dev_count_avail());
+			rte_eal_cleanup();
+			return fail("ports", err);
+		}
+		if (rte_eth_dev_info_get(p, &info) == 0 &&
+		    (info.max_rx_queues < mg_dp_cfg.workers || info.max_tx_queues < mg_dp_cfg.workers)) {
+			if (!mg_dp_cfg.quiet)
+				fprintf(stderr,
+					"mmsgate: port %u (%s) has %u queue(s): using 1 worker\n", p,
+					info.driver_name, RTE_MIN(info.max_rx_queues, info.max_tx_queues));
+			mg_dp_cfg.workers = 1;
+		}
+	}
+	mg_dp_nworkers = mg_dp_cfg.workers;
+	if (mg_dp_cfg.ts_order && mg_dp_nworkers > 1) {
+		rte_eal_cleanup();
+		return fail("--ts-order", "needs --workers 1");
+	}
+
+	static const struct rte_mbuf_dynfield priv_desc = {
+		.name = "mmsgate_hold",
+		.size = sizeof(struct mg_mb_priv),
+		.align = __alignof__(struct mg_mb_priv),
+	};
+	mg_dp_mbuf_priv_off = rte_mbuf_dynfield_register(&priv_desc);
+	if (mg_dp_mbuf_priv_off < 0) {
+		rte_eal_cleanup();
+		return fail("mbuf dynfield", rte_strerror(rte_errno));
+	}
+	uint32_t nb = mg_dp_cfg.nb_mbufs;
+	if (nb == 0)
+		nb = RTE_MAX(16383u, 2 * mg_dp_nworkers * (2048 + 2 * MG_DP_BURST) +
+					     mg_dp_nworkers * 4096 - 1);
+	struct rte_mempool *pool = rte_pktmbuf_pool_create("mg_mbufs", nb, 256, 0,
+							    RTE_MBUF_DEFAULT_BUF_SIZE,
+							    (int)rte_socket_id());
+	if (pool == NULL) {
+		snprintf(err, sizeof(err), "cannot create %u mbufs: %s (raise -m or lower --mbufs)",
+			 nb, rte_strerror(rte_errno));
+		rte_eal_cleanup();
+		return fail("mbuf pool", err);
+	}
+
+	unsigned lcore, w = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (w == mg_dp_nworkers)
+			break;
+		struct mg_lcore *lc = &mg_dp_lcores[w];
+		lc->wid = w;
+		lc->lcore_id = lcore;
+		lc->q = (uint16_t)w;
+		lc->pool = pool;
+		w++;
+	}
+	for (w = 0; w < mg_dp_nworkers; w++) {
+		if (mg_dp_worker_setup(&mg_dp_lcores[w], err, sizeof(err)) != 0) {
+			rte_eal_cleanup();
+			return fail("worker set-up", err);
+		}
+	}
+	if (mg_dp_policy_rcu_init(mg_dp_nworkers, err, sizeof(err)) != 0 ||
+	    mg_dp_events_init(mg_dp_cfg.events_path, mg_dp_cfg.events_syslog, err, sizeof(err)) != 0 ||
+	    mg_dp_ports_init(mg_dp_nworkers, err, sizeof(err)) != 0 ||
+	    (mg_dp_cfg.ts_order && mg_dp_ts_init(err, sizeof(err)) != 0)) {
+		mg_dp_events_stop();
+		mg_dp_ports_stop();
+		rte_eal_cleanup();
+		return fail("start-up", err);
+	}
+	mg_dp_telemetry_register();
+	if (mg_dp_cfg.ctl_socket != NULL) {
+		if (mg_dp_ctl_start == NULL) {
+			fprintf(stderr, "mmsgate: warning: no control server in this build; "
+					"--ctl-socket %s ignored\n",
+				mg_dp_cfg.ctl_socket);
+		} else if (mg_dp_ctl_start(mg_dp_cfg.ctl_socket, err, sizeof(err)) != 0) {
+			mg_dp_events_stop();
+			mg_dp_ports_stop();
+			rte_eal_cleanup();
+			return fail("control socket", err);
+		}
+	}
+	if (!mg_dp_cfg.quiet) {
+		printf("mmsgate %s: policy %s (%s mode), inside port %u, outside port %u, %u "
+		       "worker(s)\n",
+		       MG_DP_VERSION, mg_dp_cfg.policy_path, mg_dp_mode_str(),
+		       mg_dp_cfg.port[MG_SIDE_INSIDE], mg_dp_cfg.port[MG_SIDE_OUTSIDE],
+		       mg_dp_nworkers);
+		fflush(stdout);
+	}
+
+	for (w = 0; w < mg_dp_nworkers; w++)
+		rte_eal_remote_launch(mg_dp_worker_main, &mg_dp_lcores[w], mg_dp_lcores[w].lcore_id);
+
+	uint64_t next_stats = mg_dp_cfg.stats_interval
+				      ? rte_rdtsc() + mg_dp_cfg.stats_interval * mg_dp_hz
+				      : UINT64_MAX;
+	uint64_t idle = (uint64_t)mg_dp_cfg.exit_on_idle_ms * mg_dp_hz / 1000;
+	while (!mg_dp_quit) {
+		usleep(10000);
+		uint64_t now = rte_rdtsc();
+		if (now >= next_stats) {
+			print_stats(stdout, "counters");
+			next_stats = now + mg_dp_cfg.stats_interval * mg_dp_hz;
+		}
+		if (idle) {
+			uint64_t last = 0;
+			for (w = 0; w < mg_dp_nworkers; w++)
+				last = RTE_MAX(last, mg_dp_lcores[w].last_rx);
+			if (last != 0 && now > last + idle)
+				mg_dp_quit = true;
+		}
+	}
+	rte_eal_mp_wait_lcore();
+	if (mg_dp_cfg.ctl_socket != NULL && mg_dp_ctl_stop != NULL)
+		mg_dp_ctl_stop();
+	/* Held segments still waiting for a verdict are dropped (and counted). */
+	for (w = 0; w < mg_dp_nworkers; w++)
+		mg_dp_worker_teardown(&mg_dp_lcores[w]);
+
+	print_stats(stdout, "final counters");
+	if (mg_dp_cfg.json_stats != NULL) {
+		struct mg_dp_ctr c;
+		FILE *f = fopen(mg_dp_cfg.json_stats, "w");
+		mg_dp_counters_sum(&c);
+		if (f == NULL) {
+			fprintf(stderr, "mmsgate: --json-stats %s: %s\n", mg_dp_cfg.json_stats,
+				strerror(errno));
+		} else {
+			mg_dp_counters_print_json(f, &c);
+			fclose(f);
+		}
+	}
+	mg_dp_events_stop();
+	mg_dp_ports_stop();
+	mg_dp_policy_fini();
+	rte_eal_cleanup();
+	return 0;
+}

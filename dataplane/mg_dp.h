@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internal interface of the mmsgate dataplane (the DPDK daemon): the
+ * configuration, the per-lcore worker context, the flow entry, the counters
+ * and the functions each file of dataplane/ exports to the others. One file,
+ * one job: main.c (EAL, options, start-up), ports.c (port set-up, tx
+ * buffering), worker.c (the run-to-completion loop), l2.c (Ethernet/VLAN
+ * classification), conntrack.c (flow table), tcp_hold.c (held in-order TCP
+ * streams fed to the MMS engine), enforce.c (the only place a verdict
+ * becomes forward/drop/reset), counters.c, events.c, policy_swap.c (the
+ * RCU-protected active policy). The control server (issue 5) uses the
+ * mg_dp_* functions declared at the end.
+ */
+#ifndef MG_DP_H
+#define MG_DP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "mg_engine.h"
+#include "mg_iec61850.h"
+#include "mg_mms.h"
+#include "mg_pkt.h"
+#include "mg_policy.h"
+#include "mg_status.h"
+
+#define MG_DP_VERSION "0.1.0"
+#define MG_DP_MAX_WORKERS 16
+#define MG_DP_BURST 32
+#define MG_DP_TCP_MMS_PORT 102
+
+/* Port roles. A frame received on one side leaves on the other. */
+enum mg_side { MG_SIDE_INSIDE = 0, MG_SIDE_OUTSIDE = 1 };
+#define MG_SIDE_OTHER(s) ((s) ^ 1)
+
+/* ---- configuration (main.c) ----------------------------------------- */
+
+struct mg_dp_cfg {
+	const char *policy_path;
+	uint16_t port[2];          /* indexed by enum mg_side */
+	const char *ctl_socket;
+	unsigned workers;
+	const char *events_path;
+	bool events_syslog;
+	unsigned stats_interval;   /* seconds, 0 = off */
+	uint32_t max_flows;        /* per worker */
+	const char *json_stats;
+	unsigned exit_on_idle_ms;  /* 0 = run until signalled */
+	bool ts_order;             /* merge the two rx ports by mbuf timestamp */
+	uint32_t hold_max_segs;    /* per direction, in-order held segments */
+	uint32_t ooo_max_segs;     /* per direction, out-of-order segments */
+	uint32_t reasm_bufs;       /* engine reassembly buffers per worker */
+	uint32_t nb_mbufs;
+	uint32_t syn_timeout_s, tcp_timeout_s, close_timeout_s, udp_timeout_s;
+	bool quiet;
+};
+extern struct mg_dp_cfg mg_dp_cfg;
+extern volatile bool mg_dp_quit;
+
+/* ---- counters (counters.c) ------------------------------------------ */
+
+enum mg_l2_class {
+	MG_L2C_GOOSE = 0, MG_L2C_GSE, MG_L2C_SV, MG_L2C_ARP, MG_L2C_PTP, MG_L2C_LLDP,
+	MG_L2C_IPV4, MG_L2C_IPV6, MG_L2C_OTHER, MG_L2C__COUNT
+};
+const char *mg_dp_l2_class_str(unsigned c);
+
+/* Dataplane drop reasons (the parsers' reasons are counted apart, by enum
+ * mg_reason). The strings are what stats/telemetry/JSON show. */
+#define MG_DP_DROPS(X)                                                        \
+	X(L2_POLICY, "l2_policy_drop")                                        \
+	X(PKT_TRUNCATED, "frame_truncated")                                   \
+	X(PKT_BAD_L3, "ip_header_bad")                                        \
+	X(PKT_BAD_L4, "l4_header_bad")                                        \
+	X(PKT_TOO_MANY_TAGS, "vlan_too_many_tags")                            \
+	X(PKT_EXT_HDRS, "ipv6_ext_headers_over_bound")                        \
+	X(MULTI_SEG, "multi_segment_mbuf")                                    \
+	X(IP_FRAGMENT, "ip_fragment")                                         \
+	X(CONN_DENIED, "conn_denied")                                         \
+	X(NO_FLOW, "tcp_no_flow")                                             \
+	X(FLOW_TABLE_FULL, "flow_table_full")                                 \
+	X(FLOW_CLOSED, "flow_reset_by_gate")                                  \
+	X(TCP_BAD_STATE, "tcp_bad_state")                                     \
+	X(TCP_SYN_DATA, "tcp_syn_with_data")                                  \
+	X(TCP_DATA_BEFORE_EST, "tcp_data_before_handshake")                   \
+	X(TCP_OUT_OF_WINDOW, "tcp_out_of_window")                             \
+	X(TCP_DUP_HELD, "tcp_duplicate_of_held")                              \
+	X(TCP_OOO_BOUND, "tcp_out_of_order_over_bound")                       \
+	X(TCP_HOLD_BOUND, "tcp_hold_over_bound")                              \
+	X(MMS_DENIED, "mms_denied")                                           \
+	X(MMS_ANOMALY, "mms_anomaly")                                         \
+	X(HELD_AT_CLOSE, "held_at_close")                                     \
+	X(TX_FULL, "tx_queue_full")                                           \
+	X(NO_MBUF, "no_mbuf")
+
+enum mg_dp_drop {
+#define MG_DP_DROP_ENUM(sym, str) MG_DPD_##sym,
+	MG_DP_DROPS(MG_DP_DROP_ENUM)
+#undef MG_DP_DROP_ENUM
+	MG_DPD__COUNT
+};
+const char *mg_dp_drop_str(unsigned d);
+
+/* Per-lcore counters: written by one worker, summed by readers without
+ * locks (aligned 64-bit loads are atomic on the targets we build for). */
+struct mg_dp_ctr {
+	uint64_t rx[2], tx[2], drop[2]; /* per side: rx = received, tx = sent,
+					   drop = dropped frames received there */
+	uint64_t l2[MG_L2C__COUNT];
+	uint64_t svc[MG_SVC__COUNT];    /* MMS PDUs per service */
+	uint64_t iec[MG_IEC__COUNT];    /* MMS PDUs per IEC 61850 class */
+	uint64_t verdict[3];            /* enum mg_action: deny, allow, alert */
+	uint64_t monitor_would_deny;
+	uint64_t reason[MG_R__COUNT];   /* parser / engine / anomaly reasons */
+	uint64_t dpdrop[MG_DPD__COUNT];
+	uint64_t mms_pdus;
+	uint64_t flows_opened, flows_closed, flows_evicted, flows_expired;
+	uint64_t flows_active;
+	uint64_t rst_sent;
+	uint64_t tcp_retrans_fwd;
+	uint64_t held_segs;             /* currently held (gauge) */
+	uint64_t events, events_lost;
+	uint64_t policy_peer_refresh;
+} __rte_cache_aligned;
+
+#define MG_DP_CTR_WORDS (sizeof(struct mg_dp_ctr) / sizeof(uint64_t))
+
+/* Sum of every worker's counters. */
+void mg_dp_counters_sum(struct mg_dp_ctr *out);
+void mg_dp_counters_print(FILE *f, const struct mg_dp_ctr *c);
+void mg_dp_counters_print_json(FILE *f, const struct mg_dp_ctr *c);
+int mg_dp_telemetry_register(void);
+
+/* ---- flows (conntrack.c) -------------------------------------------- */
+
+struct mg_flow_key {
+	uint8_t a[16], b[16]; /* canonical order: (a,pa) < (b,pb) */
+	uint16_t pa, pb;
+	uint8_t ver, proto;
+	uint8_t pad[2];
+};
+
+enum mg_flow_state {
+	MG_FS_FREE = 0,
+	MG_FS_SYN_SENT,    /* SYN seen */
+	MG_FS_SYN_RCVD,    /* SYN-ACK seen */
+	MG_FS_ESTABLISHED, /* handshake completed (UDP: first datagram) */
+	MG_FS_CLOSING,     /* FIN seen */
+	MG_FS_CLOSED,      /* RST seen or reset by the gate */
+};
+const char *mg_flow_state_str(uint8_t s);
+
+/* One TCP direction's held stream (tcp_hold.c). Offsets are stream offsets
+ * from ISN+1; the seq of offset o is isn + 1 + o (mod 2^32). */
+struct mg_hold_dir {
+	struct rte_mbuf *head, *tail; /* in-order segments waiting for a verdict */
+	struct rte_mbuf *ooo;         /* out-of-order segments, sorted by offset */
+	uint32_t nhold, nooo;
+	uint32_t isn;
+	bool isn_known;
+	bool fin;                     /* FIN seen in order */
+	uint64_t next_off;            /* next stream offset expected (fed to the engine) */
+	uint64_t ok_off;              /* bytes below it have an allow verdict */
+	uint64_t rel_off;             /* bytes below it were forwarded */
+	uint64_t fin_off;             /* offset of the FIN (valid when fin) */
+};
+
+struct mg_flow {
+	struct mg_flow_key key;
+	uint8_t state;        /* enum mg_flow_state */
+	uint8_t kind;         /* enum mg_conn_verdict: ALLOW or INSPECT */
+	uint8_t client_is_a;  /* the client is key.a/pa */
+	uint8_t client_side;  /* enum mg_side the client's frames arrive on */
+	uint8_t embryonic;    /* on the eviction list */
+	uint8_t denied;
+	uint32_t idx;
+	uint32_t lru_prev, lru_next;
+	uint64_t gen;         /* policy generation of peer */
+	uint64_t t_created, t_last;
+	uint32_t rule_line;
+	uint64_t pdus[2], denies;
+	struct mg_policy_peer peer;
+	struct mg_hold_dir d[2]; /* enum mg_dir */
+	struct mg_engine_conn eng;
+} __rte_cache_aligned;
+
+#define MG_FLOW_NONE UINT32_MAX
+
+struct mg_flows {
+	struct rte_hash *h;
+	struct mg_flow *tab;
+	uint32_t max, n;
+	uint32_t lru_head, lru_tail; /* embryonic flows, oldest first */
+	uint32_t sweep;              /* expiry cursor */
+};
+
+/* ---- the active policy (policy_swap.c) ------------------------------ */
+
+struct mg_dp_policy {
+	struct mg_policy *p;
+	uint64_t gen;
+	uint64_t loaded_unix;
+	char path[512];
+};
+
+/* ---- worker context (worker.c) -------------------------------------- */
+
+struct mg_txq {
+	struct rte_eth_dev_tx_buffer *buf;
+};
+
+struct mg_lcore {
+	unsigned wid;         /* worker index */
+	unsigned lcore_id;
+	uint16_t q;           /* rx/tx queue id on both ports */
+	struct mg_dp_ctr *ctr;
+	struct rte_mempool *pool;
+	struct rte_mempool *reasm;
+	struct mg_engine eng;
+	struct mg_policy_scratch *scratch;
+	struct mg_flows flows;
+	struct rte_eth_dev_tx_buffer *tx[2];
+	uint64_t now;         /* TSC at the start of the current burst */
+	uint64_t last_rx;
+	const struct mg_dp_policy *pol;
+	bool monitor;         /* effective mode for this burst */
+	volatile bool running;
+} __rte_cache_aligned;
+
+extern struct mg_lcore mg_dp_lcores[MG_DP_MAX_WORKERS];
+extern unsigned mg_dp_nworkers;
+extern uint64_t mg_dp_hz;
+extern uint64_t mg_dp_start_ns;  /* wall clock at start-up */
+extern uint64_t mg_dp_start_tsc;
+extern int mg_dp_mbuf_priv_off;
+
+/* Per-mbuf private data of held segments (a registered dynfield). */
+struct mg_mb_priv {
+	struct rte_mbuf *next;
+	uint64_t end;        /* stream offset past the segment (includes FIN) */
+	uint16_t poff, plen; /* payload offset and length in the frame */
+	uint8_t fin;
+};
+static inline uint64_t mg_mb_start(const struct mg_mb_priv *pv)
+{
+	return pv->end - pv->plen - pv->fin;
+}
+static inline struct mg_mb_priv *mg_mb_priv(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, mg_dp_mbuf_priv_off, struct mg_mb_priv *);
+}
+
+/* ---- functions between the files -------------------------------------- */
+
+/* ports.c */
+int mg_dp_ports_init(unsigned nq, char *err, size_t errlen);
+int mg_dp_txbuf_init(struct mg_lcore *lc, char *err, size_t errlen);
+void mg_dp_ports_stop(void);
+static inline void mg_dp_tx(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
+{
+	lc->ctr->tx[side]++;
+	rte_eth_tx_buffer(mg_dp_cfg.port[side], lc->q, lc->tx[side], m);
+}
+static inline void mg_dp_drop(struct mg_lcore *lc, unsigned rx_side, struct rte_mbuf *m,
+			      enum mg_dp_drop why)
+{
+	lc->ctr->drop[rx_side]++;
+	lc->ctr->dpdrop[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* A drop the policy asked for: in monitor mode the frame is forwarded and
+ * only counted (the drop-reason counters then count would-be drops). */
+static inline void mg_dp_refuse(struct mg_lcore *lc, unsigned rx_side, struct rte_mbuf *m,
+				enum mg_dp_drop why)
+{
+	if (lc->monitor) {
+		lc->ctr->dpdrop[why]++;
+		lc->ctr->monitor_would_deny++;
+		mg_dp_tx(lc, MG_SIDE_OTHER(rx_side), m);
+		return;
+	}
+	mg_dp_drop(lc, rx_side, m, why);
+}
+
+/* l2.c: handles one frame entirely (forward, drop, or hand to IP). */
+void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m);
+
+/* worker.c */
+int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen);
+int mg_dp_worker_main(void *arg);
+void mg_dp_worker_teardown(struct mg_lcore *lc);
+int mg_dp_ts_init(char *err, size_t errlen);
+
+/* conntrack.c */
+int mg_flows_init(struct mg_lcore *lc, char *err, size_t errlen);
+void mg_flows_free(struct mg_lcore *lc);
+void mg_flows_key(struct mg_flow_key *k, const struct mg_pkt *pk, bool *src_is_a);
+struct mg_flow *mg_flows_lookup(struct mg_lcore *lc, const struct mg_flow_key *k);
+struct mg_flow *mg_flows_create(struct mg_lcore *lc, const struct mg_flow_key *k);
+void mg_flows_delete(struct mg_lcore *lc, struct mg_flow *f);
+void mg_flows_established(struct mg_lcore *lc, struct mg_flow *f);
+void mg_flows_expire(struct mg_lcore *lc, unsigned budget);
+void mg_dp_ip_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
+		     const struct mg_pkt *pk);
+
+/* tcp_hold.c */
+void mg_hold_segment(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, unsigned side,
+		     struct rte_mbuf *m, const struct mg_pkt *pk);
+void mg_hold_release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir);
+void mg_hold_free_all(struct mg_lcore *lc, struct mg_flow *f);
+void mg_hold_free_dir(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, enum mg_dp_drop why);
+static inline unsigned mg_flow_tx_side(const struct mg_flow *f, unsigned dir)
+{
+	/* client → server frames leave on the side opposite the client */
+	return dir == MG_DIR_C2S ? MG_SIDE_OTHER(f->client_side) : f->client_side;
+}
+
+/* enforce.c */
+struct mg_enforce_ctx {
+	struct mg_lcore *lc;
+	struct mg_flow *f;
+	unsigned dir;
+	bool deny;            /* a unit was denied: stop releasing, reset */
+	enum mg_dp_drop why;
+};
+void mg_enforce_event(void *ud, const struct mg_ev *ev);
+void mg_enforce_reset(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *tmpl,
+		      const struct mg_pkt *pk, enum mg_dp_drop why);
+
+/* events.c */
+enum mg_dp_ev_type { MG_DPEV_DENY = 0, MG_DPEV_ALERT, MG_DPEV_ANOMALY, MG_DPEV_POLICY, MG_DPEV_MONITOR };
+struct mg_dp_event {
+	uint64_t ts_ns;
+	uint8_t type;        /* enum mg_dp_ev_type */
+	uint8_t action;      /* enum mg_action */
+	uint8_t ver;         /* 4/6, 0 = no flow */
+	uint8_t pdu_type;
+	uint16_t cport, sport;
+	uint16_t svc;
+	uint8_t iec;
+	uint8_t nobj;
+	int32_t reason;      /* enum mg_reason, 0 none */
+	uint32_t rule_line;
+	uint32_t invoke_id;
+	uint64_t gen;
+	uint8_t caddr[16], saddr[16];
+	char rule_name[48];
+	char text[336];      /* objects "dom/item" joined by '\n'; policy path */
+};
+int mg_dp_events_init(const char *path, bool use_syslog, char *err, size_t errlen);
+void mg_dp_events_stop(void);
+/* Workers: never blocks; counts a loss when the ring is full. */
+void mg_dp_event_emit(struct mg_lcore *lc, struct mg_dp_event *ev);
+void mg_dp_event_from_pdu(struct mg_dp_event *ev, const struct mg_flow *f,
+			  const struct mg_mms_pdu *pdu);
+/* Control thread: the most recent events as JSON lines (newest last). */
+size_t mg_dp_events_recent(char *buf, size_t buflen, unsigned max);
+
+/* policy_swap.c */
+/* Install the start-up policy (already compiled and checked by main.c). */
+void mg_dp_policy_install(struct mg_policy *p, const char *path);
+int mg_dp_policy_rcu_init(unsigned nworkers, char *err, size_t errlen);
+void mg_dp_policy_worker_online(unsigned wid);
+void mg_dp_policy_worker_offline(unsigned wid);
+void mg_dp_policy_quiescent(unsigned wid);
+void mg_dp_policy_fini(void);
+static inline const struct mg_dp_policy *mg_dp_policy_current(void)
+{
+	extern struct mg_dp_policy *mg_dp_active;
+	return __atomic_load_n(&mg_dp_active, __ATOMIC_ACQUIRE);
+}
+/* -1: follow the policy's mode; MG_MODE_ENFORCE / MG_MODE_MONITOR: override. */
+extern int mg_dp_mode_override;
+
+/* ---- the control-plane API (for the control server, issue 5) --------- */
+
+/* Compile and check path; on error nothing changes, err gets the first
+ * diagnostic ("file:line:col: error: …") and -EINVAL is returned. On
+ * success the new policy is swapped in atomically, the old one freed after
+ * every worker passed a quiescent point; returns 0. */
+int mg_dp_policy_swap(const char *path, char *err, size_t errlen);
+uint64_t mg_dp_policy_generation(void);
+/* Set the mode override: "enforce", "monitor" or "policy". 0 or -EINVAL. */
+int mg_dp_mode_set(const char *mode);
+const char *mg_dp_mode_str(void);
+/* The control server, if one is linked in (weak): started after the
+ * workers when --ctl-socket is given. */
+int mg_dp_ctl_start(const char *path, char *err, size_t errlen) __attribute__((weak));
+void mg_dp_ctl_stop(void) __attribute__((weak));
+
+#endif

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Held TCP streams of inspected (TCP/102) associations. Per direction:
+ * in-order segments are fed to the MMS engine and their mbufs — not copies —
+ * are kept on a list (linked through an mbuf dynfield) until every byte
+ * they carry belongs to a unit with an allow verdict (ok_off, advanced by
+ * enforce.c from the engine's ev->end_off); then they leave in order.
+ * Out-of-order segments wait, sorted and bounded, without being inspected
+ * or forwarded, until the gap is filled. Retransmissions of bytes already
+ * forwarded are forwarded again (the receiver discards them); duplicates of
+ * bytes still held are dropped (the held copy goes first). Pure ACKs queue
+ * behind held data so that frames of a flow never overtake each other.
+ */
+#include <rte_mbuf.h>
+
+#include "mg_dp.h"
+
+#define MG_MAX_WINDOW (1u << 24)
+
+static inline int64_t seq_off(const struct mg_hold_dir *d, uint32_t seq)
+{
+	uint32_t rel = seq - (d->isn + 1);
+
+	return (int64_t)d->next_off + (int64_t)(int32_t)(rel - (uint32_t)d->next_off);
+}
+
+static inline unsigned rx_side_of(const struct mg_flow *f, unsigned dir)
+{
+	return dir == MG_DIR_C2S ? f->client_side : MG_SIDE_OTHER(f->client_side);
+}
+
+static void hold_append(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mbuf *m,
+			uint64_t end)
+{
+	struct mg_mb_priv *pv = mg_mb_priv(m);
+
+	pv->next = NULL;
+	pv->end = end;
+	if (d->tail)
+		mg_mb_priv(d->tail)->next = m;
+	else
+		d->head = m;
+	d->tail = m;
+	d->nhold++;
+	lc->ctr->held_segs++;
+}
+
+/* Feed the new bytes of an in-order segment (start <= next_off) and hold it. */
+static void feed(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
+		 uint16_t poff, uint16_t plen, bool fin, uint64_t start,
+		 struct mg_enforce_ctx *ctx)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	uint64_t skip = d->next_off - start;
+	uint64_t end = start + plen + (fin ? 1 : 0);
+
+	mg_mb_priv(m)->poff = poff;
+	mg_mb_priv(m)->plen = plen;
+	mg_mb_priv(m)->fin = fin;
+	hold_append(lc, d, m, end);
+	if (plen > skip && !d->fin) {
+		const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, poff + skip);
+		mg_engine_feed(&lc->eng, &f->eng, (uint8_t)dir, p, plen - skip, mg_enforce_event,
+			       ctx);
+		d->next_off = start + plen;
+	}
+	if (fin && !d->fin) {
+		d->fin = true;
+		d->fin_off = start + plen;
+		d->next_off = d->fin_off + 1;
+	}
+}
+
+void mg_hold_release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	uint64_t limit = lc->monitor ? d->next_off : d->ok_off;
+	unsigned out = mg_flow_tx_side(f, dir);
+
+	if (d->fin && limit >= d->fin_off)
+		limit = RTE_MAX(limit, d->fin_off + 1);
+	while (d->head != NULL) {
+		struct rte_mbuf *m = d->head;
+		struct mg_mb_priv *pv = mg_mb_priv(m);
+		if (pv->end > limit)
+			break;
+		d->head = pv->next;
+		if (d->head == NULL)
+			d->tail = NULL;
+		d->nhold--;
+		lc->ctr->held_segs--;
+		if (pv->end > d->rel_off)
+			d->rel_off = pv->end;
+		mg_dp_tx(lc, out, m);
+	}
+}
+
+static void free_list(struct mg_lcore *lc, struct rte_mbuf *m, unsigned rx_side,
+		      enum mg_dp_drop why)
+{
+	while (m != NULL) {
+		struct rte_mbuf *n = mg_mb_priv(m)->next;
+		lc->ctr->held_segs--;
+		mg_dp_drop(lc, rx_side, m, why);
+		m = n;
+	}
+}
+
+void mg_hold_free_dir(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, enum mg_dp_drop why)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	unsigned rx = rx_side_of(f, dir);
+
+	free_list(lc, d->head, rx, why);
+	free_list(lc, d->ooo, rx, why);
+	d->head = d->tail = d->ooo = NULL;
+	d->nhold = d->nooo = 0;
+}
+
+void mg_hold_free_all(struct mg_lcore *lc, struct mg_flow *f)
+{
+	mg_hold_free_dir(lc, f, MG_DIR_C2S, MG_DPD_HELD_AT_CLOSE);
+	mg_hold_free_dir(lc, f, MG_DIR_S2C, MG_DPD_HELD_AT_CLOSE);
+}
+
+static void ooo_insert(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mbuf *m,
+		       uint64_t start)
+{
+	struct rte_mbuf **pp = &d->ooo;
+	struct mg_mb_priv *pv = mg_mb_priv(m);
+
+	while (*pp != NULL && mg_mb_start(mg_mb_priv(*pp)) <= start)
+		pp = &mg_mb_priv(*pp)->next;
+	pv->next = *pp;
+	*pp = m;
+	d->nooo++;
+	lc->ctr->held_segs++;
+}
+
+void mg_hold_segment(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, unsigned side,
+		     struct rte_mbuf *m, const struct mg_pkt *pk)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	bool fin = (pk->tcp_flags & MG_TCP_FIN) != 0;
+	uint16_t plen = pk->payload_len;
+
+	if (unlikely(!d->isn_known)) {
+		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
+		return;
+	}
+	int64_t off = seq_off(d, pk->seq);
+	int64_t end = off + plen + (fin ? 1 : 0);
+
+	if (plen == 0 && !fin) {
+		/* ACK / window update: only behind held data, never before it. */
+		if (d->head == NULL || d->nhold >= mg_dp_cfg.hold_max_segs)
+			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		else
+			{
+			struct mg_mb_priv *pv = mg_mb_priv(m);
+			pv->plen = 0;
+			pv->fin = 0;
+			hold_append(lc, d, m, d->next_off);
+		}
+		return;
+	}
+	if (off < 0 || end <= (int64_t)d->next_off) {
+		if (end <= (int64_t)d->rel_off) {
+			lc->ctr->tcp_retrans_fwd++;
+			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		} else {
+			mg_dp_drop(lc, side, m, MG_DPD_TCP_DUP_HELD);
+		}
+		return;
+	}
+	if (off > (int64_t)d->next_off) {
+		if ((uint64_t)off - d->next_off > MG_MAX_WINDOW) {
+			mg_dp_refuse(lc, side, m, MG_DPD_TCP_OUT_OF_WINDOW);
+			return;
+		}
+		if (d->nooo >= mg_dp_cfg.ooo_max_segs) {
+			mg_dp_drop(lc, side, m, MG_DPD_TCP_OOO_BOUND);
+			return;
+		}
+		/* Remember where the payload is: the frame is re-read later. */
+		struct mg_mb_priv *pv = mg_mb_priv(m);
+		pv->end = (uint64_t)end;
+		pv->poff = pk->payload_off;
+		pv->plen = plen;
+		pv->fin = fin;
+		ooo_insert(lc, d, m, (uint64_t)off);
+		return;
+	}
+	if (d->nhold >= mg_dp_cfg.hold_max_segs) {
+		/* Fail closed: the sender retransmits once (if ever) the hold drains. */
+		mg_dp_drop(lc, side, m, MG_DPD_TCP_HOLD_BOUND);
+		return;
+	}
+
+	struct mg_enforce_ctx ctx = {.lc = lc, .f = f, .dir = dir};
+	feed(lc, f, dir, m, pk->payload_off, plen, fin, (uint64_t)off, &ctx);
+	while (!ctx.deny && d->ooo != NULL && mg_mb_start(mg_mb_priv(d->ooo)) <= d->next_off) {
+		struct rte_mbuf *n = d->ooo;
+		struct mg_mb_priv *pv = mg_mb_priv(n);
+		d->ooo = pv->next;
+		d->nooo--;
+		lc->ctr->held_segs--;
+		if (pv->end <= d->next_off || d->nhold >= mg_dp_cfg.hold_max_segs) {
+			mg_dp_drop(lc, side, n,
+				   pv->end <= d->next_off ? MG_DPD_TCP_DUP_HELD : MG_DPD_TCP_HOLD_BOUND);
+			continue;
+		}
+		feed(lc, f, dir, n, pv->poff, pv->plen, pv->fin != 0, mg_mb_start(pv), &ctx);
+	}
+	if (unlikely(ctx.deny)) {
+		mg_enforce_reset(lc, f, dir, m, pk, ctx.why);
+		return;
+	}
+	mg_hold_release(lc, f, dir);
+}

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Check mmsgate's output captures frame by frame against its inputs.
+
+Usage: dp_check.py CASE DIR
+  DIR holds inside.pcap / outside.pcap (what each side sent, from
+  dp-scenario), to-inside.pcap / to-outside.pcap (what mmsgate transmitted
+  on each port), stats.json (--json-stats) and events.jsonl (--events).
+
+The expected output of each port is computed independently from the input
+of the other port (which frames the policy must pass), and compared byte
+for byte and in order. RST segments are checked with tshark (sequence and
+acknowledgement numbers, TCP checksum). Exit 0 when every check holds.
+"""
+import json
+import struct
+import subprocess
+import sys
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok    " if cond else "FAIL  ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def read_pcap(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        return []
+    magic = struct.unpack("<I", data[:4])[0]
+    if magic in (0xA1B2C3D4, 0xA1B23C4D):
+        end = "<"
+    elif magic in (0xD4C3B2A1, 0x4D3CB2A1):
+        end = ">"
+    else:
+        raise SystemExit(f"{path}: not a classic pcap")
+    nano = magic in (0xA1B23C4D, 0x4D3CB2A1)
+    off, out = 24, []
+    while off + 16 <= len(data):
+        sec, frac, incl, _orig = struct.unpack(end + "IIII", data[off:off + 16])
+        off += 16
+        us = frac // 1000 if nano else frac
+        out.append((sec * 1000000 + us, data[off:off + incl]))
+        off += incl
+    return out
+
+
+def decode(fr):
+    """Small frame decoder: returns a dict with the fields the checks use."""
+    d = {"et": None, "vid": None, "src": None, "dst": None, "proto": None,
+         "sport": None, "dport": None, "flags": 0, "frag": False, "seq": None}
+    if len(fr) < 14:
+        return d
+    off = 12
+    et = struct.unpack(">H", fr[off:off + 2])[0]
+    while et in (0x8100, 0x88A8) and off + 6 <= len(fr):
+        if d["vid"] is None:
+            d["vid"] = struct.unpack(">H", fr[off + 2:off + 4])[0] & 0xFFF
+        off += 4
+        et = struct.unpack(">H", fr[off:off + 2])[0]
+    off += 2
+    d["et"] = et
+    l4 = None
+    if et == 0x0800 and len(fr) >= off + 20:
+        ihl = (fr[off] & 0xF) * 4
+        d["proto"] = fr[off + 9]
+        d["src"] = ".".join(str(b) for b in fr[off + 12:off + 16])
+        d["dst"] = ".".join(str(b) for b in fr[off + 16:off + 20])
+        fo = struct.unpack(">H", fr[off + 6:off + 8])[0]
+        d["frag"] = (fo & 0x3FFF) != 0
+        if not (fo & 0x1FFF):
+            l4 = off + ihl
+    elif et == 0x86DD and len(fr) >= off + 40:
+        d["proto"] = fr[off + 6]
+        d["src"] = fr[off + 8:off + 24].hex()
+        d["dst"] = fr[off + 24:off + 40].hex()
+        l4 = off + 40
+    if l4 is not None and d["proto"] in (6, 17) and len(fr) >= l4 + 8:
+        d["sport"], d["dport"] = struct.unpack(">HH", fr[l4:l4 + 4])
+        if d["proto"] == 6 and len(fr) >= l4 + 14:
+            d["seq"] = struct.unpack(">I", fr[l4 + 4:l4 + 8])[0]
+            d["flags"] = fr[l4 + 13]
+    return d
+
+
+def is_rst(d):
+    return d["proto"] == 6 and (d["flags"] & 0x04) != 0
+
+
+def tshark_fields(path, flt, fields):
+    cmd = ["tshark", "-r", path, "-o", "tcp.check_checksum:TRUE", "-Y", flt, "-T", "fields"]
+    for f in fields:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line.strip()]
+
+
+def compare(name, expected, got):
+    exp = [fr for _, fr in expected]
+    if exp == got:
+        check(True, f"{name}: {len(got)} frames, byte-identical and in order")
+        return
+    check(False, f"{name}: expected {len(exp)} frames, got {len(got)}")
+    for i in range(min(len(exp), len(got))):
+        if exp[i] != got[i]:
+            print(f"      first difference at frame {i + 1}: expected {decode(exp[i])}, "
+                  f"got {decode(got[i])}")
+            break
+
+
+def main():
+    case, d = sys.argv[1], sys.argv[2]
+    ins = read_pcap(f"{d}/inside.pcap")
+    outs = read_pcap(f"{d}/outside.pcap")
+    to_in = [fr for _, fr in read_pcap(f"{d}/to-inside.pcap")]
+    to_out = [fr for _, fr in read_pcap(f"{d}/to-outside.pcap")]
+    stats = json.load(open(f"{d}/stats.json"))
+    events = [json.loads(l) for l in open(f"{d}/events.jsonl") if l.strip()]
+    drops = stats["drops"]
+
+    if case == "monitor":
+        compare("to-inside (monitor: everything)", outs, to_in)
+        compare("to-outside (monitor: everything)", ins, to_out)
+        check(stats["rst_sent"] == 0, "monitor: no RST sent")
+        check(stats["verdicts"]["monitor_would_deny"] >= 1,
+              f"monitor: would-deny counted ({stats['verdicts']['monitor_would_deny']})")
+        check(any(e.get("type") == "monitor" and e.get("service") == "write" for e in events),
+              "monitor: the operate is recorded as an event")
+    elif case == "flood":
+        compare("to-inside (flood: SCADA association + all SYNs)", outs, to_in)
+        compare("to-outside (flood)", ins, to_out)
+        check(stats["flows"]["evicted"] > 0,
+              f"flood: embryonic flows evicted ({stats['flows']['evicted']})")
+        check(stats["rst_sent"] == 0 and stats["verdicts"]["deny"] == 0,
+              "flood: the established association was never reset")
+        check(stats["services"].get("read", 0) == 4,
+              f"flood: both reads and responses inspected ({stats['services'].get('read', 0)})")
+    elif case == "seed":
+        # The denied operate: the historian's write request.
+        rows = tshark_fields(f"{d}/outside.pcap",
+                             "ip.src==10.10.3.20 && mms.confirmedServiceRequest==5",
+                             ["frame.time_epoch", "tcp.seq_raw", "tcp.ack_raw", "tcp.srcport"])
+        check(len(rows) == 1, "seed: one denied operate in the input")
+        deny_us = round(float(rows[0][0]) * 1e6)
+        d_seq, d_ack, hport = int(rows[0][1]), int(rows[0][2]), int(rows[0][3])
+
+        def hist_after(ts, x):
+            return x["proto"] == 6 and hport in (x["sport"], x["dport"]) and ts >= deny_us
+
+        exp_in = []
+        for ts, fr in outs:
+            x = decode(fr)
+            if x["src"] == "192.168.50.5" or x["frag"] or hist_after(ts, x):
+                continue
+            exp_in.append((ts, fr))
+        exp_out = []
+        for ts, fr in ins:
+            x = decode(fr)
+            if x["et"] == 0x88B8 and x["vid"] not in (100, 101):
+                continue
+            if x["dst"] == "192.168.50.5" or hist_after(ts, x):
+                continue
+            exp_out.append((ts, fr))
+        rst_in = [fr for fr in to_in if is_rst(decode(fr))]
+        rst_out = [fr for fr in to_out if is_rst(decode(fr))]
+        compare("to-inside (allowed frames from the corporate side)", exp_in,
+                [fr for fr in to_in if not is_rst(decode(fr))])
+        compare("to-outside (allowed frames from the substation side)", exp_out,
+                [fr for fr in to_out if not is_rst(decode(fr))])
+        goose_sv = [fr for _, fr in ins if decode(fr)["et"] in (0x88B8, 0x88BA)
+                    and decode(fr)["vid"] in (100, 101)]
+        check(all(fr in to_out for fr in goose_sv) and len(goose_sv) == 6,
+              f"GOOSE/SV on VLAN 100-101 crossed byte-identical ({len(goose_sv)})")
+        check(not any(decode(fr)["et"] == 0x88B8 and decode(fr)["vid"] == 200 for fr in to_out),
+              "GOOSE on VLAN 200 dropped")
+        reads = tshark_fields(f"{d}/to-inside.pcap", "mms.confirmedServiceRequest==4", ["ip.src"])
+        check(len(reads) == 3, f"allowed reads forwarded ({len(reads)} read frames, IPv4)")
+        reads6 = tshark_fields(f"{d}/to-inside.pcap", "ipv6 && mms.confirmedServiceRequest==4",
+                               ["ipv6.src"])
+        check(len(reads6) == 1, "allowed IPv6 read forwarded")
+        ops = tshark_fields(f"{d}/to-inside.pcap", "mms.confirmedServiceRequest==5", ["ip.src"])
+        check([r[0] for r in ops] == ["10.10.1.10"],
+              f"SCADA operate forwarded, historian operate absent ({ops})")
+        check(len(rst_in) == 1 and len(rst_out) == 1, "one RST towards each end")
+        r1 = tshark_fields(f"{d}/to-inside.pcap", "tcp.flags.reset==1",
+                           ["ip.src", "ip.dst", "tcp.seq_raw", "tcp.ack_raw", "tcp.checksum.status"])
+        r2 = tshark_fields(f"{d}/to-outside.pcap", "tcp.flags.reset==1",
+                           ["ip.src", "ip.dst", "tcp.seq_raw", "tcp.ack_raw", "tcp.checksum.status"])
+        check(r1 == [["10.10.3.20", "10.20.0.5", str(d_seq), str(d_ack), "1"]],
+              f"RST to the IED: seq = the denied request's seq, ack = its ack, checksum good ({r1})")
+        check(r2 == [["10.20.0.5", "10.10.3.20", str(d_ack), str(d_seq), "1"]],
+              f"RST to the client: seq = what the client expects next ({r2})")
+        check(drops["ip_fragment"] == 2, f"fragments to 102 dropped and counted ({drops['ip_fragment']})")
+        check(drops["conn_denied"] == 1, f"SYN from outside the allowlist dropped ({drops['conn_denied']})")
+        check(drops["tcp_no_flow"] == 2, f"its SYN-ACK/ACK had no flow ({drops['tcp_no_flow']})")
+        check(drops["l2_policy_drop"] == 1, f"L2 policy drop counted ({drops['l2_policy_drop']})")
+        check(drops["mms_denied"] == 1 and stats["verdicts"]["deny"] == 1, "one MMS deny")
+        check(stats["rst_sent"] == 2, "two RSTs counted")
+        den = [e for e in events if e.get("type") == "deny"]
+        check(len(den) == 1 and den[0].get("service") == "write" and den[0].get("class") == "operate"
+              and den[0].get("client", "").startswith("10.10.3.20:")
+              and den[0].get("objects") == ["IED1CTRL/CSWI1$CO$Pos$Oper"],
+              f"deny event recorded ({den})")
+    else:
+        raise SystemExit(f"unknown case {case}")
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp-scenario: writes the captures the dataplane integration tests and the
+ * demo feed to mmsgate, built with the generator library (tests/gen), as
+ * three pcaps in DIR: all.pcap (the whole conversation), inside.pcap (what
+ * the substation side sends: IED addresses 10.20.0.0/16 and
+ * 2001:db8:20::/48, GOOSE/SV/GSE) and outside.pcap (everything else), with
+ * shared timestamps so `mmsgate --ts-order` replays them causally.
+ *
+ * Scenarios (addresses match examples/seed.policy):
+ *   seed   ARP; GOOSE VLAN 100 and SV VLAN 101 (pass), GOOSE VLAN 200 (drop);
+ *          SCADA 10.10.1.10 reads and operates (allowed); historian
+ *          10.10.3.20 reads (allowed) then operates (denied: drop + RST);
+ *          192.168.50.5 tries to connect (not allowlisted); two IPv4
+ *          fragments towards TCP/102; SCADA over IPv6 reads.
+ *   flood  SCADA associates, 400 SYNs from the historian (never answered)
+ *          fill the flow table, then SCADA reads again (must still work).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mg_gen.h"
+
+#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static struct mg_gen_pcap p_all, p_in, p_out;
+static uint64_t ts_us = 1700000000ull * 1000000ull;
+static uint8_t pdu[4096];
+
+static bool inside_frame(const uint8_t *f, size_t n)
+{
+	size_t off = 12;
+	uint16_t et;
+
+	if (n < 14)
+		return false;
+	et = (uint16_t)(f[off] << 8 | f[off + 1]);
+	while ((et == 0x8100 || et == 0x88a8) && off + 6 <= n) {
+		off += 4;
+		et = (uint16_t)(f[off] << 8 | f[off + 1]);
+	}
+	off += 2;
+	switch (et) {
+	case 0x88b8: case 0x88b9: case 0x88ba: return true;
+	case 0x0806: return n >= off + 16 && f[off + 14] == 10 && f[off + 15] == 20;
+	case 0x0800: return n >= off + 20 && f[off + 12] == 10 && f[off + 13] == 20;
+	case 0x86dd:
+		return n >= off + 40 && f[off + 8] == 0x20 && f[off + 9] == 0x01 &&
+		       f[off + 10] == 0x0d && f[off + 11] == 0xb8 && f[off + 12] == 0x00 &&
+		       f[off + 13] == 0x20;
+	}
+	return false;
+}
+
+static void sink_fn(void *ud, const uint8_t *frame, size_t len)
+{
+	(void)ud;
+	p_all.ts_us = p_in.ts_us = p_out.ts_us = ts_us;
+	mg_gen_pcap_write(&p_all, frame, len);
+	mg_gen_pcap_write(inside_frame(frame, len) ? &p_in : &p_out, frame, len);
+	ts_us += 100;
+}
+
+static const struct mg_gen_sink sink = {.fn = sink_fn};
+
+static void emit(const uint8_t *f, size_t n)
+{
+	if (n)
+		sink_fn(NULL, f, n);
+}
+
+static const uint8_t goose_mac[6] = {0x02, 0x00, 0x50, 0x20, 0x00, 0x05};
+static const uint8_t sv_mac[6] = {0x02, 0x00, 0x51, 0x20, 0x00, 0x06};
+
+static void goose(uint16_t vlan, uint32_t st, uint32_t sq)
+{
+	uint8_t f[1600];
+	emit(f, mg_gen_goose_frame(f, sizeof(f), goose_mac, vlan, 0x0001, "IED1CTRL/LLN0$GO$gcbTrip",
+				   "IED1CTRL/LLN0$DS_Trip", st, sq, st & 1));
+}
+
+static void sv(uint16_t cnt)
+{
+	uint8_t f[1600];
+	emit(f, mg_gen_sv_frame(f, sizeof(f), sv_mac, 101, 0x4000, "IED1MU01", cnt));
+}
+
+static void do_read(struct mg_gen_conn *c, const char *obj)
+{
+	const char *const names[] = {obj};
+	static const struct mg_gen_data val = {.kind = MG_GEN_D_BOOL, .i = 1};
+	uint32_t id = c->next_invoke++;
+
+	mg_gen_conn_mms(c, 0, pdu, mg_gen_mms_read(pdu, sizeof(pdu), id, names, 1));
+	mg_gen_conn_mms(c, 1, pdu, mg_gen_mms_read_resp(pdu, sizeof(pdu), id, &val, 1));
+}
+
+static void do_oper(struct mg_gen_conn *c, const char *obj)
+{
+	uint32_t id = c->next_invoke++;
+
+	mg_gen_conn_mms(c, 0, pdu, mg_gen_mms_write_oper(pdu, sizeof(pdu), id, obj, true, 1, true));
+	mg_gen_conn_mms(c, 1, pdu, mg_gen_mms_write_resp(pdu, sizeof(pdu), id, 1, 0));
+}
+
+/* An IPv4 fragment carrying `len` bytes of `payload` at byte offset `off`. */
+static void ip_fragment(const struct mg_gen_conn *c, uint16_t id, uint16_t off, bool more,
+			const uint8_t *payload, size_t len)
+{
+	uint8_t f[1600];
+	size_t n = 0;
+
+	memcpy(f, c->ep[1].mac, 6);
+	memcpy(f + 6, c->ep[0].mac, 6);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	n = 14;
+	uint8_t *ip = f + n;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((20 + len) >> 8);
+	ip[3] = (uint8_t)(20 + len);
+	ip[4] = (uint8_t)(id >> 8);
+	ip[5] = (uint8_t)id;
+	uint16_t fo = (uint16_t)((off / 8) | (more ? 0x2000 : 0));
+	ip[6] = (uint8_t)(fo >> 8);
+	ip[7] = (uint8_t)fo;
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, c->ep[0].ip, 4);
+	memcpy(ip + 16, c->ep[1].ip, 4);
+	uint32_t sum = 0;
+	for (int i = 0; i < 20; i += 2)
+		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ip[10] = (uint8_t)(~sum >> 8);
+	ip[11] = (uint8_t)~sum;
+	memcpy(f + n + 20, payload, len);
+	emit(f, n + 20 + len);
+}
+
+static void scenario_seed(void)
+{
+	uint8_t f[256];
+	struct mg_gen_conn scada, hist, bad, scada6;
+	static const uint8_t s6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
+	static const uint8_t i6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x05};
+
+	mg_gen_conn_init4(&scada, IP4(10, 10, 1, 10), 40001, IP4(10, 20, 0, 5), 102, sink);
+	mg_gen_conn_init4(&hist, IP4(10, 10, 3, 20), 40002, IP4(10, 20, 0, 5), 102, sink);
+	mg_gen_conn_init4(&bad, IP4(192, 168, 50, 5), 40003, IP4(10, 20, 0, 5), 102, sink);
+	mg_gen_conn_init6(&scada6, s6, 40004, i6, 102, sink);
+
+	emit(f, mg_gen_arp_frame(f, sizeof(f), scada.ep[0].mac, IP4(10, 10, 1, 10),
+				 IP4(10, 20, 0, 5), false, NULL));
+	emit(f, mg_gen_arp_frame(f, sizeof(f), scada.ep[1].mac, IP4(10, 20, 0, 5),
+				 IP4(10, 10, 1, 10), true, scada.ep[0].mac));
+	goose(100, 1, 0);
+	sv(0);
+	goose(200, 1, 0); /* VLAN the policy does not name: dropped */
+
+	mg_gen_conn_associate(&scada);
+	do_read(&scada, "IED1CTRL/XCBR1$ST$Pos");
+	sv(1);
+	do_oper(&scada, "IED1CTRL/CSWI1$CO$Pos$Oper");
+	goose(100, 2, 0);
+
+	mg_gen_conn_associate(&hist);
+	do_read(&hist, "IED1MEAS/MMXU1$MX$PhV");
+	do_oper(&hist, "IED1CTRL/CSWI1$CO$Pos$Oper"); /* denied: historians read only */
+	do_read(&hist, "IED1MEAS/MMXU1$MX$PhV");      /* after the reset: dropped */
+	sv(2);
+
+	mg_gen_conn_handshake(&bad); /* not allowlisted */
+
+	/* Fragments towards TCP/102: a TCP header + data split in two. */
+	{
+		uint8_t seg[64];
+		size_t n = mg_gen_tcp_frame(f, sizeof(f), &scada, 0, 0x18, (const uint8_t *)"0123456789abcdef", 16);
+		size_t ipoff = 14;
+		size_t l4 = n - ipoff - 20;
+		memcpy(seg, f + ipoff + 20, l4);
+		ip_fragment(&scada, 0x4242, 0, true, seg, 24);
+		ip_fragment(&scada, 0x4242, 24, false, seg + 24, l4 - 24);
+		scada.ep[0].seq -= 16; /* the stream never carried these bytes */
+	}
+
+	mg_gen_conn_associate(&scada6);
+	do_read(&scada6, "IED1CTRL/XCBR1$ST$Pos");
+	mg_gen_conn_release(&scada6);
+
+	do_read(&scada, "IED1CTRL/XCBR1$ST$Pos");
+	goose(100, 2, 1);
+	mg_gen_conn_release(&scada);
+}
+
+static void scenario_flood(void)
+{
+	struct mg_gen_conn scada, syn;
+	uint8_t f[256];
+
+	mg_gen_conn_init4(&scada, IP4(10, 10, 1, 10), 40001, IP4(10, 20, 0, 5), 102, sink);
+	mg_gen_conn_associate(&scada);
+	do_read(&scada, "IED1CTRL/XCBR1$ST$Pos");
+	for (unsigned i = 0; i < 400; i++) {
+		mg_gen_conn_init4(&syn, IP4(10, 10, 3, 20), (uint16_t)(20000 + i), IP4(10, 20, 0, 5),
+				  102, sink);
+		emit(f, mg_gen_tcp_frame(f, sizeof(f), &syn, 0, 0x02, NULL, 0));
+	}
+	do_read(&scada, "IED1CTRL/XCBR1$ST$Pos");
+	mg_gen_conn_release(&scada);
+}
+
+int main(int argc, char **argv)
+{
+	char path[4096];
+	void (*fn)(void);
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: dp-scenario seed|flood DIR\n");
+		return 2;
+	}
+	if (strcmp(argv[1], "seed") == 0)
+		fn = scenario_seed;
+	else if (strcmp(argv[1], "flood") == 0)
+		fn = scenario_flood;
+	else {
+		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood)\n", argv[1]);
+		return 2;
+	}
+	mkdir(argv[2], 0755);
+	snprintf(path, sizeof(path), "%s/all.pcap", argv[2]);
+	if (mg_gen_pcap_open(&p_all, path) != 0)
+		goto fail;
+	snprintf(path, sizeof(path), "%s/inside.pcap", argv[2]);
+	if (mg_gen_pcap_open(&p_in, path) != 0)
+		goto fail;
+	snprintf(path, sizeof(path), "%s/outside.pcap", argv[2]);
+	if (mg_gen_pcap_open(&p_out, path) != 0)
+		goto fail;
+	fn();
+	if (mg_gen_pcap_close(&p_all) || mg_gen_pcap_close(&p_in) || mg_gen_pcap_close(&p_out))
+		goto fail;
+	printf("dp-scenario %s: %u frames (%u inside, %u outside) in %s\n", argv[1], p_all.frames,
+	       p_in.frames, p_out.frames, argv[2]);
+	return 0;
+fail:
+	fprintf(stderr, "dp-scenario: cannot write %s: %s\n", path, strerror(errno));
+	return 1;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mg-mms-client: a tiny MMS client for the namespace tests, on a real TCP
+ * socket. Connects (optionally from a given source address), associates
+ * (COTP CR, CN + AARQ + initiate-request), then performs each action in
+ * order: "read DOM/ITEM" or "operate DOM/ITEM" (a write of an IEC 61850
+ * Oper structure), and concludes. Prints one line per step.
+ * Exit status: 0 all answered; 3 cannot connect; 4 connection reset or
+ * closed (e.g. by the firewall); 5 timeout; 6 protocol surprise.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mg_gen.h"
+#include "mms_sock.h"
+
+static uint8_t pdu[2048], tsdu[4096], out[8192], buf[65536 + 8];
+static int timeout_ms = 3000;
+
+static int fail_read(const char *what, ssize_t n)
+{
+	if (n == 0 || errno == ECONNRESET || errno == EPIPE) {
+		printf("client: %s: connection reset\n", what);
+		return 4;
+	}
+	if (errno == ETIMEDOUT) {
+		printf("client: %s: timeout\n", what);
+		return 5;
+	}
+	printf("client: %s: %s\n", what, strerror(errno));
+	return 6;
+}
+
+static int connect_to(const char *host, int port, const char *bind_addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fam = strchr(host, ':') ? AF_INET6 : AF_INET;
+	memset(&ss, 0, sizeof(ss));
+	if (fam == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			return -1;
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+			return -1;
+		sl = sizeof(*a);
+	}
+	int fd = socket(fam, SOCK_STREAM, 0);
+	if (bind_addr) {
+		struct sockaddr_storage bs;
+		memset(&bs, 0, sizeof(bs));
+		if (fam == AF_INET) {
+			struct sockaddr_in *b = (struct sockaddr_in *)&bs;
+			b->sin_family = AF_INET;
+			inet_pton(AF_INET, bind_addr, &b->sin_addr);
+		} else {
+			struct sockaddr_in6 *b = (struct sockaddr_in6 *)&bs;
+			b->sin6_family = AF_INET6;
+			inet_pton(AF_INET6, bind_addr, &b->sin6_addr);
+		}
+		if (bind(fd, (struct sockaddr *)&bs, sl) != 0) {
+			printf("client: bind %s: %s\n", bind_addr, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	/* Non-blocking connect with our own timeout (SYNs dropped by the gate). */
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (connect(fd, (struct sockaddr *)&ss, sl) != 0 && errno != EINPROGRESS) {
+		close(fd);
+		return -1;
+	}
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	int err = 0;
+	socklen_t el = sizeof(err);
+	if (poll(&p, 1, timeout_ms) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 ||
+	    err != 0) {
+		errno = err ? err : ETIMEDOUT;
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, 0);
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	const char *host = NULL, *bind_addr = NULL;
+	int port = 102, i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
+			host = argv[++i];
+		else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
+			port = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--bind") == 0 && i + 1 < argc)
+			bind_addr = argv[++i];
+		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
+			timeout_ms = atoi(argv[++i]);
+		else
+			break;
+	}
+	if (host == NULL || (argc - i) % 2 != 0) {
+		fprintf(stderr, "usage: mg-mms-client --host IP [--port N] [--bind IP] [--timeout MS] "
+				"[read|operate DOM/ITEM]...\n");
+		return 2;
+	}
+	int fd = connect_to(host, port, bind_addr);
+	if (fd < 0) {
+		printf("client: cannot connect to %s:%d: %s\n", host, port, strerror(errno));
+		return 3;
+	}
+	printf("client: connected\n");
+
+	struct mg_engine eng;
+	struct mg_engine_conn conn;
+	struct mg_engine_cfg cfg = {.buf_size = MG_ENGINE_DEFAULT_BUF_SIZE,
+				    .buf_get = mg_engine_malloc_get,
+				    .buf_put = mg_engine_malloc_put};
+	struct mg_gen_ctx ctx = {.acse = 1, .mms = 3};
+	struct mgt_unit u;
+	ssize_t n;
+	size_t k, m, t;
+
+	mg_engine_init(&eng, &cfg);
+	mg_engine_conn_init(&conn);
+	k = mg_gen_cotp_cr(out, sizeof(out), 0x0001);
+	mgt_decode(&eng, &conn, MG_DIR_C2S, out, k, &u);
+	if (mgt_send_all(fd, out, k) != 0 || (n = mgt_read_tpkt(fd, buf, sizeof(buf), timeout_ms)) <= 0)
+		return fail_read("cotp connect", n = -1);
+	mgt_decode(&eng, &conn, MG_DIR_S2C, buf, (size_t)n, &u);
+
+	m = mg_gen_mms_initiate_req(pdu, sizeof(pdu), 65000);
+	t = mg_gen_osi_connect_req(tsdu, sizeof(tsdu), &ctx, pdu, m);
+	k = mg_gen_cotp_dt(out, sizeof(out), tsdu, t, 0);
+	mgt_decode(&eng, &conn, MG_DIR_C2S, out, k, &u);
+	if (mgt_send_all(fd, out, k) != 0)
+		return fail_read("initiate", -1);
+	n = mgt_read_tpkt(fd, buf, sizeof(buf), timeout_ms);
+	if (n <= 0)
+		return fail_read("initiate", n);
+	mgt_decode(&eng, &conn, MG_DIR_S2C, buf, (size_t)n, &u);
+	if (u.pdu_type != MG_MMS_INITIATE_RESPONSE) {
+		printf("client: initiate: unexpected answer\n");
+		return 6;
+	}
+	printf("client: associated\n");
+
+	uint32_t invoke = 1;
+	for (; i + 1 < argc; i += 2) {
+		const char *act = argv[i], *obj = argv[i + 1];
+		const char *names[] = {obj};
+		if (strcmp(act, "read") == 0)
+			m = mg_gen_mms_read(pdu, sizeof(pdu), invoke, names, 1);
+		else if (strcmp(act, "operate") == 0)
+			m = mg_gen_mms_write_oper(pdu, sizeof(pdu), invoke, obj, true, (uint8_t)invoke,
+						  true);
+		else {
+			fprintf(stderr, "client: unknown action %s\n", act);
+			return 2;
+		}
+		t = mg_gen_osi_data(tsdu, sizeof(tsdu), &ctx, pdu, m);
+		k = mg_gen_cotp_dt(out, sizeof(out), tsdu, t, 0);
+		mgt_decode(&eng, &conn, MG_DIR_C2S, out, k, &u);
+		if (mgt_send_all(fd, out, k) != 0)
+			return fail_read(act, -1);
+		n = mgt_read_tpkt(fd, buf, sizeof(buf), timeout_ms);
+		if (n <= 0) {
+			char what[256];
+			snprintf(what, sizeof(what), "%s %s", act, obj);
+			return fail_read(what, n);
+		}
+		mgt_decode(&eng, &conn, MG_DIR_S2C, buf, (size_t)n, &u);
+		if (u.pdu_type != MG_MMS_CONFIRMED_RESPONSE || u.invoke != invoke) {
+			printf("client: %s %s: unexpected answer (pdu %d)\n", act, obj, u.pdu_type);
+			return 6;
+		}
+		printf("client: %s %s: ok\n", act, obj);
+		invoke++;
+	}
+	m = mg_gen_mms_conclude_req(pdu, sizeof(pdu));
+	t = mg_gen_osi_data(tsdu, sizeof(tsdu), &ctx, pdu, m);
+	k = mg_gen_cotp_dt(out, sizeof(out), tsdu, t, 0);
+	if (mgt_send_all(fd, out, k) == 0 && mgt_read_tpkt(fd, buf, sizeof(buf), timeout_ms) > 0)
+		printf("client: concluded\n");
+	close(fd);
+	mg_engine_conn_release(&eng, &conn);
+	return 0;
+}

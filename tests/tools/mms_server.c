@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mg-mms-server: a tiny MMS "IED" for the namespace tests. Listens on TCP
+ * (dual stack), answers COTP CR with CC, the association (CN + AARQ +
+ * initiate-request) with AC + AARE + initiate-response, read with a boolean
+ * value, write with success, conclude with its response, ACSE release with
+ * RLRE. PDUs are built by the generator library (canned but valid); what
+ * arrives is decoded by the protocol engine. One line per request on
+ * stdout. Serves clients one after another until killed (or --once).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mg_gen.h"
+#include "mms_sock.h"
+
+static uint8_t pdu[2048], tsdu[4096], out[8192];
+
+static int send_tsdu(int fd, size_t n)
+{
+	size_t k = mg_gen_cotp_dt(out, sizeof(out), tsdu, n, 0);
+	return k ? mgt_send_all(fd, out, k) : -1;
+}
+
+static void serve(int fd)
+{
+	struct mg_engine eng;
+	struct mg_engine_conn conn;
+	struct mg_engine_cfg cfg = {.buf_size = MG_ENGINE_DEFAULT_BUF_SIZE,
+				    .buf_get = mg_engine_malloc_get,
+				    .buf_put = mg_engine_malloc_put};
+	struct mg_gen_ctx ctx = {.acse = 1, .mms = 3};
+	struct mg_gen_conn wrap;
+	uint8_t buf[65536 + 8];
+
+	mg_gen_conn_init4(&wrap, 0, 0, 0, 102, (struct mg_gen_sink){0});
+	mg_engine_init(&eng, &cfg);
+	mg_engine_conn_init(&conn);
+	for (;;) {
+		ssize_t n = mgt_read_tpkt(fd, buf, sizeof(buf), 30000);
+		if (n <= 0) {
+			printf("server: connection %s\n", n == 0 ? "closed" : strerror(errno));
+			break;
+		}
+		if (n > 5 && buf[5] == MG_COTP_CR) {
+			size_t k = mg_gen_cotp_cc(out, sizeof(out), 0x0001, 0x0002);
+			mgt_send_all(fd, out, k);
+			mgt_decode(&eng, &conn, MG_DIR_C2S, buf, (size_t)n, &(struct mgt_unit){0});
+			/* The engine must see the CC too to accept data. */
+			mgt_decode(&eng, &conn, MG_DIR_S2C, out, k, &(struct mgt_unit){0});
+			continue;
+		}
+		struct mgt_unit u;
+		mgt_decode(&eng, &conn, MG_DIR_C2S, buf, (size_t)n, &u);
+		size_t m = 0, t = 0;
+		if (u.kind == MG_EV_MMS && u.pdu_type == MG_MMS_INITIATE_REQUEST) {
+			m = mg_gen_mms_initiate_resp(pdu, sizeof(pdu), 65000);
+			t = mg_gen_osi_connect_resp(tsdu, sizeof(tsdu), &ctx, pdu, m);
+			printf("server: associated\n");
+		} else if (u.kind == MG_EV_MMS && u.pdu_type == MG_MMS_CONFIRMED_REQUEST) {
+			static const struct mg_gen_data val = {.kind = MG_GEN_D_BOOL, .i = 1};
+			if (u.service == MG_SVC_READ)
+				m = mg_gen_mms_read_resp(pdu, sizeof(pdu), u.invoke, &val, 1);
+			else if (u.service == MG_SVC_WRITE)
+				m = mg_gen_mms_write_resp(pdu, sizeof(pdu), u.invoke, 1, 0);
+			else
+				m = mg_gen_mms_confirmed_error(pdu, sizeof(pdu), u.invoke, 7, 2);
+			printf("server: %s %s\n", mg_mms_svc_name(u.service), u.obj);
+		} else if (u.kind == MG_EV_MMS && u.pdu_type == MG_MMS_CONCLUDE_REQUEST) {
+			m = mg_gen_mms_conclude_resp(pdu, sizeof(pdu));
+			printf("server: conclude\n");
+		} else if (u.acse_kind == MG_ACSE_RLRQ) {
+			t = mg_gen_osi_release_resp(tsdu, sizeof(tsdu), &ctx);
+		} else {
+			printf("server: unhandled unit kind %d\n", u.kind);
+		}
+		fflush(stdout);
+		if (m && !t)
+			t = mg_gen_osi_data(tsdu, sizeof(tsdu), &ctx, pdu, m);
+		if (t) {
+			/* Keep the engine's view of the association in step. */
+			size_t k = mg_gen_cotp_dt(out, sizeof(out), tsdu, t, 0);
+			mgt_decode(&eng, &conn, MG_DIR_S2C, out, k, &(struct mgt_unit){0});
+			if (mgt_send_all(fd, out, k) != 0)
+				break;
+		}
+	}
+	fflush(stdout);
+	mg_engine_conn_release(&eng, &conn);
+	(void)send_tsdu;
+}
+
+int main(int argc, char **argv)
+{
+	int port = 102, once = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
+			port = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--once") == 0)
+			once = 1;
+		else {
+			fprintf(stderr, "usage: mg-mms-server [--port N] [--once]\n");
+			return 2;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	int ls = socket(AF_INET6, SOCK_STREAM, 0), zero = 0, one = 1;
+	setsockopt(ls, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+				 .sin6_addr = IN6ADDR_ANY_INIT};
+	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(ls, 8) != 0) {
+		fprintf(stderr, "mg-mms-server: port %d: %s\n", port, strerror(errno));
+		return 1;
+	}
+	printf("server: listening on %d\n", port);
+	fflush(stdout);
+	for (;;) {
+		struct sockaddr_in6 peer;
+		socklen_t pl = sizeof(peer);
+		int fd = accept(ls, (struct sockaddr *)&peer, &pl);
+		if (fd < 0)
+			continue;
+		char ip[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, &peer.sin6_addr, ip, sizeof(ip));
+		printf("server: client %s\n", ip);
+		fflush(stdout);
+		serve(fd);
+		close(fd);
+		if (once)
+			break;
+	}
+	return 0;
+}

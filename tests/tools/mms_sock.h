@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared helpers of the test MMS client and server (real TCP sockets):
+ * TPKT-framed reads with a timeout, and decoding of what was received with
+ * the protocol engine, so both tools speak exactly what mmsgate parses.
+ */
+#ifndef MGT_MMS_SOCK_H
+#define MGT_MMS_SOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "mg_engine.h"
+
+struct mgt_unit {
+	int kind;          /* enum mg_ev_kind, 0 = none */
+	int cotp_type;
+	int acse_kind;
+	int pdu_type;      /* MMS PDU type, -1 none */
+	uint16_t service;
+	bool has_invoke;
+	uint32_t invoke;
+	char obj[128];     /* first object "dom/item" */
+};
+
+int mgt_send_all(int fd, const uint8_t *p, size_t n);
+/* One TPKT into buf: its length; 0 on orderly EOF; -1 on error (errno set,
+ * ETIMEDOUT after timeout_ms, ECONNRESET on reset). */
+ssize_t mgt_read_tpkt(int fd, uint8_t *buf, size_t cap, int timeout_ms);
+/* Decode one TPKT of direction dir; fills *u with the last unit seen. */
+void mgt_decode(struct mg_engine *e, struct mg_engine_conn *c, int dir, const uint8_t *p,
+		size_t n, struct mgt_unit *u);
+
+#endif
