@@ -117,6 +117,18 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 		}
 	}
 	p->objwords = (p->n_objrules + 63) / 64;
+	/* Rule-order lists so a verdict walks only the rules that can match. */
+	p->objrule_rule = calloc(p->n_objrules ? p->n_objrules : 1, sizeof(*p->objrule_rule));
+	p->plain_rule = calloc(p->n_mms ? p->n_mms : 1, sizeof(*p->plain_rule));
+	if (!p->objrule_rule || !p->plain_rule)
+		goto oom;
+	p->n_plain = 0;
+	for (size_t i = 0; i < p->n_mms; i++) {
+		if (p->mms[i].objrule >= 0)
+			p->objrule_rule[p->mms[i].objrule] = (uint32_t)i;
+		else
+			p->plain_rule[p->n_plain++] = (uint32_t)i;
+	}
 	if (!npairs)
 		return 0;
 	struct gpair *gp = malloc(npairs * sizeof(*gp));

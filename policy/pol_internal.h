@@ -194,6 +194,9 @@ struct mg_policy {
 	struct mg_pol_ivt6 v6;
 	size_t n_objrules;
 	size_t objwords;           /* 64-bit words in an object-rule bitmap */
+	uint32_t *objrule_rule;    /* object rule → index in mms[] (ascending) */
+	size_t n_plain;
+	uint32_t *plain_rule;      /* indices of rules without objects (ascending) */
 	hs_database_t *hs;
 	size_t n_patterns;         /* unique globs */
 	char **pattern;            /* unique glob text per pattern id */

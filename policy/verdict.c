@@ -202,16 +202,63 @@ static const uint64_t *obj_bits(const struct mg_policy *p, struct scratch_state 
 	return row;
 }
 
-/* What one object (or the PDU without objects) gets. name == NULL: no object;
- * unknown: the object exists but its name is not known (truncated list,
- * overlong name, scan failure) — then the result is the most severe action
- * any rule could give it. Returns the deciding rule index or -1. */
-static int eval_one(const struct mg_policy *p, struct scratch_state *st,
-		    const struct mg_policy_peer *peer, uint16_t svc, uint8_t cls, bool has_obj,
-		    const char *name, size_t len, bool unknown, uint8_t *action)
+/* The criteria of rule r that do not depend on the object name. */
+static inline bool base_match(const struct mg_pol_mrule *r, const struct mg_policy_peer *peer,
+			      uint16_t svc, uint8_t cls)
 {
-	const uint64_t *bits = NULL;
-	bool bits_done = false;
+	if (r->from != MG_POL_SET_ANY && !mg_setmask_test(&peer->client_sets, r->from))
+		return false;
+	if (r->to != MG_POL_SET_ANY && !mg_setmask_test(&peer->server_sets, r->to))
+		return false;
+	if (!r->svc_any && (svc >= MG_SVC__COUNT || !((r->svc[svc / 64] >> (svc % 64)) & 1)))
+		return false;
+	if (!r->class_any && !((r->classes >> cls) & 1))
+		return false;
+	return true;
+}
+
+/* Exact evaluation: the rules without objects, merged in rule order with
+ * the object rules whose patterns the name matched (bits; NULL = no
+ * object). Cost grows with the rules that can match, not with the number
+ * of patterns in the policy. */
+static int eval_known(const struct mg_policy *p, const struct mg_policy_peer *peer, uint16_t svc,
+		      uint8_t cls, const uint64_t *bits, uint8_t *action)
+{
+	size_t ip = 0, w = 0;
+	uint64_t cur = bits && p->objwords ? bits[0] : 0;
+	for (;;) {
+		while (bits && !cur && ++w < p->objwords)
+			cur = bits[w];
+		uint32_t next_obj = UINT32_MAX;
+		if (cur)
+			next_obj = p->objrule_rule[w * 64 + (size_t)__builtin_ctzll(cur)];
+		uint32_t next_plain = ip < p->n_plain ? p->plain_rule[ip] : UINT32_MAX;
+		uint32_t i;
+		if (next_plain < next_obj) {
+			i = next_plain;
+			ip++;
+		} else if (next_obj != UINT32_MAX) {
+			i = next_obj;
+			cur &= cur - 1;
+		} else {
+			break;
+		}
+		const struct mg_pol_mrule *r = &p->mms[i];
+		if (base_match(r, peer, svc, cls)) {
+			*action = r->action;
+			return (int)i;
+		}
+	}
+	*action = p->mms_default;
+	return -1;
+}
+
+/* Conservative evaluation of an object whose name is not known (truncated
+ * list, overlong name, no scratch): the most severe action any rule could
+ * give it, walking until a rule that matches whatever the name is. */
+static int eval_unknown(const struct mg_policy *p, const struct mg_policy_peer *peer,
+			uint16_t svc, uint8_t *action)
+{
 	unsigned worst = 0;
 	int worst_rule = -2;
 	for (size_t i = 0; i < p->n_mms; i++) {
@@ -222,25 +269,7 @@ static int eval_one(const struct mg_policy *p, struct scratch_state *st,
 			continue;
 		if (!r->svc_any && (svc >= MG_SVC__COUNT || !((r->svc[svc / 64] >> (svc % 64)) & 1)))
 			continue;
-		bool maybe = false;
-		if (!r->class_any) {
-			if (unknown)
-				maybe = true;
-			else if (!((r->classes >> cls) & 1))
-				continue;
-		}
-		if (r->objrule >= 0) {
-			if (!has_obj)
-				continue;
-			if (!unknown && !bits_done) {
-				bits = obj_bits(p, st, name, len);
-				bits_done = true;
-			}
-			if (unknown || !bits)
-				maybe = true;
-			else if (!((bits[r->objrule / 64] >> (r->objrule % 64)) & 1))
-				continue;
-		}
+		bool maybe = !r->class_any || r->objrule >= 0;
 		if (!maybe) {
 			if (worst_rule == -2 || severity(r->action) >= worst) {
 				*action = r->action;
@@ -249,7 +278,6 @@ static int eval_one(const struct mg_policy *p, struct scratch_state *st,
 			*action = (uint8_t)(worst == 2 ? MG_ACT_DENY : MG_ACT_ALERT);
 			return worst_rule;
 		}
-		/* Might match: remember the most severe possibility and go on. */
 		if (worst_rule == -2 || severity(r->action) > worst) {
 			worst = severity(r->action);
 			worst_rule = (int)i;
@@ -359,7 +387,7 @@ void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *
 	int rule;
 	uint16_t nobj = pdu->nobj > MG_MMS_MAX_OBJS ? MG_MMS_MAX_OBJS : pdu->nobj;
 	if (nobj == 0 && !pdu->obj_truncated) {
-		rule = eval_one(p, st, peer, svc, pdu->iec_class, false, NULL, 0, false, &a);
+		rule = eval_known(p, peer, svc, pdu->iec_class, NULL, &a);
 		take(v, p, a, rule, -1, &first);
 		return;
 	}
@@ -369,13 +397,22 @@ void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *
 		bool overlong;
 		size_t n = obj_name(o, name, sizeof(name), &overlong);
 		uint8_t cls = o->iec_class ? o->iec_class : pdu->iec_class;
-		rule = eval_one(p, st, peer, svc, cls, true, name, n, overlong, &a);
+		const uint64_t *bits = NULL;
+		static const uint64_t none[1] = {0};
+		if (p->n_objrules == 0)
+			bits = none;
+		else if (!overlong)
+			bits = obj_bits(p, st, name, n);
+		if (bits)
+			rule = eval_known(p, peer, svc, cls, p->n_objrules ? bits : NULL, &a);
+		else
+			rule = eval_unknown(p, peer, svc, &a);
 		take(v, p, a, rule, (int16_t)i, &first);
 		if (v->action == MG_ACT_DENY)
 			return;
 	}
 	if (pdu->obj_truncated) {
-		rule = eval_one(p, st, peer, svc, pdu->iec_class, true, NULL, 0, true, &a);
+		rule = eval_unknown(p, peer, svc, &a);
 		take(v, p, a, rule, -1, &first);
 	}
 }
