@@ -6,6 +6,9 @@
  *   xdp detach [--pin DIR] IF…
  *   xdp status [--json] [--pin DIR] [IF…]
  *   xdp reload --policy FILE [--no-xsk peer|pass|drop] [--pin DIR]
+ *   xdp reload --policy FILE --iface IF [--peer IF2]   (program loaded by
+ *              someone else, e.g. DPDK net_af_xdp with xdp_prog=)
+ *   xdp status --iface IF [--json]
  * The program and its maps stay pinned under DIR (default
  * /sys/fs/bpf/mmsgate) between invocations; reload swaps the whole policy
  * atomically (generation flip). Built as a stub when MG_EBPF is off.
@@ -30,13 +33,17 @@ static void xdp_usage(void)
 		"       mmsgatectl xdp detach [--pin DIR] IF...\n"
 		"       mmsgatectl xdp status [--json] [--pin DIR] [IF...]\n"
 		"       mmsgatectl xdp reload --policy FILE [--no-xsk peer|pass|drop] [--pin DIR]\n"
+		"       mmsgatectl xdp reload --policy FILE --iface IF [--peer IF2] [--no-xsk ...]\n"
+		"       mmsgatectl xdp status --iface IF [--json]\n"
+		"--iface: the mmsgate program attached to IF by another loader (DPDK net_af_xdp\n"
+		"         with xdp_prog=mmsgate_xdp.bpf.o loads one copy per port, maps empty)\n"
 		"--no-xsk: what TCP/102 frames needing deep inspection do when no AF_XDP\n"
 		"          socket is bound to their rx queue (default peer: forward after the\n"
 		"          allowlist only; drop: fail closed; pass: to the kernel stack)\n");
 }
 
 struct xdp_args {
-	const char *policy, *inside, *outside, *pin;
+	const char *policy, *inside, *outside, *pin, *iface, *peer;
 	bool skb, json, fb_set;
 	uint8_t fb;
 	int first; /* index of the first positional argument */
@@ -49,17 +56,20 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 		{"outside", required_argument, NULL, 'o'}, {"mode", required_argument, NULL, 'm'},
 		{"no-xsk", required_argument, NULL, 'x'},  {"pin", required_argument, NULL, 'd'},
 		{"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
+		{"iface", required_argument, NULL, 'I'},   {"peer", required_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0}};
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	optind = 0; /* full re-initialisation of GNU getopt */
-	while ((c = getopt_long(argc, argv, "p:i:o:m:x:d:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:i:o:m:x:d:I:P:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': a->policy = optarg; break;
 		case 'i': a->inside = optarg; break;
 		case 'o': a->outside = optarg; break;
 		case 'd': a->pin = optarg; break;
+		case 'I': a->iface = optarg; break;
+		case 'P': a->peer = optarg; break;
 		case 'j': a->json = true; break;
 		case 'm':
 			if (strcmp(optarg, "skb") == 0 || strcmp(optarg, "generic") == 0) {
@@ -146,7 +156,11 @@ static int do_reload(struct xdp_args *a)
 	if (!(p = load_policy(a->policy)))
 		return 1;
 	mg_policy_export(p, &e);
-	rc = mg_xdp_reload(a->pin, &e, a->fb_set ? &prm : NULL, &st, err, sizeof(err));
+	if (a->iface)
+		rc = mg_xdp_reload_iface(a->iface, a->peer, &e, a->fb_set ? &prm : NULL, &st, err,
+					 sizeof(err));
+	else
+		rc = mg_xdp_reload(a->pin, &e, a->fb_set ? &prm : NULL, &st, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "xdp reload: %s\n", err);
 	else
@@ -183,7 +197,7 @@ int mg_cmd_xdp(int argc, char **argv)
 	if (strcmp(sub, "reload") == 0)
 		return do_reload(&a);
 	if (strcmp(sub, "status") == 0) {
-		rc = mg_xdp_status(a.pin, argv + a.first, argc - a.first, a.json, stdout, err,
+		rc = mg_xdp_status(a.pin, a.iface, argv + a.first, argc - a.first, a.json, stdout, err,
 				   sizeof(err));
 		if (rc)
 			fprintf(stderr, "xdp status: %s\n", err);

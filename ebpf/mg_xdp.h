@@ -89,6 +89,11 @@ int mg_xdp_reload(const char *pin_dir, const struct mg_policy_export *e,
 /* Open the pinned maps (close with mg_xdp_maps_close). 0 or -errno. */
 int mg_xdp_maps_open_pinned(const char *pin_dir, struct mg_xdp_maps *m);
 void mg_xdp_maps_close(struct mg_xdp_maps *m);
+/* Open the maps of the mmsgate program attached to ifname, whoever loaded
+ * it (e.g. DPDK's net_af_xdp with xdp_prog=mmsgate_xdp.bpf.o, which loads
+ * its own copy per port and leaves its maps empty: fail closed until a
+ * policy is written). -ENOENT if no mmsgate program is attached there. */
+int mg_xdp_maps_open_iface(const char *ifname, struct mg_xdp_maps *m, __u32 *prog_id);
 
 struct mg_xdp_prog_info {
 	uint32_t id;
@@ -99,8 +104,15 @@ struct mg_xdp_prog_info {
 int mg_xdp_prog_info(const char *pin_dir, struct mg_xdp_prog_info *info);
 int mg_xdp_prog_info_fd(int prog_fd, struct mg_xdp_prog_info *info);
 
-/* Print status (policy generation, ports, counters). json: one object. */
-int mg_xdp_status(const char *pin_dir, char *const *ifnames, int n_if, bool json, FILE *out,
-		  char *err, size_t errlen);
+/* The same on the program attached to ifname (whoever loaded it); peer:
+ * where its L2-passed and allowed frames go (NULL: leave as is). */
+int mg_xdp_reload_iface(const char *ifname, const char *peer, const struct mg_policy_export *e,
+			const struct mg_xdp_params *prm, struct mg_xdp_fill_stats *st, char *err,
+			size_t errlen);
+
+/* Print status (policy generation, ports, counters). json: one object.
+ * iface non-NULL: the program attached there instead of the pinned one. */
+int mg_xdp_status(const char *pin_dir, const char *iface, char *const *ifnames, int n_if,
+		  bool json, FILE *out, char *err, size_t errlen);
 
 #endif

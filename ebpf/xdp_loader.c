@@ -169,6 +169,74 @@ int mg_xdp_maps_open_pinned(const char *pin_dir, struct mg_xdp_maps *m)
 	return 0;
 }
 
+int mg_xdp_maps_open_iface(const char *ifname, struct mg_xdp_maps *m, __u32 *prog_id)
+{
+	struct {
+		int *fd;
+		const char *name;
+	} t[] = {{&m->gen, "mg_gen"},     {&m->cfg, "mg_cfg"},     {&m->lpm4, "mg_lpm4"},
+		 {&m->lpm6, "mg_lpm6"},   {&m->l2, "mg_l2"},       {&m->conn, "mg_conn"},
+		 {&m->peers, "mg_peers"}, {&m->xsks, "xsks_map"}, {&m->counters, "mg_counters"}};
+	const size_t nt = sizeof(t) / sizeof(t[0]);
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	unsigned ifindex = if_nametoindex(ifname);
+	struct bpf_prog_info pi;
+	__u32 ids[32], len = sizeof(pi), id;
+	int pfd, err = 0;
+
+	for (size_t i = 0; i < nt; i++)
+		*t[i].fd = -1;
+	if (!ifindex)
+		return -ENODEV;
+	if ((err = bpf_xdp_query((int)ifindex, 0, &q)))
+		return err;
+	id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+	if (!id)
+		return -ENOENT;
+	pfd = bpf_prog_get_fd_by_id(id);
+	if (pfd < 0)
+		return -errno;
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	pi.map_ids = (__u64)(uintptr_t)ids;
+	if (bpf_obj_get_info_by_fd(pfd, &pi, &len)) {
+		err = -errno;
+		close(pfd);
+		return err;
+	}
+	close(pfd);
+	for (__u32 i = 0; i < pi.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct bpf_map_info mi;
+		__u32 ml = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+		bool used = false;
+
+		if (fd < 0)
+			continue;
+		memset(&mi, 0, sizeof(mi));
+		if (bpf_obj_get_info_by_fd(fd, &mi, &ml) == 0) {
+			for (size_t k = 0; k < nt; k++) {
+				if (*t[k].fd < 0 && strcmp(mi.name, t[k].name) == 0) {
+					*t[k].fd = fd;
+					used = true;
+					break;
+				}
+			}
+		}
+		if (!used)
+			close(fd);
+	}
+	for (size_t k = 0; k < nt; k++) {
+		if (*t[k].fd < 0) {
+			mg_xdp_maps_close(m);
+			return -ENOENT; /* not mmsgate's program */
+		}
+	}
+	if (prog_id)
+		*prog_id = id;
+	return 0;
+}
+
 static void unpin_all(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -378,14 +446,15 @@ out:
 	return rc;
 }
 
+static int reload_maps(const struct mg_xdp_maps *mp, const struct mg_policy_export *e,
+		       const struct mg_xdp_params *prm, struct mg_xdp_fill_stats *st, char *err,
+		       size_t errlen);
+
 int mg_xdp_reload(const char *pin_dir, const struct mg_policy_export *e,
 		  const struct mg_xdp_params *prm, struct mg_xdp_fill_stats *st, char *err,
 		  size_t errlen)
 {
-	struct mg_xdp_params keep = {.fallback = MG_XDP_FB_PEER};
 	struct mg_xdp_maps m;
-	struct mg_xdp_cfg cfg;
-	uint32_t gen;
 	int rc;
 
 	if ((rc = mg_xdp_maps_open_pinned(pin_dir, &m))) {
@@ -393,6 +462,46 @@ int mg_xdp_reload(const char *pin_dir, const struct mg_policy_export *e,
 		       pin_or_default(pin_dir), strerror(-rc));
 		return rc;
 	}
+	rc = reload_maps(&m, e, prm, st, err, errlen);
+	mg_xdp_maps_close(&m);
+	return rc;
+}
+
+int mg_xdp_reload_iface(const char *ifname, const char *peer, const struct mg_policy_export *e,
+			const struct mg_xdp_params *prm, struct mg_xdp_fill_stats *st, char *err,
+			size_t errlen)
+{
+	unsigned pidx = peer ? if_nametoindex(peer) : 0;
+	struct mg_xdp_maps m;
+	int rc;
+
+	if (peer && !pidx) {
+		seterr(err, errlen, "no such interface: %s", peer);
+		return -ENODEV;
+	}
+	if ((rc = mg_xdp_maps_open_iface(ifname, &m, NULL))) {
+		seterr(err, errlen, "no mmsgate XDP program attached to %s: %s", ifname,
+		       strerror(-rc));
+		return rc;
+	}
+	if (pidx && (rc = mg_xdp_peer_set(&m, if_nametoindex(ifname), pidx)))
+		seterr(err, errlen, "peer devmap: %s", strerror(-rc));
+	else
+		rc = reload_maps(&m, e, prm, st, err, errlen);
+	mg_xdp_maps_close(&m);
+	return rc;
+}
+
+static int reload_maps(const struct mg_xdp_maps *mp, const struct mg_policy_export *e,
+		       const struct mg_xdp_params *prm, struct mg_xdp_fill_stats *st, char *err,
+		       size_t errlen)
+{
+	struct mg_xdp_params keep = {.fallback = MG_XDP_FB_PEER};
+	const struct mg_xdp_maps m = *mp;
+	struct mg_xdp_cfg cfg;
+	uint32_t gen;
+	int rc;
+
 	if (!prm) {
 		if (mg_xdp_maps_active_gen(&m, &gen) == 0 && mg_xdp_maps_read_cfg(&m, gen, &cfg) == 0 &&
 		    cfg.loaded)
@@ -402,7 +511,6 @@ int mg_xdp_reload(const char *pin_dir, const struct mg_policy_export *e,
 	if ((rc = mg_xdp_maps_swap(&m, e, prm, st)))
 		seterr(err, errlen, "policy swap failed (old policy stays active): %s",
 		       strerror(-rc));
-	mg_xdp_maps_close(&m);
 	return rc;
 }
 
@@ -425,10 +533,10 @@ static void iface_state(unsigned ifindex, __u32 our_id, const char **mode, __u32
 	}
 }
 
-int mg_xdp_status(const char *pin_dir, char *const *ifnames, int n_if, bool json, FILE *out,
-		  char *err, size_t errlen)
+int mg_xdp_status(const char *pin_dir, const char *iface, char *const *ifnames, int n_if,
+		  bool json, FILE *out, char *err, size_t errlen)
 {
-	const char *dir = pin_or_default(pin_dir);
+	const char *dir = iface ? iface : pin_or_default(pin_dir);
 	unsigned idx[MG_XDP_MAX_IFACES];
 	uint64_t cnt[MG_XDP_R_MAX];
 	struct mg_xdp_prog_info pi;
@@ -437,12 +545,28 @@ int mg_xdp_status(const char *pin_dir, char *const *ifnames, int n_if, bool json
 	uint32_t gen = 0;
 	int n = 0, rc;
 
-	if ((rc = mg_xdp_maps_open_pinned(dir, &m))) {
-		seterr(err, errlen, "no mmsgate XDP program pinned under %s (not attached?)", dir);
-		return rc;
-	}
 	memset(&pi, 0, sizeof(pi));
-	mg_xdp_prog_info(dir, &pi);
+	if (iface) {
+		__u32 id = 0;
+		int pfd;
+
+		if ((rc = mg_xdp_maps_open_iface(iface, &m, &id))) {
+			seterr(err, errlen, "no mmsgate XDP program on %s", iface);
+			return rc;
+		}
+		pfd = bpf_prog_get_fd_by_id(id);
+		if (pfd >= 0) {
+			mg_xdp_prog_info_fd(pfd, &pi);
+			close(pfd);
+		}
+	} else {
+		if ((rc = mg_xdp_maps_open_pinned(dir, &m))) {
+			seterr(err, errlen, "no mmsgate XDP program pinned under %s (not attached?)",
+			       dir);
+			return rc;
+		}
+		mg_xdp_prog_info(dir, &pi);
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	if ((rc = mg_xdp_maps_active_gen(&m, &gen)) || (rc = mg_xdp_maps_read_cfg(&m, gen, &cfg)) ||
 	    (rc = mg_xdp_counters_read(m.counters, cnt))) {

@@ -247,8 +247,39 @@ EOF
 	ip link show "$VC1" | grep -q "xdp" && fail "$mode: program still on $VC1"
 }
 
+# The program loaded by another loader (as DPDK's net_af_xdp does with
+# xdp_prog=): one copy per port with empty maps, so everything is dropped
+# until `reload --iface` writes the policy into each copy.
+run_foreign() {
+	echo "== foreign loader (ip link ... obj mmsgate_xdp.bpf.o)"
+	for l in "$VC1" "$VS1"; do
+		ip link set dev "$l" xdpdrv obj "$OBJDIR/mmsgate_xdp.bpf.o" sec xdp ||
+			{ fail "ip link could not load mmsgate_xdp.bpf.o"; return; }
+	done
+	if ip netns exec "$NSC" python3 "$WORK/client.py" 10.77.0.7 10.77.1.5 2 >/dev/null; then
+		fail "foreign: crossed without a policy"
+	else
+		ok "foreign: no policy loaded, nothing crosses (fail closed)"
+	fi
+	local np
+	np=$("$BIN" xdp status --json --iface "$VC1" | python3 -c \
+		"import json,sys; print(json.load(sys.stdin)['counters']['no_policy_loaded'])")
+	[ "${np:-0}" -ge 1 ] && ok "foreign: no_policy_loaded=$np" || fail "foreign: no_policy_loaded=$np"
+	"$BIN" xdp reload --iface "$VC1" --peer "$VS1" --policy "$WORK/allow.policy" >/dev/null &&
+		"$BIN" xdp reload --iface "$VS1" --peer "$VC1" --policy "$WORK/allow.policy" >/dev/null ||
+		fail "foreign: reload --iface"
+	if ip netns exec "$NSC" python3 "$WORK/client.py" 10.77.0.7 10.77.1.5 5; then
+		ok "foreign: after reload --iface the allowlisted client crosses"
+	else
+		fail "foreign: connection failed after reload --iface"
+	fi
+	ip link set dev "$VC1" xdpdrv off
+	ip link set dev "$VS1" xdpdrv off
+}
+
 run_mode native
 run_mode skb
+run_foreign
 
 if [ "$FAILS" -ne 0 ]; then
 	echo "xdp_netns: $FAILS failure(s)"
