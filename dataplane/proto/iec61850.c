@@ -7,24 +7,29 @@
  * functional constraint is exactly the SECOND '$'-component, never a
  * substring found elsewhere ("LLN0$ST$BR$x" is status, not report control).
  * The mms decoder guarantees no empty component (no "$$", no leading or
- * trailing '$'), so positions are unambiguous.
+ * trailing '$'), so positions are unambiguous. An alternateAccess that only
+ * selects components is flattened by the decoder into the item
+ * (MG_MMS_ALT_FLATTENED: "CSWI1$CO" + Pos + Oper is "CSWI1$CO$Pos$Oper")
+ * and classified exactly; one using indexes or several selections stays
+ * MG_MMS_ALT_OPAQUE and is classified conservatively as described below.
  *
  * write (service 5), per object:
  *   FC CO: a component (after the FC) "Oper" → operate, "SBOw" →
  *          select-with-value, "Cancel" → cancel (most privileged wins);
- *          a CO write naming none of them (the whole DO, or an alternate
- *          access that hides the leaf) → operate, conservatively.
+ *          a CO write naming none of them (the whole DO, or an opaque
+ *          alternate access that hides the leaf) → operate, conservatively.
  *   FC BR / RP → report-control.
  *   FC SP with third component "SGCB", or FC SE / SG → setting-group.
  *   FC SP / CF / DC / SV → setting.
  *   FC LG → log-control.
  *   no FC (a whole LN, or a named variable list) → write, except a whole LN
- *          narrowed by alternate access (real target unknown) → other.
+ *          narrowed by opaque alternate access (target unknown) → other.
  *   a target reached by address instead of name → other (unknown target,
  *          most privileged class).
  *   anything else → write.
  * read (service 4), per object: FC CO with a component "SBO" → select; a CO
- *   read narrowed by alternate access → select (may reach SBO); else read.
+ *   read narrowed by opaque alternate access → select (may reach SBO);
+ *   else read.
  * Per service (every object of the PDU gets the service's class):
  *   informationReport, unsolicitedStatus, eventNotification → report;
  *   initiate, conclude, cancel → association;
@@ -198,7 +203,7 @@ static uint8_t write_class(const struct mg_mms_obj *o)
 		return MG_IEC_OTHER; /* by address: target unknown */
 	split(o->item, o->item_len, &c);
 	if (c.n < 2)
-		return o->alt_access ? MG_IEC_OTHER : MG_IEC_WRITE;
+		return o->alt_access == MG_MMS_ALT_OPAQUE ? MG_IEC_OTHER : MG_IEC_WRITE;
 	if (comp_is(&c, 1, "CO")) {
 		if (has_comp(&c, "Oper"))
 			return MG_IEC_OPERATE;
@@ -228,7 +233,7 @@ static uint8_t read_class(const struct mg_mms_obj *o)
 	if (o->kind != MG_OBJK_VARIABLE || !o->item)
 		return MG_IEC_READ;
 	split(o->item, o->item_len, &c);
-	if (comp_is(&c, 1, "CO") && (has_comp(&c, "SBO") || o->alt_access))
+	if (comp_is(&c, 1, "CO") && (has_comp(&c, "SBO") || o->alt_access == MG_MMS_ALT_OPAQUE))
 		return MG_IEC_SELECT;
 	return MG_IEC_READ;
 }

@@ -112,12 +112,21 @@ enum mg_mms_obj_kind {
 	MG_OBJK_OTHER = 5,   /* program invocation, event condition, … */
 };
 
+enum mg_mms_alt {
+	MG_MMS_ALT_NONE = 0,
+	MG_MMS_ALT_OPAQUE = 1,    /* narrowed by index / several selections: the
+	                             real target is deeper than `item` says */
+	MG_MMS_ALT_FLATTENED = 2, /* a chain of component selections, appended to
+	                             `item` as "$comp…" (item is then in
+	                             filename_buf): `item` is the exact target */
+};
+
 struct mg_mms_obj {
 	uint8_t scope;          /* enum mg_mms_obj_scope */
 	uint8_t kind;           /* enum mg_mms_obj_kind */
 	uint8_t iec_class;      /* enum mg_iec_class, filled by mg_iec_classify */
-	uint8_t alt_access;     /* 1: an alternateAccess narrows the item (the
-	                           real target is deeper than `item` says) */
+	uint8_t alt_access;     /* enum mg_mms_alt: did an alternateAccess
+	                           narrow the item? */
 	uint16_t domain_len;
 	uint16_t item_len;
 	const uint8_t *domain;  /* NULL unless scope is DOMAIN or DOMAIN_NAME */

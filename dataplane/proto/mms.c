@@ -15,6 +15,10 @@
  * non-empty printable text. Typed data (write listOfData, report access
  * results) and alternate access are walked with an explicit stack bounded by
  * MG_BER_MAX_DEPTH; nothing recurses on input depth and nothing allocates.
+ * An alternate access that is a plain chain of component selections is
+ * appended to the item ("CSWI1$CO" + Pos + Oper → "CSWI1$CO$Pos$Oper", in
+ * filename_buf) so that policy patterns and classification see the real
+ * target; any other alternate access marks the object MG_MMS_ALT_OPAQUE.
  * Responses are decoded to their service tag only: they carry no object the
  * policy acts on, and their type descriptions nest legitimately deeper than
  * any bound we would want on requests.
@@ -159,7 +163,7 @@ static void add_obj(struct mms_ctx *c, uint8_t scope, uint8_t kind, const uint8_
 	struct mg_mms_obj o = {
 		.scope = scope,
 		.kind = kind,
-		.alt_access = alt,
+		.alt_access = alt ? MG_MMS_ALT_OPAQUE : MG_MMS_ALT_NONE,
 		.domain_len = (uint16_t)dlen,
 		.item_len = (uint16_t)ilen,
 		.domain = dom,
@@ -366,6 +370,76 @@ static enum mg_status var_spec(struct mms_ctx *c, const struct mg_ber_tlv *t, bo
 	}
 }
 
+/*
+ * An AlternateAccess that is a plain chain of component selections
+ * (selectAlternateAccess{component "Pos", {selectAccess component "Oper"}})
+ * as the suffix "$Pos$Oper", so policy and classification see the exact
+ * target. 0 when it selects indexes, several components or uses the named
+ * form: the object then stays MG_MMS_ALT_OPAQUE. The value was already
+ * walked by walk_bounded, and the loop is bounded by MG_BER_MAX_DEPTH.
+ */
+static size_t alt_suffix(const uint8_t *p, size_t len, char *out, size_t cap)
+{
+	enum mg_reason r;
+	size_t n = 0;
+
+	for (unsigned guard = 0; guard < MG_BER_MAX_DEPTH; guard++) {
+		struct mg_ber_iter it, in;
+		struct mg_ber_tlv e, x, comp, sub;
+		const struct mg_ber_tlv *name;
+		bool last;
+
+		mg_ber_iter_init(&it, p, len);
+		if (mg_ber_next(&it, &e, &r) != MG_OK || mg_ber_next(&it, &x, &r) != MG_NEED_MORE)
+			return 0; /* none, or several selections */
+		if (is_ctx(&e, false, 1)) { /* selectAccess component */
+			name = &e;
+			last = true;
+		} else if (is_ctx(&e, true, 0)) { /* selectAlternateAccess */
+			mg_ber_iter_init(&in, e.val, e.len);
+			if (mg_ber_next(&in, &comp, &r) != MG_OK || !is_ctx(&comp, false, 0) ||
+			    mg_ber_next(&in, &sub, &r) != MG_OK ||
+			    !mg_ber_is(&sub, MG_BER_UNIVERSAL, true, 16) ||
+			    mg_ber_next(&in, &x, &r) != MG_NEED_MORE)
+				return 0;
+			name = &comp;
+			last = false;
+			p = sub.val;
+			len = sub.len;
+		} else {
+			return 0;
+		}
+		if (!ident_ok(name->val, name->len) || memchr(name->val, '$', name->len) ||
+		    n + 1 + name->len >= cap)
+			return 0;
+		out[n++] = '$';
+		memcpy(out + n, name->val, name->len);
+		n += name->len;
+		if (last)
+			return n;
+	}
+	return 0;
+}
+
+/* Rewrite o's item as item + suffix in the PDU scratch; if it does not fit
+ * the object simply stays opaque. */
+static void flatten_obj(struct mms_ctx *c, struct mg_mms_obj *o, const char *sfx, size_t sl)
+{
+	char *dst = c->pdu->filename_buf + c->fn_used;
+
+	if (o->kind != MG_OBJK_VARIABLE || !o->item ||
+	    (size_t)o->item_len + sl + 1 > MG_MMS_FILENAME_MAX - c->fn_used ||
+	    (size_t)o->item_len + sl > UINT16_MAX)
+		return;
+	memcpy(dst, o->item, o->item_len);
+	memcpy(dst + o->item_len, sfx, sl);
+	dst[o->item_len + sl] = '\0';
+	o->item = (const uint8_t *)dst;
+	o->item_len = (uint16_t)(o->item_len + sl);
+	o->alt_access = MG_MMS_ALT_FLATTENED;
+	c->fn_used += (size_t)o->item_len + 1;
+}
+
 /* SEQUENCE OF SEQUENCE { VariableSpecification, [5] AlternateAccess OPT } */
 static enum mg_status var_list(struct mms_ctx *c, const uint8_t *p, size_t len, size_t *count)
 {
@@ -385,6 +459,8 @@ static enum mg_status var_list(struct mms_ctx *c, const uint8_t *p, size_t len, 
 		if ((st = need(c, &in, &vs)) != MG_OK)
 			return st;
 		bool alt = false;
+		char sfx[MG_MMS_FILENAME_MAX];
+		size_t sl = 0;
 
 		st = next(c, &in, &aa);
 		if (st == MG_OK) {
@@ -393,13 +469,18 @@ static enum mg_status var_list(struct mms_ctx *c, const uint8_t *p, size_t len, 
 			if ((st = walk_bounded(c, aa.val, aa.len)) != MG_OK)
 				return st;
 			alt = true;
+			sl = alt_suffix(aa.val, aa.len, sfx, sizeof(sfx));
 			if ((st = next(c, &in, &x)) == MG_OK)
 				return fail(c, MG_R_MMS_STRUCTURE);
 		}
 		if (st != MG_NEED_MORE)
 			return st;
+		uint16_t before = c->pdu->nobj;
+
 		if ((st = var_spec(c, &vs, alt)) != MG_OK)
 			return st;
+		if (sl && c->pdu->nobj == before + 1)
+			flatten_obj(c, &c->pdu->obj[before], sfx, sl);
 		(*count)++;
 	}
 	if (st != MG_NEED_MORE)

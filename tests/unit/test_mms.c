@@ -58,11 +58,11 @@ static const char *bld_rec(const char *s, uint8_t *out, size_t *n, size_t cap)
 		if (*s == ' ' || *s == '\n' || *s == '\t') {
 			s++;
 		} else if (*s == '{') {
-			static __thread uint8_t tmp[8][16384];
+			static __thread uint8_t tmp[16][8192];
 			static __thread int lvl;
 			size_t m = 0;
 
-			cr_assert(lvl < 8, "builder nesting");
+			cr_assert(lvl < 16, "builder nesting");
 			uint8_t *t = tmp[lvl++];
 
 			s = bld_rec(s + 1, t, &m, sizeof(tmp[0]));
@@ -485,11 +485,47 @@ Test(mms, read_several_objects)
 	OK(parse_b("a0{ 02{01} a4{ a1{ a1{ a1{ 1a'LD0' 1a'LLN0$DS1' } } } } }"));
 	obj_is(0, MG_OBJ_DOMAIN, MG_OBJK_VARLIST, "LD0", "LLN0$DS1");
 	cr_assert_eq(pdu.iec_class, MG_IEC_READ);
-	/* alternate access is walked and flagged */
+	/* a component selection is flattened into the item */
 	OK(parse_b("a0{ 02{01} a4{ a1{ a0{ 30{ a0{ a1{ 1a'LD0' 1a'CSWI1$CO$Pos' } }"
 		   " a5{ 81'SBO' } } } } } }"));
-	cr_assert_eq(pdu.obj[0].alt_access, 1);
+	cr_assert_eq(pdu.obj[0].alt_access, MG_MMS_ALT_FLATTENED);
+	obj_is(0, MG_OBJ_DOMAIN, MG_OBJK_VARIABLE, "LD0", "CSWI1$CO$Pos$SBO");
 	cr_assert_eq(pdu.iec_class, MG_IEC_SELECT);
+	/* an index selection cannot be: opaque, classified conservatively */
+	OK(parse_b("a0{ 02{01} a4{ a1{ a0{ 30{ a0{ a1{ 1a'LD0' 1a'CSWI1$CO$Pos' } }"
+		   " a5{ 82{01} } } } } } }"));
+	cr_assert_eq(pdu.obj[0].alt_access, MG_MMS_ALT_OPAQUE);
+	obj_is(0, MG_OBJ_DOMAIN, MG_OBJK_VARIABLE, "LD0", "CSWI1$CO$Pos");
+	cr_assert_eq(pdu.iec_class, MG_IEC_SELECT);
+}
+
+Test(mms, alternate_access_flattening)
+{
+	/* write CSWI1$CO + selectAlternateAccess{ "Pos", { component "Oper" } } */
+	OK(parse_b("a0{ 02{01} a5{ a0{ 30{ a0{ a1{ 1a'LD0' 1a'CSWI1$CO' } }"
+		   " a5{ a0{ 80'Pos' 30{ 81'Oper' } } } } } a0{ a2{ 83{ff} } } } }"));
+	obj_is(0, MG_OBJ_DOMAIN, MG_OBJK_VARIABLE, "LD0", "CSWI1$CO$Pos$Oper");
+	cr_assert_eq(pdu.obj[0].alt_access, MG_MMS_ALT_FLATTENED);
+	cr_assert_eq(pdu.iec_class, MG_IEC_OPERATE);
+	/* exact after flattening: SBOw, not the conservative operate */
+	OK(parse_b("a0{ 02{01} a5{ a0{ 30{ a0{ a1{ 1a'LD0' 1a'CSWI1$CO$Pos' } }"
+		   " a5{ 81'SBOw' } } } a0{ a2{ 83{ff} } } } }"));
+	cr_assert_eq(pdu.iec_class, MG_IEC_SELECT_WITH_VALUE);
+	/* a whole LN narrowed to its CO FC by alternate access */
+	OK(parse_b("a0{ 02{01} a5{ a0{ 30{ a0{ a1{ 1a'LD0' 1a'CSWI1' } }"
+		   " a5{ a0{ 80'CO' 30{ a0{ 80'Pos' 30{ 81'Cancel' } } } } } } } a0{ a2{ 83{ff} } } } }"));
+	obj_is(0, MG_OBJ_DOMAIN, MG_OBJK_VARIABLE, "LD0", "CSWI1$CO$Pos$Cancel");
+	cr_assert_eq(pdu.iec_class, MG_IEC_CANCEL);
+	/* two selections in one access: opaque; whole LN narrowed → other */
+	OK(parse_b("a0{ 02{01} a5{ a0{ 30{ a0{ a1{ 1a'LD0' 1a'CSWI1' } }"
+		   " a5{ 81'CO' 81'ST' } } } a0{ a2{ 83{ff} } } } }"));
+	cr_assert_eq(pdu.obj[0].alt_access, MG_MMS_ALT_OPAQUE);
+	obj_is(0, MG_OBJ_DOMAIN, MG_OBJK_VARIABLE, "LD0", "CSWI1");
+	cr_assert_eq(pdu.iec_class, MG_IEC_OTHER);
+	/* a component with '$' or a bad character is not flattened */
+	OK(parse_b("a0{ 02{01} a4{ a1{ a0{ 30{ a0{ 80'X' } a5{ 81'a$b' } } } } } }"));
+	cr_assert_eq(pdu.obj[0].alt_access, MG_MMS_ALT_OPAQUE);
+	obj_is(0, MG_OBJ_VMD, MG_OBJK_VARIABLE, NULL, "X");
 }
 
 Test(mms, write_controls)
@@ -745,7 +781,7 @@ static size_t nested_write(unsigned depth, uint8_t *out, size_t cap)
 
 Test(mms, nesting_bound)
 {
-	/* the builder keeps 8 levels of scratch: build deep data by hand */
+	/* deep data is built by hand below, byte by byte */
 	uint8_t deep[256];
 	size_t n;
 
