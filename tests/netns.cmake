@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Namespace end-to-end test: client and IED namespaces joined through
+# mmsgate (net_af_packet on veths), real sockets (tests/tools MMS client
+# and server). Skips (77) with a message when not root / no netns.
+if(NOT TARGET dp-scenario)
+  add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/tools ${CMAKE_CURRENT_BINARY_DIR}/tools)
+endif()
+if(TARGET mmsgate AND TARGET mg-mms-server)
+  add_test(NAME netns_e2e
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/netns_e2e.sh $<TARGET_FILE:mmsgate>
+      $<TARGET_FILE:mg-mms-server> $<TARGET_FILE:mg-mms-client> ${CMAKE_SOURCE_DIR}
+      ${CMAKE_CURRENT_BINARY_DIR}/netns_e2e)
+  set_tests_properties(netns_e2e PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
+    TIMEOUT 120 RUN_SERIAL TRUE)
+endif()

@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# End-to-end test in network namespaces: a client namespace and an IED
+# namespace joined only through mmsgate (net_af_packet on the root-side
+# veths), real TCP with the test MMS client and server, the seed policy:
+#   - SCADA (10.10.1.10) reads and operates: both answered;
+#   - the historian (10.10.3.20, read-only) reads, then its operate is
+#     blocked: the gate resets the association;
+#   - 192.168.50.5 is outside the allowlist: cannot connect;
+#   - GOOSE in VLAN 100 crosses byte-identical, GOOSE in VLAN 200 does not.
+# Needs root and netns; exits 77 (ctest SKIP) with a message otherwise.
+# Usage: netns_e2e.sh MMSGATE MMS_SERVER MMS_CLIENT SOURCE_DIR WORK_DIR
+set -u
+MG=$1 SRV=$2 CLI=$3 SRC=$4 WORK=$5
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, veth, AF_PACKET)"
+for t in ip ethtool tcpdump python3; do
+	command -v $t >/dev/null 2>&1 || skip "$t not installed"
+done
+NC=mgdp_cli$$ NI=mgdp_ied$$
+VC0=dpc$$a VC1=dpc$$b VI0=dpi$$a VI1=dpi$$b
+ip netns add $NC 2>/dev/null || skip "cannot create network namespaces here"
+
+MGPID= SRVPID=
+cleanup() {
+	[ -n "$MGPID" ] && kill $MGPID 2>/dev/null && wait $MGPID 2>/dev/null
+	[ -n "$SRVPID" ] && kill $SRVPID 2>/dev/null
+	ip link del $VC1 2>/dev/null
+	ip link del $VI1 2>/dev/null
+	ip netns del $NC 2>/dev/null
+	ip netns del $NI 2>/dev/null
+}
+trap cleanup EXIT INT TERM
+
+set -e
+rm -rf "$WORK"
+mkdir -p "$WORK"
+cd "$WORK"
+ip netns add $NI
+ip link add $VC0 type veth peer name $VC1
+ip link add $VI0 type veth peer name $VI1
+ip link set $VC0 netns $NC
+ip link set $VI0 netns $NI
+for i in $VC1 $VI1; do
+	sysctl -qw net.ipv6.conf.$i.disable_ipv6=1 || true
+	ip link set $i up promisc on
+done
+ip netns exec $NC sh -c "ip link set lo up; ip link set $VC0 up;
+	ip addr add 10.10.1.10/16 dev $VC0; ip addr add 10.10.3.20/16 dev $VC0;
+	ip addr add 192.168.50.5/24 dev $VC0; ip route add 10.20.0.0/16 dev $VC0;
+	ethtool -K $VC0 tx off rxvlan off >/dev/null 2>&1 || ethtool -K $VC0 tx off >/dev/null"
+ip netns exec $NI sh -c "ip link set lo up; ip link set $VI0 up;
+	ip addr add 10.20.0.5/16 dev $VI0; ip route add 10.10.0.0/16 dev $VI0;
+	ip route add 192.168.50.0/24 dev $VI0; ethtool -K $VI0 tx off >/dev/null"
+set +e
+
+"$MG" --no-huge --no-shconf -m 512 --no-pci -l 0,1 --log-level='*:error' \
+	--vdev net_af_packet0,iface=$VI1 --vdev net_af_packet1,iface=$VC1 \
+	-- --policy "$SRC/examples/seed.policy" --events events.jsonl --json-stats stats.json \
+	>mmsgate.out 2>&1 &
+MGPID=$!
+ip netns exec $NI "$SRV" --port 102 >server.out 2>&1 &
+SRVPID=$!
+sleep 2
+if ! kill -0 $MGPID 2>/dev/null; then
+	echo "FAIL: mmsgate did not start"; cat mmsgate.out; exit 1
+fi
+
+fails=0
+run() { # NAME WANT_RC PATTERN -- cmd
+	name=$1 want=$2 pat=$3
+	shift 4
+	ip netns exec $NC "$@" >client.out 2>&1
+	rc=$?
+	if [ $rc = "$want" ] && grep -q -- "$pat" client.out; then
+		echo "ok    $name (rc $rc)"
+	else
+		echo "FAIL  $name (rc $rc, wanted $want and /$pat/)"
+		sed 's/^/      /' client.out
+		fails=$((fails + 1))
+	fi
+}
+run "SCADA reads and operates" 0 'operate IED1CTRL/CSWI1$CO$Pos$Oper: ok' -- \
+	"$CLI" --host 10.20.0.5 --bind 10.10.1.10 read 'IED1CTRL/XCBR1$ST$Pos' \
+	operate 'IED1CTRL/CSWI1$CO$Pos$Oper'
+run "historian reads" 0 'read IED1MEAS/MMXU1$MX$PhV: ok' -- \
+	"$CLI" --host 10.20.0.5 --bind 10.10.3.20 read 'IED1MEAS/MMXU1$MX$PhV'
+run "historian operate blocked (association reset)" 4 'connection reset' -- \
+	"$CLI" --host 10.20.0.5 --bind 10.10.3.20 read 'IED1MEAS/MMXU1$MX$PhV' \
+	operate 'IED1CTRL/CSWI1$CO$Pos$Oper'
+run "host outside the allowlist cannot connect" 3 'cannot connect' -- \
+	"$CLI" --host 10.20.0.5 --bind 192.168.50.5 --timeout 2000 read 'IED1CTRL/XCBR1$ST$Pos'
+if grep -q 'write IED1CTRL/CSWI1$CO$Pos$Oper' server.out && \
+   [ "$(grep -c 'write ' server.out)" = 1 ]; then
+	echo "ok    the IED saw exactly one operate (SCADA's)"
+else
+	echo "FAIL  the IED saw: $(grep 'write ' server.out)"; fails=$((fails + 1))
+fi
+
+# GOOSE: raw frames from the IED namespace, captured in the client namespace.
+cat >goose.py <<'EOF'
+import socket, sys
+iface, vid = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((iface, 0))
+dst = bytes.fromhex("010ccd010001"); src = bytes.fromhex("020050200005")
+pdu = bytes.fromhex("61 1b 80 0a 49 45 44 31 2f 67 63 62 31 85 01 01 86 01 00 ab 03 83 01 00".replace(" ", ""))
+body = (0x0001).to_bytes(2, "big") + (8 + len(pdu)).to_bytes(2, "big") + bytes(4) + pdu
+tag = (0x8000 | vid).to_bytes(2, "big")  # priority 4
+frame = dst + src + b"\x81\x00" + tag + b"\x88\xb8" + body
+s.send(frame)
+open(f"sent-{vid}.hex", "w").write(frame.hex())
+EOF
+ip netns exec $NC tcpdump -i $VC0 -w goose.pcap -U >/dev/null 2>&1 &
+TDPID=$!
+sleep 1
+ip netns exec $NI python3 goose.py $VI0 100
+ip netns exec $NI python3 goose.py $VI0 200
+sleep 1
+kill $TDPID; wait $TDPID 2>/dev/null
+python3 - <<'EOF'
+import struct, sys
+d = open("goose.pcap", "rb").read()
+off, frames = 24, []
+while off + 16 <= len(d):
+    incl = struct.unpack("<I", d[off + 8:off + 12])[0]
+    frames.append(d[off + 16:off + 16 + incl].hex()); off += 16 + incl
+s100, s200 = open("sent-100.hex").read(), open("sent-200.hex").read()
+ok = s100 in frames and s200 not in frames
+print(("ok    " if ok else "FAIL  ") + f"GOOSE VLAN 100 crossed byte-identical, VLAN 200 did not ({len(frames)} frames seen)")
+sys.exit(0 if ok else 1)
+EOF
+[ $? = 0 ] || fails=$((fails + 1))
+
+kill -TERM $MGPID; wait $MGPID; MGPID=
+cat mmsgate.out
+if grep -q '"type":"deny".*"service":"write".*"class":"operate"' events.jsonl; then
+	echo "ok    deny event written"
+else
+	echo "FAIL  no deny event"; cat events.jsonl; fails=$((fails + 1))
+fi
+[ $fails = 0 ] && echo "all namespace checks passed" || echo "$fails check(s) failed"
+[ $fails = 0 ]
