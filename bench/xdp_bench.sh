@@ -11,12 +11,13 @@
 # Also prints the verifier's figures and, with kernel.bpf_stats_enabled,
 # the mean run time of the XDP program per frame.
 #
-# usage: bench/xdp_bench.sh BUILD_DIR [SECONDS]   (BUILD_DIR with ebpf/mmsgate-xdp)
+# usage: bench/xdp_bench.sh BUILD_DIR [SECONDS [ROUNDS]]  (BUILD_DIR with ebpf/mmsgate-xdp)
 # Results are only indicative: veth paths are kernel-bound and the machine
 # is shared.
 set -u
-BUILD=${1:?usage: xdp_bench.sh BUILD_DIR [SECONDS]}
+BUILD=${1:?usage: xdp_bench.sh BUILD_DIR [SECONDS [ROUNDS]]}
 SECS=${2:-5}
+ROUNDS=${3:-3}
 BIN=$BUILD/ebpf/mmsgate-xdp
 OBJ=$BUILD/ebpf/xdp_pass.bpf.o
 T=mgb$$
@@ -139,44 +140,100 @@ measure() { # measure LABEL KIND
 OLD_STATS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null)
 sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null
 
-echo "== $SECS s per run, 60-byte frames, $(nproc) CPUs, kernel $(uname -r)"
-"$BIN" xdp attach --pin "$PIN" --policy "$WORK/bench.policy" --inside "$S1" --outside "$G1" \
-	--mode native >/dev/null || { echo "attach failed"; exit 1; }
-measure xdp-native goose
-measure xdp-native udp
-"$BIN" xdp status --json --pin "$PIN" >"$WORK/status.json"
-"$BIN" xdp detach --pin "$PIN" "$G1" "$S1"
+attach() {
+	"$BIN" xdp attach --pin "$PIN" --policy "$WORK/bench.policy" --inside "$S1" \
+		--outside "$G1" --mode "$1" >/dev/null || { echo "attach ($1) failed"; exit 1; }
+}
+detach() { "$BIN" xdp detach --pin "$PIN" "$G1" "$S1"; }
 
-"$BIN" xdp attach --pin "$PIN" --policy "$WORK/bench.policy" --inside "$S1" --outside "$G1" \
-	--mode skb >/dev/null || { echo "attach (skb) failed"; exit 1; }
-measure xdp-skb goose
-measure xdp-skb udp
-"$BIN" xdp detach --pin "$PIN" "$G1" "$S1"
-
+echo "== $SECS s per run, $ROUNDS interleaved rounds, 60-byte frames, $(nproc) CPUs, kernel $(uname -r)"
 # No iptables on bridged frames: compare bridging, not netfilter.
 ip link add "$BR" type bridge nf_call_iptables 0 nf_call_ip6tables 0 2>/dev/null ||
 	ip link add "$BR" type bridge
-ip link set "$G1" master "$BR"
-ip link set "$S1" master "$BR"
 ip link set "$BR" up
-sleep 1
-measure linux-bridge goose
-measure linux-bridge udp
+for r in $(seq "$ROUNDS"); do
+	attach native
+	measure xdp-native goose
+	measure xdp-native udp
+	[ "$r" = 1 ] && "$BIN" xdp status --json --pin "$PIN" >"$WORK/status.json"
+	detach
+	ip link set "$G1" master "$BR"
+	ip link set "$S1" master "$BR"
+	sleep 0.5
+	measure linux-bridge goose
+	measure linux-bridge udp
+	ip link set "$G1" nomaster
+	ip link set "$S1" nomaster
+done
+attach skb
+measure xdp-skb goose
+measure xdp-skb udp
+detach
 
-echo "== verifier / program figures (native run)"
-python3 - "$WORK/status.json" <<'EOF'
+echo "== median arrived frames/s (ratio to the Linux bridge)"
+awk -v secs="$SECS" '{ v[$1 " " $2] = v[$1 " " $2] " " $4 }
+function median(s,   a, n, i, j, t) {
+	n = split(s, a, " ")
+	for (i = 1; i <= n; i++)
+		for (j = i + 1; j <= n; j++)
+			if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+END {
+	for (k in v) m[k] = median(v[k]) / secs
+	split("xdp-native xdp-skb linux-bridge", L, " "); split("goose udp", K, " ")
+	for (i = 1; i <= 3; i++) for (j = 1; j <= 2; j++) { k = L[i] " " K[j]
+		if (k in m) printf "%-14s %-6s %10.0f/s  x%.2f\n", L[i], K[j], m[k], m[k] / m["linux-bridge " K[j]] }
+}' "$WORK/results"
+
+echo "== verifier / program figures"
+python3 - "$WORK/status.json" <<'PYEOF'
 import json, sys
 s = json.load(open(sys.argv[1]))
 print("prog id %d: verified_insns %d, xlated %d B, jited %d B" %
       (s["prog_id"], s["verified_insns"], s["xlated_bytes"], s["jited_bytes"]))
 if s.get("run_cnt"):
-    print("mean run time %.1f ns over %d runs (kernel.bpf_stats_enabled)" %
+    print("in-driver mean run time %.1f ns over %d frames of round 1 (kernel.bpf_stats_enabled)" %
           (s["run_time_ns"] / s["run_cnt"], s["run_cnt"]))
-c = {k: v for k, v in s["counters"].items() if v}
-print("counters:", c)
-EOF
-echo "== ratio xdp-native / linux-bridge (arrived frames)"
-awk '{got[$1" "$2]=$4} END {
-	for (k in got) { split(k, a, " "); if (a[1] == "xdp-native") {
-		b = got["linux-bridge " a[2]]; if (b > 0) printf "%-6s %.2f\n", a[2], got[k] / b } } }' \
-	"$WORK/results"
+print("counters:", {k: v for k, v in s["counters"].items() if v})
+PYEOF
+
+# CPU cost per frame kind, the program alone (bpf_prog_test_run, repeat).
+if command -v bpftool >/dev/null; then
+	echo "== program cost per frame (bpftool prog run, repeat 1000000, no interface)"
+	attach native
+	python3 - "$WORK" <<'PYEOF'
+import sys
+w = sys.argv[1]
+def eth(dst, tags, et):
+    b = bytes.fromhex(dst) + bytes.fromhex("02000000000a")
+    for t in tags:
+        b += b"\x81\x00" + bytes([0x80 | t >> 8, t & 0xff])
+    return b + et.to_bytes(2, "big")
+def ip4(s, d, proto, l4):
+    return bytes([0x45, 0, 0, 20 + len(l4), 0, 1, 0, 0, 64, proto, 0, 0]) + bytes(s) + bytes(d) + l4
+def tcp(sp, dp, fl):
+    return sp.to_bytes(2, "big") + dp.to_bytes(2, "big") + bytes(8) + bytes([0x50, fl]) + bytes(6)
+def udp(sp, dp):
+    return sp.to_bytes(2, "big") + dp.to_bytes(2, "big") + bytes([0, 12, 0, 0]) + bytes(4)
+fr = {
+    "goose_vlan10": eth("010ccd010001", [10], 0x88b8) + bytes(46),
+    "goose_vlan20_drop": eth("010ccd010001", [20], 0x88b8) + bytes(46),
+    "udp123_allowed": eth("02000000000b", [], 0x0800) + ip4([10, 78, 0, 7], [10, 78, 1, 5], 17, udp(40000, 123)),
+    "tcp102_syn_inspect": eth("02000000000b", [], 0x0800) + ip4([10, 78, 0, 7], [10, 78, 1, 5], 6, tcp(40000, 102, 2)),
+    "tcp102_syn_denied": eth("02000000000b", [], 0x0800) + ip4([192, 168, 0, 1], [10, 78, 1, 5], 6, tcp(40000, 102, 2)),
+    "tcp102_reply": eth("02000000000b", [], 0x0800) + ip4([10, 78, 1, 5], [10, 78, 0, 7], 6, tcp(102, 40000, 0x12)),
+}
+for k, v in fr.items():
+    v += bytes(max(0, 60 - len(v)))
+    open("%s/%s.bin" % (w, k), "wb").write(v)
+PYEOF
+	# test_run frames arrive on lo: make lo its own peer so redirects succeed.
+	bpftool map update pinned "$PIN/mg_peers" key 1 0 0 0 value 1 0 0 0
+	for f in goose_vlan10 goose_vlan20_drop udp123_allowed tcp102_syn_inspect tcp102_syn_denied \
+		tcp102_reply; do
+		out=$(bpftool prog run pinned "$PIN/mg_xdp" data_in "$WORK/$f.bin" repeat 1000000 2>&1)
+		printf "%-20s %s\n" "$f" "$(echo "$out" | tr '\n' ' ' | sed 's/  */ /g')"
+	done
+	detach
+fi
