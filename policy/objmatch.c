@@ -17,19 +17,11 @@
 
 #include "pol_internal.h"
 
-int mg_pol_glob_to_regex(const char *glob, char *out, size_t outsz, const char **why)
+size_t mg_pol_regex_max = 32;
+
+int mg_pol_glob_parse(const char *glob, struct mg_pol_glob *g, const char **why)
 {
-	size_t o = 0;
-#define EMIT(s)                                                                                    \
-	do {                                                                                       \
-		size_t l_ = strlen(s);                                                             \
-		if (o + l_ + 1 > outsz) {                                                          \
-			*why = "pattern too long";                                                 \
-			return -1;                                                                 \
-		}                                                                                  \
-		memcpy(out + o, s, l_);                                                            \
-		o += l_;                                                                           \
-	} while (0)
+	g->ntok = 0;
 	if (!glob[0]) {
 		*why = "empty pattern";
 		return -1;
@@ -38,54 +30,150 @@ int mg_pol_glob_to_regex(const char *glob, char *out, size_t outsz, const char *
 		*why = "pattern too long";
 		return -1;
 	}
-	EMIT("^");
-	for (const char *g = glob; *g; g++) {
-		unsigned char c = (unsigned char)*g;
-		char buf[8];
+	for (const char *q = glob; *q; q++) {
+		unsigned char c = (unsigned char)*q;
+		uint8_t op = MG_GLOB_LIT;
 		if (c < 0x20 || c == 0x7f) {
 			*why = "control character in pattern";
 			return -1;
 		}
 		if (c == '*') {
-			if (g[1] == '*' && g[2] == '*') {
+			if (q[1] == '*' && q[2] == '*') {
 				*why = "'***' is ambiguous (use '*' or '**')";
 				return -1;
 			}
-			if (g[1] == '*') {
-				EMIT(".*");
-				g++;
-			} else {
-				EMIT("[^/]*");
-			}
-			continue;
-		}
-		if (c == '?') {
-			EMIT("[^/]");
-			continue;
-		}
-		if (c == '\\') {
-			if (!g[1]) {
+			op = q[1] == '*' ? MG_GLOB_DSTAR : MG_GLOB_STAR;
+			if (op == MG_GLOB_DSTAR)
+				q++;
+		} else if (c == '?') {
+			op = MG_GLOB_ONE;
+		} else if (c == '\\') {
+			if (!q[1]) {
 				*why = "trailing '\\'";
 				return -1;
 			}
-			g++;
-			c = (unsigned char)*g;
+			c = (unsigned char)*++q;
 			if (c < 0x20 || c == 0x7f) {
 				*why = "control character in pattern";
 				return -1;
 			}
 		}
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '_')
-			snprintf(buf, sizeof(buf), "%c", c);
-		else
-			snprintf(buf, sizeof(buf), "\\x%02x", c);
-		EMIT(buf);
+		g->op[g->ntok] = op;
+		g->ch[g->ntok] = c;
+		g->ntok++;
 	}
-	EMIT("\\z");
+	return 0;
+}
+
+/* NFA simulation over the glob program: O(len × tokens), no recursion, no
+ * backtracking blow-up. */
+bool mg_pol_glob_match(const struct mg_pol_glob *g, const char *s, size_t n)
+{
+	uint8_t a[MG_POL_MAX_GLOB + 1], b[MG_POL_MAX_GLOB + 1];
+	uint8_t *cur = a, *nxt = b;
+	size_t nt = g->ntok;
+	memset(cur, 0, nt + 1);
+	cur[0] = 1;
+	for (size_t k = 0; k < nt; k++) /* epsilon: stars may match nothing */
+		if (cur[k] && g->op[k] >= MG_GLOB_STAR)
+			cur[k + 1] = 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool any = false;
+		memset(nxt, 0, nt + 1);
+		for (size_t k = 0; k < nt; k++) {
+			if (!cur[k])
+				continue;
+			switch (g->op[k]) {
+			case MG_GLOB_LIT:
+				if (c == g->ch[k])
+					nxt[k + 1] = 1, any = true;
+				break;
+			case MG_GLOB_ONE:
+				if (c != '/')
+					nxt[k + 1] = 1, any = true;
+				break;
+			case MG_GLOB_STAR:
+				if (c != '/')
+					nxt[k] = 1, any = true;
+				break;
+			default:
+				nxt[k] = 1, any = true;
+				break;
+			}
+		}
+		if (!any)
+			return false;
+		for (size_t k = 0; k < nt; k++)
+			if (nxt[k] && g->op[k] >= MG_GLOB_STAR)
+				nxt[k + 1] = 1;
+		uint8_t *t = cur;
+		cur = nxt;
+		nxt = t;
+	}
+	return cur[nt];
+}
+
+int mg_pol_glob_to_regex(const char *glob, char *out, size_t outsz, const char **why)
+{
+	struct mg_pol_glob g;
+	if (mg_pol_glob_parse(glob, &g, why) < 0)
+		return -1;
+	size_t o = 0;
+	for (size_t k = 0; k <= (size_t)g.ntok + 1; k++) {
+		char buf[8];
+		const char *piece;
+		if (k == 0)
+			piece = "^";
+		else if (k == (size_t)g.ntok + 1)
+			piece = "\\z";
+		else {
+			uint8_t op = g.op[k - 1], c = g.ch[k - 1];
+			if (op == MG_GLOB_STAR)
+				piece = "[^/]*";
+			else if (op == MG_GLOB_DSTAR)
+				piece = ".*";
+			else if (op == MG_GLOB_ONE)
+				piece = "[^/]";
+			else {
+				if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				    (c >= '0' && c <= '9') || c == '_')
+					snprintf(buf, sizeof(buf), "%c", c);
+				else
+					snprintf(buf, sizeof(buf), "\\x%02x", c);
+				piece = buf;
+			}
+		}
+		size_t l = strlen(piece);
+		if (o + l + 1 > outsz) {
+			*why = "pattern too long";
+			return -1;
+		}
+		memcpy(out + o, piece, l);
+		o += l;
+	}
 	out[o] = 0;
 	return 0;
-#undef EMIT
+}
+
+/* The longest literal run of a glob (the prefilter key); 0 if none. */
+static size_t glob_literal(const struct mg_pol_glob *g, char *out)
+{
+	size_t best = 0, bstart = 0, run = 0;
+	for (size_t k = 0; k <= g->ntok; k++) {
+		if (k < g->ntok && g->op[k] == MG_GLOB_LIT) {
+			run++;
+			continue;
+		}
+		if (run > best) {
+			best = run;
+			bstart = k - run;
+		}
+		run = 0;
+	}
+	for (size_t i = 0; i < best; i++)
+		out[i] = (char)g->ch[bstart + i];
+	return best;
 }
 
 struct gpair {
@@ -101,6 +189,68 @@ static int gpair_cmp(const void *a, const void *b)
 	if (c)
 		return c;
 	return x->objrule < y->objrule ? -1 : x->objrule > y->objrule;
+}
+
+/* Literal prefilter: each glob's longest literal run into one
+ * hs_compile_lit_multi database (id = pattern id); globs without a literal
+ * are verified on every scan. */
+static int build_literal(struct mg_policy *p, const uint32_t *first_rule, struct mg_diags *d)
+{
+	size_t npat = p->n_patterns;
+	p->hs_literal = true;
+	p->gtok = calloc(npat, sizeof(*p->gtok));
+	p->always = calloc(npat, sizeof(*p->always));
+	char **lit = calloc(npat, sizeof(*lit));
+	size_t *len = calloc(npat, sizeof(*len));
+	unsigned *flags = calloc(npat, sizeof(*flags));
+	unsigned *ids = calloc(npat, sizeof(*ids));
+	int rc = -1;
+	size_t nlit = 0;
+	if (!p->gtok || !p->always || !lit || !len || !flags || !ids)
+		goto out;
+	for (size_t i = 0; i < npat; i++) {
+		const char *why;
+		if (mg_pol_glob_parse(p->pattern[i], &p->gtok[i], &why) < 0)
+			goto out;
+		char buf[MG_POL_MAX_GLOB];
+		size_t l = glob_literal(&p->gtok[i], buf);
+		if (!l) {
+			p->always[p->n_always++] = (uint32_t)i;
+			continue;
+		}
+		lit[nlit] = malloc(l);
+		if (!lit[nlit])
+			goto out;
+		memcpy(lit[nlit], buf, l);
+		len[nlit] = l;
+		flags[nlit] = HS_FLAG_SINGLEMATCH;
+		ids[nlit] = (unsigned)i;
+		nlit++;
+	}
+	if (nlit) {
+		hs_compile_error_t *ce = NULL;
+		if (hs_compile_lit_multi((const char *const *)lit, flags, ids, len, (unsigned)nlit,
+					 HS_MODE_BLOCK, NULL, &p->hs, &ce) != HS_SUCCESS) {
+			int e = ce ? ce->expression : -1;
+			uint32_t pid = e >= 0 && (size_t)e < nlit ? ids[e] : 0;
+			mg_pol_diag(d, MG_DIAG_ERROR, p->mms[first_rule[pid]].loc, p->pattern[pid],
+				    "object pattern \"%s\" rejected by Hyperscan: %s",
+				    p->pattern[pid], ce && ce->message ? ce->message : "unknown error");
+			if (ce)
+				hs_free_compile_error(ce);
+			p->hs = NULL;
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < nlit; i++)
+		free(lit[i]);
+	free(lit);
+	free(len);
+	free(flags);
+	free(ids);
+	return rc;
 }
 
 int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
@@ -178,7 +328,10 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 	}
 	p->n_patterns = npat;
 	p->pat_rule_off[npat] = (uint32_t)npairs;
-	if (!d->nerrors) {
+	if (npat > mg_pol_regex_max && !d->nerrors) {
+		if (build_literal(p, first_rule, d) < 0)
+			p->hs = NULL;
+	} else if (!d->nerrors) {
 		hs_compile_error_t *ce = NULL;
 		if (hs_compile_multi((const char *const *)re, flags, ids, (unsigned)npat,
 				     HS_MODE_BLOCK, NULL, &p->hs, &ce) != HS_SUCCESS) {
@@ -202,7 +355,7 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 	free(ids);
 	free(first_rule);
 	free(gp);
-	return p->hs ? 0 : -1;
+	return p->hs || (p->hs_literal && !d->nerrors) ? 0 : -1;
 oom_free:
 	if (re)
 		for (size_t i = 0; i < npat; i++)
@@ -221,7 +374,17 @@ oom:
 struct scan_ctx {
 	const struct mg_policy *p;
 	uint64_t *bits;
+	const char *name;
+	size_t len;
 };
+
+static void set_rules(const struct mg_policy *p, unsigned id, uint64_t *bits)
+{
+	for (uint32_t i = p->pat_rule_off[id]; i < p->pat_rule_off[id + 1]; i++) {
+		uint32_t r = p->pat_rule[i];
+		bits[r / 64] |= 1ull << (r % 64);
+	}
+}
 
 static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
 		    unsigned int flags, void *vctx)
@@ -230,10 +393,9 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 	(void)to;
 	(void)flags;
 	struct scan_ctx *c = vctx;
-	for (uint32_t i = c->p->pat_rule_off[id]; i < c->p->pat_rule_off[id + 1]; i++) {
-		uint32_t r = c->p->pat_rule[i];
-		c->bits[r / 64] |= 1ull << (r % 64);
-	}
+	if (c->p->hs_literal && !mg_pol_glob_match(&c->p->gtok[id], c->name, c->len))
+		return 0;
+	set_rules(c->p, id, c->bits);
 	return 0;
 }
 
@@ -241,11 +403,15 @@ int mg_pol_objmatch_scan(const struct mg_policy *p, hs_scratch_t *scratch, const
 			 size_t len, uint64_t *bits)
 {
 	memset(bits, 0, p->objwords * sizeof(*bits));
+	if (p->hs_literal)
+		for (size_t i = 0; i < p->n_always; i++)
+			if (mg_pol_glob_match(&p->gtok[p->always[i]], name, len))
+				set_rules(p, p->always[i], bits);
 	if (!p->hs)
-		return 0;
+		return p->hs_literal ? 0 : (p->n_patterns ? -1 : 0);
 	if (!scratch)
 		return -1;
-	struct scan_ctx c = {p, bits};
-	hs_error_t e = hs_scan(p->hs, name, (unsigned)len, 0, scratch, on_match, &c);
+	struct scan_ctx c = {p, bits, name, len};
+	hs_error_t e = hs_scan(p->hs, name ? name : "", (unsigned)len, 0, scratch, on_match, &c);
 	return e == HS_SUCCESS ? 0 : -1;
 }

@@ -198,6 +198,10 @@ struct mg_policy {
 	size_t n_plain;
 	uint32_t *plain_rule;      /* indices of rules without objects (ascending) */
 	hs_database_t *hs;
+	bool hs_literal;           /* hs is a literal prefilter: verify with the globs */
+	struct mg_pol_glob *gtok;  /* per pattern id: the compiled glob */
+	size_t n_always;           /* patterns without a literal: verified on every scan */
+	uint32_t *always;
 	size_t n_patterns;         /* unique globs */
 	char **pattern;            /* unique glob text per pattern id */
 	uint32_t *pat_rule_off;    /* CSR: pattern id → objrule indices */
@@ -242,6 +246,21 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d);
 int mg_pol_objmatch_scan(const struct mg_policy *p, hs_scratch_t *scratch, const char *name,
 			 size_t len, uint64_t *bits);
 int mg_pol_glob_to_regex(const char *glob, char *out, size_t outsz, const char **why);
+
+/* A glob as an NFA program: ops MG_GLOB_LIT (ch), MG_GLOB_ONE ('?'),
+ * MG_GLOB_STAR ('*', not '/'), MG_GLOB_DSTAR ('**'). */
+enum { MG_GLOB_LIT = 0, MG_GLOB_ONE, MG_GLOB_STAR, MG_GLOB_DSTAR };
+struct mg_pol_glob {
+	uint16_t ntok;
+	uint8_t op[MG_POL_MAX_GLOB];
+	uint8_t ch[MG_POL_MAX_GLOB];
+};
+int mg_pol_glob_parse(const char *glob, struct mg_pol_glob *g, const char **why);
+bool mg_pol_glob_match(const struct mg_pol_glob *g, const char *s, size_t n);
+/* Above this many (32) unique patterns the database is a literal prefilter
+ * (hs_compile_lit_multi) plus glob verification: regex compile time grows
+ * to seconds with thousands of patterns. Tests may lower it. */
+extern size_t mg_pol_regex_max;
 int mg_pol_l2_build(struct mg_policy *p);
 void mg_pol_free_compiled(struct mg_policy *p);
 

@@ -84,6 +84,8 @@ void mg_pol_free_compiled(struct mg_policy *p)
 	free(p->pat_rule_off);
 	free(p->pat_rule);
 	free(p->objrule_rule);
+	free(p->gtok);
+	free(p->always);
 	free(p->plain_rule);
 	free(p->l2row);
 	free(p->masks);

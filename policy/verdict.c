@@ -372,7 +372,7 @@ void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *
 		return; /* responses, errors, rejects: the engine judges pairing */
 	}
 	struct scratch_state *st = NULL;
-	if (p->hs && s) {
+	if (p->n_objrules && s) {
 		st = atomic_load_explicit(&s->cur, memory_order_acquire);
 		if (!state_has(st, p->generation)) {
 			mg_policy_scratch_prepare(s, p); /* one-time, allocates */
