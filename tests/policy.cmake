@@ -24,3 +24,12 @@ if(TARGET mmsgatectl)
     set_tests_properties(policy_example_${name} PROPERTIES LABELS "policy;golden")
   endforeach()
 endif()
+# Verdicts on generated captures through `mmsgatectl replay --policy`.
+find_program(MG_POLICY_PYTHON3 python3)
+if(MG_POLICY_PYTHON3 AND TARGET mmsgatectl AND TARGET mmsgate-gen)
+  add_test(NAME policy_replay_seed
+    COMMAND ${MG_POLICY_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/policy/replay_check.py
+      $<TARGET_FILE:mmsgatectl> $<TARGET_FILE:mmsgate-gen>
+      ${CMAKE_SOURCE_DIR}/examples/seed.policy ${CMAKE_BINARY_DIR})
+  set_tests_properties(policy_replay_seed PROPERTIES LABELS "policy;integration")
+endif()
