@@ -90,9 +90,9 @@ static uint8_t verdict(const struct mg_policy *p, struct mg_policy_scratch *s, c
 Test(policy_verdict, seed_connections)
 {
 	struct mg_policy *p = load_seed();
-	struct mg_addr scada = A("10.10.1.10"), eng = A("10.10.2.77"), hist = A("10.10.3.20"),
-		       ied = A("10.20.0.5"), stranger = A("10.10.9.9"), ied6 = A("2001:db8:20::5"),
-		       scada6 = A("2001:db8:10::10");
+	struct mg_addr scada = A("10.0.0.10"), eng = A("10.0.1.77"), hist = A("192.168.1.50"),
+		       ied = A("10.0.0.20"), stranger = A("10.0.0.99"), ied6 = A("fd00:0:0:10::20"),
+		       scada6 = A("fd00:0:0:10::10");
 	struct mg_policy_peer peer;
 	uint32_t line;
 	cr_assert_eq(mg_policy_conn(p, &scada, &ied, 6, 40000, 102, &peer, &line), MG_CONN_INSPECT);
@@ -124,45 +124,45 @@ Test(policy_verdict, seed_mms)
 	/* write to CSWI1$CO$Pos$Oper: SCADA yes, historian no */
 	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, oper);
 	cr_assert_eq(pdu.obj[0].iec_class, MG_IEC_OPERATE);
-	cr_assert_eq(verdict(p, s, "10.10.1.10", "10.20.0.5", &pdu, &v),
+	cr_assert_eq(verdict(p, s, "10.0.0.10", "10.0.0.20", &pdu, &v),
 		     MG_ACT_ALLOW);
 	cr_assert_eq(v.rule_line, 19);
-	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_DENY);
+	cr_assert_eq(verdict(p, s, "192.168.1.50", "10.0.0.20", &pdu, &v), MG_ACT_DENY);
 	cr_assert_eq(v.rule_index, -1);
 	cr_assert_eq(v.deny_mode, MG_DENY_DROP);
 	cr_assert_eq(v.obj_index, 0);
 
 	/* read: everyone allowlisted */
 	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, rd);
-	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "192.168.1.50", "10.0.0.20", &pdu, &v), MG_ACT_ALLOW);
 	cr_assert_eq(v.rule_line, 24);
 
 	/* settings: engineering only */
 	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, sp);
 	cr_assert_eq(pdu.obj[0].iec_class, MG_IEC_SETTING);
-	cr_assert_eq(verdict(p, s, "10.10.2.5", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "10.0.1.5", "10.0.0.20", &pdu, &v), MG_ACT_ALLOW);
 	cr_assert_eq(v.rule_line, 21);
-	cr_assert_eq(verdict(p, s, "10.10.1.10", "10.20.0.5", &pdu, &v), MG_ACT_DENY);
+	cr_assert_eq(verdict(p, s, "10.0.0.10", "10.0.0.20", &pdu, &v), MG_ACT_DENY);
 
 	/* file transfer: engineering only */
 	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_OBTAIN_FILE, NULL);
 	mg_iec_classify(&pdu);
-	cr_assert_eq(verdict(p, s, "10.10.2.5", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
-	cr_assert_eq(verdict(p, s, "10.10.1.11", "10.20.0.5", &pdu, &v), MG_ACT_DENY);
+	cr_assert_eq(verdict(p, s, "10.0.1.5", "10.0.0.20", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "10.0.0.10", "10.0.0.20", &pdu, &v), MG_ACT_DENY);
 
 	/* reports from the IED: SCADA yes, historian no */
 	mkpdu(&pdu, MG_MMS_UNCONFIRMED, MG_SVC_INFORMATION_REPORT, NULL);
 	cr_assert_eq(pdu.iec_class, MG_IEC_REPORT);
-	cr_assert_eq(verdict(p, s, "10.10.1.10", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
-	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_DENY);
+	cr_assert_eq(verdict(p, s, "10.0.0.10", "10.0.0.20", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "192.168.1.50", "10.0.0.20", &pdu, &v), MG_ACT_DENY);
 
 	/* initiate: association for everyone allowlisted */
 	mkpdu(&pdu, MG_MMS_INITIATE_REQUEST, MG_SVC_INITIATE, NULL);
-	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "192.168.1.50", "10.0.0.20", &pdu, &v), MG_ACT_ALLOW);
 
 	/* responses are not judged here */
 	mkpdu(&pdu, MG_MMS_CONFIRMED_RESPONSE, MG_SVC_WRITE, NULL);
-	cr_assert_eq(verdict(p, s, "10.10.3.20", "10.20.0.5", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "192.168.1.50", "10.0.0.20", &pdu, &v), MG_ACT_ALLOW);
 	cr_assert_not(v.monitor);
 	mg_policy_scratch_free(s);
 	mg_policy_free(p);
