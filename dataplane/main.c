@@ -83,6 +83,9 @@ static void usage(FILE *f, const char *prog)
 		"                         something was received): for replaying captures\n"
 		"  --ts-order             handle the two ports' frames in rx timestamp order\n"
 		"                         (net_pcap record times): for replaying captures\n"
+		"  --bench-inject N       put N 64-byte GOOSE frames (VLAN 100) on each port's tx\n"
+		"                         at start (loopback devices such as net_ring: a\n"
+		"                         benchmark like testpmd --tx-first)\n"
 		"  --quiet                no start-up banner\n"
 		"  --version, --help\n"
 		"\n"
@@ -114,7 +117,7 @@ enum {
 	OPT_POLICY = 256, OPT_INSIDE, OPT_OUTSIDE, OPT_WORKERS, OPT_MODE, OPT_CTL, OPT_EVENTS,
 	OPT_SYSLOG, OPT_STATS_INT, OPT_JSON, OPT_MAXFLOWS, OPT_HOLD, OPT_OOO, OPT_REASM,
 	OPT_MBUFS, OPT_SYNTO, OPT_TCPTO, OPT_UDPTO, OPT_CLOSETO, OPT_IDLE, OPT_TSORDER, OPT_QUIET,
-	OPT_VERSION, OPT_HELP,
+	OPT_VERSION, OPT_HELP, OPT_INJECT,
 };
 
 static const struct option longopts[] = {
@@ -140,6 +143,7 @@ static const struct option longopts[] = {
 	{"exit-on-idle", required_argument, NULL, OPT_IDLE},
 	{"ts-order", no_argument, NULL, OPT_TSORDER},
 	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"bench-inject", required_argument, NULL, OPT_INJECT},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
@@ -229,6 +233,10 @@ static int parse_app(int argc, char **argv, const char *prog)
 				return -1;
 			break;
 		case OPT_TSORDER: mg_dp_cfg.ts_order = true; break;
+		case OPT_INJECT:
+			if (parse_u32("--bench-inject", optarg, 1, 65536, &mg_dp_cfg.bench_inject))
+				return -1;
+			break;
 		case OPT_QUIET: mg_dp_cfg.quiet = true; break;
 		case OPT_VERSION: printf("mmsgate %s\n", MG_DP_VERSION); return 1;
 		case 'h':
@@ -432,7 +440,8 @@ int main(int argc, char **argv)
 	if (mg_dp_policy_rcu_init(mg_dp_nworkers, err, sizeof(err)) != 0 ||
 	    mg_dp_events_init(mg_dp_cfg.events_path, mg_dp_cfg.events_syslog, err, sizeof(err)) != 0 ||
 	    mg_dp_ports_init(mg_dp_nworkers, err, sizeof(err)) != 0 ||
-	    (mg_dp_cfg.ts_order && mg_dp_ts_init(err, sizeof(err)) != 0)) {
+	    (mg_dp_cfg.ts_order && mg_dp_ts_init(err, sizeof(err)) != 0) ||
+	    (mg_dp_cfg.bench_inject && mg_dp_ports_inject(mg_dp_cfg.bench_inject, err, sizeof(err)) != 0)) {
 		mg_dp_events_stop();
 		mg_dp_ports_stop();
 		rte_eal_cleanup();

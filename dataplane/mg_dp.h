@@ -55,6 +55,7 @@ struct mg_dp_cfg {
 	const char *json_stats;
 	unsigned exit_on_idle_ms;  /* 0 = run until signalled */
 	bool ts_order;             /* merge the two rx ports by mbuf timestamp */
+	uint32_t bench_inject;     /* frames injected per port at start (benchmarks) */
 	uint32_t hold_max_segs;    /* per direction, in-order held segments */
 	uint32_t ooo_max_segs;     /* per direction, out-of-order segments */
 	uint32_t reasm_bufs;       /* engine reassembly buffers per worker */
@@ -232,6 +233,8 @@ struct mg_lcore {
 	uint64_t last_rx;
 	const struct mg_dp_policy *pol;
 	bool monitor;         /* effective mode for this burst */
+	uint16_t ndrop;
+	struct rte_mbuf *dropq[2 * MG_DP_BURST]; /* freed in bulk */
 	volatile bool running;
 } __rte_cache_aligned;
 
@@ -264,6 +267,7 @@ static inline struct mg_mb_priv *mg_mb_priv(struct rte_mbuf *m)
 int mg_dp_ports_init(unsigned nq, char *err, size_t errlen);
 int mg_dp_txbuf_init(struct mg_lcore *lc, char *err, size_t errlen);
 void mg_dp_ports_stop(void);
+int mg_dp_ports_inject(unsigned n, char *err, size_t errlen);
 static inline void mg_dp_tx(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 {
 	lc->ctr->tx[side]++;
@@ -274,7 +278,18 @@ static inline void mg_dp_drop(struct mg_lcore *lc, unsigned rx_side, struct rte_
 {
 	lc->ctr->drop[rx_side]++;
 	lc->ctr->dpdrop[why]++;
-	rte_pktmbuf_free(m);
+	if (unlikely(lc->ndrop == RTE_DIM(lc->dropq))) {
+		rte_pktmbuf_free_bulk(lc->dropq, lc->ndrop);
+		lc->ndrop = 0;
+	}
+	lc->dropq[lc->ndrop++] = m;
+}
+static inline void mg_dp_drop_flush(struct mg_lcore *lc)
+{
+	if (lc->ndrop) {
+		rte_pktmbuf_free_bulk(lc->dropq, lc->ndrop);
+		lc->ndrop = 0;
+	}
 }
 
 /* A drop the policy asked for: in monitor mode the frame is forwarded and

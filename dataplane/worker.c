@@ -87,6 +87,7 @@ int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen)
 void mg_dp_worker_teardown(struct mg_lcore *lc)
 {
 	mg_flows_free(lc);
+	mg_dp_drop_flush(lc);
 	for (unsigned s = 0; s < 2; s++) {
 		rte_free(lc->tx[s]);
 		lc->tx[s] = NULL;
@@ -131,6 +132,7 @@ static inline void begin_iteration(struct mg_lcore *lc)
 
 static inline void end_iteration(struct mg_lcore *lc)
 {
+	mg_dp_drop_flush(lc);
 	rte_eth_tx_buffer_flush(mg_dp_cfg.port[0], lc->q, lc->tx[0]);
 	rte_eth_tx_buffer_flush(mg_dp_cfg.port[1], lc->q, lc->tx[1]);
 	mg_flows_expire(lc, 4);
@@ -210,6 +212,7 @@ int mg_dp_worker_main(void *arg)
 		loop_bursts(lc);
 	rte_eth_tx_buffer_flush(mg_dp_cfg.port[0], lc->q, lc->tx[0]);
 	rte_eth_tx_buffer_flush(mg_dp_cfg.port[1], lc->q, lc->tx[1]);
+	mg_dp_drop_flush(lc);
 	mg_dp_policy_worker_offline(lc->wid);
 	lc->running = false;
 	return 0;
