@@ -12,6 +12,8 @@
  */
 #include "mg_pres.h"
 
+#include <string.h>
+
 #include "mg_ber.h"
 #include "mg_session.h"
 
@@ -63,6 +65,17 @@ static bool pres_one_tlv(const uint8_t *p, size_t len)
 	enum mg_reason r;
 
 	return mg_ber_tlv(p, len, &t, &r) == MG_OK && t.hdr_len + t.len == len;
+}
+
+/* Content octets of the two abstract syntaxes we track, in the only
+ * encoding X.690 allows (no 0x80 padding): comparing bytes avoids formatting
+ * the OID as text on every CP. */
+static const uint8_t pres_oid_acse[] = { 0x52, 0x01, 0x00, 0x01 };      /* 2.2.1.0.1 */
+static const uint8_t pres_oid_mms[] = { 0x28, 0xca, 0x22, 0x02, 0x01 }; /* 1.0.9506.2.1 */
+
+static bool pres_oid_is(const struct mg_ber_tlv *t, const uint8_t *enc, size_t n)
+{
+	return t->len == n && memcmp(t->val, enc, n) == 0;
 }
 
 static bool pres_ctx_id(const struct mg_ber_tlv *t, int32_t *id)
@@ -241,12 +254,12 @@ static enum mg_status pres_def_list(const struct mg_ber_tlv *l, struct mg_pres_c
 			return st;
 		if (end || !mg_ber_is(&t, MG_BER_UNIVERSAL, false, BER_OID) || t.len == 0)
 			FAIL(MG_R_PRES_STRUCTURE);
-		if (mg_ber_oid_eq(t.val, t.len, MG_PRES_OID_ACSE)) {
+		if (pres_oid_is(&t, pres_oid_acse, sizeof(pres_oid_acse))) {
 			if (c->acse_id >= 0)
 				FAIL(MG_R_PRES_CONTEXT); /* ambiguous */
 			c->acse_id = id;
 			c->acse_idx = (int8_t)n;
-		} else if (mg_ber_oid_eq(t.val, t.len, MG_PRES_OID_MMS)) {
+		} else if (pres_oid_is(&t, pres_oid_mms, sizeof(pres_oid_mms))) {
 			if (c->mms_id >= 0)
 				FAIL(MG_R_PRES_CONTEXT);
 			c->mms_id = id;
