@@ -44,6 +44,8 @@ struct rp_conn {
 	bool resync[2];            /* after a gap: wait for a TPKT header */
 	bool ack_known[2];         /* direction d sent an ACK ... */
 	uint32_t ack[2];           /* ... acknowledging d^1 up to here */
+	bool fin[2];               /* direction d sent a FIN at fin_seq[d] */
+	uint32_t fin_seq[2];
 	/* policy */
 	uint8_t cv;                /* enum mg_conn_verdict */
 	uint32_t conn_rule;
@@ -555,6 +557,21 @@ static void tcp102(struct rp *r, const uint8_t *frame, const struct mg_pkt *pk)
 		r->s.payload_bytes += pk->payload_len;
 		mg_stream_feed(&c->st[dir], seq, frame + pk->payload_off, pk->payload_len,
 			       stream_cb, r);
+	}
+	if (pk->tcp_flags & MG_TCP_FIN) {
+		c->fin[dir] = true;
+		c->fin_seq[dir] = seq + pk->payload_len;
+	}
+	if ((pk->tcp_flags & MG_TCP_ACK) && c->st[dir ^ 1].synced) {
+		/* Bytes of the other direction acknowledged here but never
+		 * captured are lost: do not wait for them (the FIN's sequence
+		 * slot is not a byte). */
+		uint32_t ack = pk->ack;
+		if (c->fin[dir ^ 1] && ack == c->fin_seq[dir ^ 1] + 1)
+			ack--;
+		r->cur_dir = dir ^ 1;
+		mg_stream_acked(&c->st[dir ^ 1], ack, stream_cb, r);
+		r->cur_dir = dir;
 	}
 	r->cur = NULL;
 }

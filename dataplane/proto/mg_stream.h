@@ -94,6 +94,17 @@ void mg_stream_sync(struct mg_stream_dir *d, uint32_t next);
 enum mg_status mg_stream_feed(struct mg_stream_dir *d, uint32_t seq, const uint8_t *p,
 			      size_t len, mg_stream_cb cb, void *ud);
 
+/*
+ * The peer acknowledged everything before ack: bytes of this direction
+ * before ack that were never fed were lost by the capture, not by the
+ * network (Wireshark's "ACKed unseen segment"). Declares them a gap and
+ * delivers the stored bytes that follow, so reassembly does not wait for a
+ * retransmission that will never come. Pass the peer's ACK only when its
+ * ACK flag is set; a FIN's sequence slot is the caller's to discount.
+ * Returns the number of bytes declared lost.
+ */
+uint64_t mg_stream_acked(struct mg_stream_dir *d, uint32_t ack, mg_stream_cb cb, void *ud);
+
 /* Stream offset of the next byte to be delivered. */
 static inline uint64_t mg_stream_offset(const struct mg_stream_dir *d)
 {

@@ -242,3 +242,25 @@ enum mg_status mg_stream_feed(struct mg_stream_dir *d, uint32_t seq, const uint8
 	}
 	return ret;
 }
+
+uint64_t mg_stream_acked(struct mg_stream_dir *d, uint32_t ack, mg_stream_cb cb, void *ud)
+{
+	uint64_t lost0 = d->st.bytes_lost;
+	if (!d->synced)
+		return 0;
+	/* An ACK more than 2^30 ahead is not about this stream's bytes. */
+	int32_t ahead = (int32_t)(ack - d->next);
+	if (ahead <= 0 || ahead > (1 << 30))
+		return 0;
+	while ((int32_t)(ack - d->next) > 0) {
+		uint32_t rel = ack - d->next;
+		uint32_t first = first_stored(d);
+		if (first == 0) {
+			flush(d, cb, ud);
+			continue;
+		}
+		gap(d, first < W && first < rel ? first : rel, cb, ud);
+		flush(d, cb, ud);
+	}
+	return d->st.bytes_lost - lost0;
+}
