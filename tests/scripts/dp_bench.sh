@@ -15,7 +15,7 @@ set -u
 MG=$1 SRC=$2 SECS=${3:-8}
 shift 3 2>/dev/null || shift $#
 MEM=${*:-"--no-huge --no-shconf -m 512"}
-POL=$SRC/examples/seed.policy
+POL=$SRC/tests/scripts/dp_site.policy
 TP=$(command -v dpdk-testpmd) || { echo "dpdk-testpmd not found"; exit 1; }
 EAL="$MEM --no-pci -l 0,1 --log-level=*:error"
 

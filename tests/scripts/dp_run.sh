@@ -27,7 +27,7 @@ set +e
 timeout 60 "$mmsgate" --no-huge --no-shconf -m 512 --no-pci -l 0,1 --log-level='*:error' \
 	--vdev "net_pcap0,rx_pcap=inside.pcap,tx_pcap=to-inside.pcap" \
 	--vdev "net_pcap1,rx_pcap=outside.pcap,tx_pcap=to-outside.pcap" \
-	-- --policy "$src/examples/seed.policy" --ts-order --exit-on-idle 300 --max-flows 1024 \
+	-- --policy "$src/tests/scripts/dp_site.policy" --ts-order --exit-on-idle 300 --max-flows 1024 \
 	--events events.jsonl --json-stats stats.json $extra >mmsgate.out 2>&1
 rc=$?
 set -e

@@ -39,16 +39,16 @@ expect "bad number" 2 "not a number" -- "$mg" $EAL -- --policy x --workers zero
 expect "bad mode" 2 "not enforce or monitor" -- "$mg" $EAL -- --policy x --mode sleep
 expect "missing policy file" 1 "rejected" -- "$mg" $EAL -- --policy /nonexistent.policy
 expect "policy with an error" 1 "bad.policy:3:" -- "$mg" $EAL -- --policy bad.policy
-expect "no ports" 1 "does not exist" -- "$mg" $EAL -- --policy "$src/examples/seed.policy"
+expect "no ports" 1 "does not exist" -- "$mg" $EAL -- --policy "$src/tests/scripts/dp_site.policy"
 expect "same port twice" 1 "must be different" -- "$mg" $EAL --vdev net_null0 --vdev net_null1 \
-	-- --policy "$src/examples/seed.policy" --inside 1 --outside 1
+	-- --policy "$src/tests/scripts/dp_site.policy" --inside 1 --outside 1
 expect "too many workers" 1 "lcores" -- "$mg" $EAL --vdev net_null0 --vdev net_null1 \
-	-- --policy "$src/examples/seed.policy" --workers 4
+	-- --policy "$src/tests/scripts/dp_site.policy" --workers 4
 expect "--ts-order on net_null" 1 "timestamps" -- "$mg" $EAL --vdev net_null0 --vdev net_null1 \
-	-- --policy "$src/examples/seed.policy" --ts-order
+	-- --policy "$src/tests/scripts/dp_site.policy" --ts-order
 
 # SIGTERM: clean stop with final counters and the JSON file.
-"$mg" $EAL --vdev net_null0 --vdev net_null1 -- --policy "$src/examples/seed.policy" \
+"$mg" $EAL --vdev net_null0 --vdev net_null1 -- --policy "$src/tests/scripts/dp_site.policy" \
 	--json-stats stats.json >run.txt 2>&1 &
 pid=$!
 sleep 2

@@ -57,7 +57,7 @@ set +e
 
 "$MG" --no-huge --no-shconf -m 512 --no-pci -l 0,1 --log-level='*:error' \
 	--vdev net_af_packet0,iface=$VI1 --vdev net_af_packet1,iface=$VC1 \
-	-- --policy "$SRC/examples/seed.policy" --events events.jsonl --json-stats stats.json \
+	-- --policy "$SRC/tests/scripts/dp_site.policy" --events events.jsonl --json-stats stats.json \
 	>mmsgate.out 2>&1 &
 MGPID=$!
 ip netns exec $NI "$SRV" --port 102 >server.out 2>&1 &

@@ -7,7 +7,7 @@
  * 2001:db8:20::/48, GOOSE/SV/GSE) and outside.pcap (everything else), with
  * shared timestamps so `mmsgate --ts-order` replays them causally.
  *
- * Scenarios (addresses match examples/seed.policy):
+ * Scenarios (addresses match tests/scripts/dp_site.policy):
  *   seed   ARP; GOOSE VLAN 100 and SV VLAN 101 (pass), GOOSE VLAN 200 (drop);
  *          SCADA 10.10.1.10 reads and operates (allowed); historian
  *          10.10.3.20 reads (allowed) then operates (denied: drop + RST);
