@@ -204,11 +204,11 @@ void mg_pol_lex(struct mg_pol_lexer *lx, struct mg_pol_token *t)
 		t->type = MG_TOK_WORD;
 		return;
 	}
-	char tok[8];
+	char tok[16];
 	if (c >= 0x20 && c < 0x7f)
 		snprintf(tok, sizeof(tok), "%c", c);
 	else
-		snprintf(tok, sizeof(tok), "\\x%02x", c);
+		snprintf(tok, sizeof(tok), "\\x%02x", (unsigned)c & 0xffu);
 	mg_pol_diag(lx->d, MG_DIAG_ERROR, t->loc, tok, "unexpected character '%s'%s", tok,
 		    (c == '*' || c == '$' || c == '?') ? " (object patterns must be quoted)" : "");
 	advance(lx);
