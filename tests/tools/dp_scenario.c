@@ -15,6 +15,10 @@
  *          fragments towards TCP/102; SCADA over IPv6 reads.
  *   flood  SCADA associates, 400 SYNs from the historian (never answered)
  *          fill the flow table, then SCADA reads again (must still work).
+ *   attacks  on the hosts of examples/seed.policy and the generator's demo
+ *          capture (IED 10.0.0.20): the "other" host 192.168.1.50 reads then
+ *          operates (denied), 10.9.9.9 tries to connect, fragments towards
+ *          TCP/102 from SCADA 10.0.0.10, GOOSE on VLAN 200 (scripts/demo.sh).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -47,8 +51,12 @@ static bool inside_frame(const uint8_t *f, size_t n)
 	off += 2;
 	switch (et) {
 	case 0x88b8: case 0x88b9: case 0x88ba: return true;
-	case 0x0806: return n >= off + 16 && f[off + 14] == 10 && f[off + 15] == 20;
-	case 0x0800: return n >= off + 20 && f[off + 12] == 10 && f[off + 13] == 20;
+	case 0x0806:
+		return n >= off + 18 && f[off + 14] == 10 &&
+		       (f[off + 15] == 20 || (f[off + 15] == 0 && f[off + 16] == 0 && f[off + 17] == 20));
+	case 0x0800:
+		return n >= off + 20 && f[off + 12] == 10 &&
+		       (f[off + 13] == 20 || (f[off + 13] == 0 && f[off + 14] == 0 && f[off + 15] == 20));
 	case 0x86dd:
 		return n >= off + 40 && f[off + 8] == 0x20 && f[off + 9] == 0x01 &&
 		       f[off + 10] == 0x0d && f[off + 11] == 0xb8 && f[off + 12] == 0x00 &&
@@ -217,21 +225,42 @@ static void scenario_flood(void)
 	mg_gen_conn_release(&scada);
 }
 
+static void scenario_attacks(void)
+{
+	struct mg_gen_conn other, outsider, scada;
+	uint8_t f[256], seg[64];
+
+	mg_gen_conn_init4(&other, IP4(192, 168, 1, 50), 41000, IP4(10, 0, 0, 20), 102, sink);
+	mg_gen_conn_init4(&outsider, IP4(10, 9, 9, 9), 41001, IP4(10, 0, 0, 20), 102, sink);
+	mg_gen_conn_init4(&scada, IP4(10, 0, 0, 10), 41002, IP4(10, 0, 0, 20), 102, sink);
+	mg_gen_conn_associate(&other);
+	do_read(&other, "IED1MEAS/MMXU1$MX$PhV");
+	do_oper(&other, "IED1CTRL/CSWI1$CO$Pos$Oper"); /* read-only host: denied */
+	mg_gen_conn_handshake(&outsider);              /* not allowlisted */
+	goose(200, 1, 0);                              /* VLAN not in the policy */
+	size_t n = mg_gen_tcp_frame(f, sizeof(f), &scada, 0, 0x18, (const uint8_t *)"0123456789abcdef", 16);
+	memcpy(seg, f + 34, n - 34);
+	ip_fragment(&scada, 0x4343, 0, true, seg, 24);
+	ip_fragment(&scada, 0x4343, 24, false, seg + 24, n - 34 - 24);
+}
+
 int main(int argc, char **argv)
 {
 	char path[4096];
 	void (*fn)(void);
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dp-scenario seed|flood DIR\n");
+		fprintf(stderr, "usage: dp-scenario seed|flood|attacks DIR\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "seed") == 0)
 		fn = scenario_seed;
 	else if (strcmp(argv[1], "flood") == 0)
 		fn = scenario_flood;
+	else if (strcmp(argv[1], "attacks") == 0)
+		fn = scenario_attacks;
 	else {
-		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood)\n", argv[1]);
+		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks)\n", argv[1]);
 		return 2;
 	}
 	mkdir(argv[2], 0755);
