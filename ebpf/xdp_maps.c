@@ -348,15 +348,28 @@ static int write_l2(const struct mg_xdp_maps *m, const struct mg_policy_export *
 	return 0;
 }
 
+static int put_conn(const struct mg_xdp_maps *m, uint32_t gen, uint32_t i,
+		    const struct mg_xdp_conn *c)
+{
+	uint32_t idx = gen * MG_XDP_MAX_CONN + i;
+
+	return bpf_map_update_elem(m->conn, &idx, c, BPF_ANY) ? -errno : 0;
+}
+
+/* The export's rules in order, then, under `ip default allow`, the
+ * implicit last rule of mg_policy_conn: TCP/102 from anyone is still
+ * inspected (everything else takes the default). */
 static int write_conn(const struct mg_xdp_maps *m, const struct mg_policy_export *e, uint32_t gen,
 		      struct mg_xdp_fill_stats *st)
 {
-	if (e->n_conn > MG_XDP_MAX_CONN)
+	bool implicit = e->conn_default == MG_CONN_ALLOW;
+	struct mg_xdp_conn c;
+	int err;
+
+	if (e->n_conn + implicit > MG_XDP_MAX_CONN)
 		return -E2BIG;
 	for (size_t i = 0; i < e->n_conn; i++) {
 		const struct mg_pol_conn_rule *r = &e->conn[i];
-		struct mg_xdp_conn c;
-		uint32_t idx = gen * MG_XDP_MAX_CONN + (uint32_t)i;
 
 		memset(&c, 0, sizeof(c));
 		memcpy(&c.client, &r->client, sizeof(c.client));
@@ -368,10 +381,19 @@ static int write_conn(const struct mg_xdp_maps *m, const struct mg_policy_export
 		c.dport_hi = r->dport_hi;
 		c.verdict = r->verdict;
 		c.line = r->line;
-		if (bpf_map_update_elem(m->conn, &idx, &c, BPF_ANY))
-			return -errno;
+		if ((err = put_conn(m, gen, (uint32_t)i, &c)))
+			return err;
 	}
-	st->n_conn = e->n_conn;
+	if (implicit) {
+		memset(&c, 0, sizeof(c));
+		c.client_any = c.server_any = 1;
+		c.ip_proto = 6;
+		c.dport_lo = c.dport_hi = MG_XDP_MMS_PORT;
+		c.verdict = MG_XDP_CONN_INSPECT;
+		if ((err = put_conn(m, gen, (uint32_t)e->n_conn, &c)))
+			return err;
+	}
+	st->n_conn = e->n_conn + implicit;
 	return 0;
 }
 
@@ -417,7 +439,7 @@ int mg_xdp_maps_swap(const struct mg_xdp_maps *m, const struct mg_policy_export 
 	    (err = write_conn(m, e, next, st)))
 		goto out;
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.n_conn = (uint32_t)e->n_conn;
+	cfg.n_conn = (uint32_t)st->n_conn;
 	cfg.loaded = 1;
 	cfg.mode = e->mode;
 	cfg.l2_default = e->l2_default;

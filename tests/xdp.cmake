@@ -11,6 +11,6 @@ if(TARGET mmsgate-xdp)
   add_test(NAME xdp_netns
     COMMAND ${CMAKE_SOURCE_DIR}/tests/scripts/xdp_netns.sh
             $<TARGET_FILE:mmsgate-xdp> ${CMAKE_BINARY_DIR}/ebpf)
-  set_tests_properties(xdp_netns PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 180
+  set_tests_properties(xdp_netns PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 400
     RUN_SERIAL TRUE LABELS "xdp;netns")
 endif()

@@ -969,6 +969,30 @@ Test(xdp_policy, same_verdicts_as_the_compiler, .fini = teardown)
 	mg_policy_free(p);
 }
 
+Test(xdp_policy, permissive_defaults_same_verdicts, .fini = teardown)
+{
+	static const char text[] =
+		"mode enforce\n"
+		"l2 default pass\n"
+		"set scada { 10.0.0.0/24 }\n"
+		"set ieds  { 10.1.0.0/16, fd01::/64 }\n"
+		"l2 pass goose vlan 10\n"
+		"ip deny tcp 22 from @scada\n"
+		"ip allow mms from @scada to @ieds\n"
+		"ip default allow\n";
+	struct mg_diags d;
+	struct mg_policy *p;
+
+	mg_diags_init(&d);
+	p = mg_policy_compile_string("permissive.policy", text, &d);
+	if (!p)
+		mg_diags_print(&d, stderr);
+	mg_diags_free(&d);
+	cr_assert_not_null(p, "the test policy does not compile");
+	cross_check(p);
+	mg_policy_free(p);
+}
+
 Test(xdp_policy, seed_policy_same_verdicts, .fini = teardown)
 {
 	const char *path = MG_SOURCE_DIR "/examples/seed.policy";
