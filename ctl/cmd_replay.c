@@ -56,7 +56,7 @@ struct rp_stats {
 	uint64_t frames, bad_frames, ip_frames, tcp102, frags, payload_bytes, tso;
 	uint64_t conns, conns_dropped;
 	uint64_t events, mms, malformed, not_mms, anomalies;
-	uint64_t keepalives, gaps, bytes_lost, resync_skipped, retrans_bytes, conflicts, ooo_bytes;
+	uint64_t keepalives, pending_bytes, gaps, bytes_lost, resync_skipped, retrans_bytes, conflicts, ooo_bytes;
 	uint64_t verdict[3]; /* by enum mg_action */
 };
 
@@ -370,7 +370,7 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 	}
 
 	table_header(r);
-	char sd[100], inv[16] = "", objs[512] = "", vb[32] = "";
+	char sd[140], inv[16] = "", objs[512] = "", vb[32] = "";
 	snprintf(sd, sizeof(sd), "%s -> %s", src, dst);
 	if (m && m->has_invoke_id)
 		snprintf(inv, sizeof(inv), "%" PRIu32, m->invoke_id);
@@ -390,6 +390,35 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 			 v.rule_line);
 	printf("%-6" PRIu64 "  %-45s  %-18s  %-28s  %-7s  %-18s  %s%s\n", r->frame, sd, pdu,
 	       svc ? svc : (reason ? reason : ""), inv, cls ? cls : "", vb, objs);
+}
+
+/* --all: a stream gap (bytes of this direction lost by the capture). */
+static void emit_gap(struct rp *r, struct rp_conn *c, uint8_t dir, size_t lost)
+{
+	char tbuf[48];
+	if (r->json) {
+		struct mg_json *j = &r->j;
+		time_str(r, tbuf, sizeof(tbuf));
+		mg_json_obj_begin(j);
+		mg_json_kv_u64(j, "frame", r->frame);
+		mg_json_key(j, "time");
+		mg_json_raw(j, tbuf);
+		mg_json_kv_u64(j, "conn", c->flow ? c->flow->id : 0);
+		mg_json_kv_str(j, "dir", dir == MG_DIR_C2S ? "c2s" : "s2c");
+		mg_json_kv_str(j, "src", c->name[dir]);
+		mg_json_kv_str(j, "dst", c->name[dir ^ 1]);
+		mg_json_kv_str(j, "pdu", "gap");
+		mg_json_kv_str(j, "reason", mg_reason_str(MG_R_STREAM_GAP));
+		mg_json_kv_u64(j, "lost", lost);
+		mg_json_obj_end(j);
+		mg_json_nl(j);
+		return;
+	}
+	table_header(r);
+	char sd[140], lb[48];
+	snprintf(sd, sizeof(sd), "%s -> %s", c->name[dir], c->name[dir ^ 1]);
+	snprintf(lb, sizeof(lb), "%zu bytes lost", lost);
+	printf("%-6" PRIu64 "  %-45s  %-18s  %-28s\n", r->frame, sd, "gap", lb);
 }
 
 static void engine_cb(void *ud, const struct mg_ev *ev)
@@ -434,6 +463,8 @@ static void stream_cb(void *ud, const uint8_t *p, size_t len)
 		r->s.gaps++;
 		r->s.bytes_lost += len;
 		c->resync[dir] = true;
+		if (r->all)
+			emit_gap(r, c, dir, len);
 		return;
 	}
 	if (c->resync[dir]) {
@@ -450,6 +481,7 @@ static void stream_cb(void *ud, const uint8_t *p, size_t len)
 static void conn_free(struct rp *r, struct rp_conn *c)
 {
 	for (int d = 0; d < 2; d++) {
+		r->s.pending_bytes += mg_engine_pending(&c->ec, (uint8_t)d) + c->st[d].stored;
 		r->s.retrans_bytes += c->st[d].st.bytes_retrans;
 		r->s.conflicts += c->st[d].st.overlap_conflicts;
 		r->s.ooo_bytes += c->st[d].st.bytes_ooo;
@@ -800,6 +832,9 @@ static void summary(struct rp *r)
 		r->s.bytes_lost, r->s.retrans_bytes, r->s.bad_frames);
 	if (r->s.frags)
 		fprintf(stderr, ", %" PRIu64 " port-102 fragments skipped", r->s.frags);
+	if (r->s.pending_bytes)
+		fprintf(stderr, ", %" PRIu64 " bytes in incomplete PDUs at the end",
+			r->s.pending_bytes);
 	if (r->s.keepalives)
 		fprintf(stderr, ", %" PRIu64 " keep-alive probes skipped", r->s.keepalives);
 	if (r->s.tso)

@@ -260,6 +260,7 @@ uint64_t mg_stream_acked(struct mg_stream_dir *d, uint32_t ack, mg_stream_cb cb,
 			continue;
 		}
 		gap(d, first < W && first < rel ? first : rel, cb, ud);
+		d->last_reason = MG_R_STREAM_GAP;
 		flush(d, cb, ud);
 	}
 	return d->st.bytes_lost - lost0;

@@ -413,6 +413,8 @@ Test(stream, ack_of_unseen_bytes_declares_gap)
 	cr_assert_eq(mg_stream_acked(&d, 4, sink_cb, &s), 0, "ACK of seen bytes: nothing lost");
 	cr_assert_eq(mg_stream_acked(&d, 8, sink_cb, &s), 3);
 	cr_assert_eq(s.gaps, 1);
+	cr_assert_eq(d.last_reason, MG_R_STREAM_GAP);
+	cr_assert(d.broken);
 	cr_assert_eq(s.len, 9);
 	cr_assert_eq(memcmp(s.buf + 6, "ghi", 3), 0);
 	cr_assert_eq(d.next, 10);
@@ -425,6 +427,71 @@ Test(stream, ack_of_unseen_bytes_declares_gap)
 	cr_assert_eq(mg_stream_acked(&d, 15 + (1u << 31), sink_cb, &s), 0);
 	mg_stream_free(&d);
 	free(s.buf);
+}
+
+/* ---- flow table ---------------------------------------------------------- */
+#include "mg_flowtab.h"
+
+Test(flowtab, both_directions_find_one_entry)
+{
+	struct mg_flowtab t;
+	cr_assert_eq(mg_flowtab_init(&t, 4), 0);
+	uint8_t a[16] = {10, 0, 0, 1}, b[16] = {10, 0, 0, 2};
+	bool rev, created;
+	struct mg_flow *f = mg_flowtab_lookup(&t, 4, 6, a, 40000, b, 102, true, &rev, &created);
+	cr_assert_not_null(f);
+	cr_assert(created);
+	bool rev0 = rev;
+	struct mg_flow *g = mg_flowtab_lookup(&t, 4, 6, b, 102, a, 40000, true, &rev, &created);
+	cr_assert_eq(f, g);
+	cr_assert_not(created);
+	cr_assert_neq(rev, rev0, "the reply travels the other way");
+	/* A different port, protocol or version is another flow. */
+	cr_assert_null(mg_flowtab_lookup(&t, 4, 6, a, 40001, b, 102, false, &rev, NULL));
+	cr_assert_null(mg_flowtab_lookup(&t, 4, 17, a, 40000, b, 102, false, &rev, NULL));
+	cr_assert_null(mg_flowtab_lookup(&t, 6, 6, a, 40000, b, 102, false, &rev, NULL));
+	/* Same address both sides (loopback): ports decide the order. */
+	struct mg_flow *h = mg_flowtab_lookup(&t, 4, 6, a, 5000, a, 102, true, &rev, &created);
+	cr_assert(created);
+	cr_assert(rev);
+	cr_assert_eq(mg_flowtab_lookup(&t, 4, 6, a, 102, a, 5000, false, &rev, NULL), h);
+	cr_assert_not(rev);
+	cr_assert_eq(t.n, 2);
+	mg_flowtab_free(&t);
+}
+
+Test(flowtab, bounded_and_reusable)
+{
+	struct mg_flowtab t;
+	cr_assert_eq(mg_flowtab_init(&t, 100), 0);
+	uint8_t a[16] = {0x20, 0x01, [15] = 1}, b[16] = {0x20, 0x01, [15] = 2};
+	struct mg_flow *f[100];
+	for (int i = 0; i < 100; i++) {
+		f[i] = mg_flowtab_lookup(&t, 6, 6, a, (uint16_t)(1000 + i), b, 102, true, NULL, NULL);
+		cr_assert_not_null(f[i]);
+		f[i]->user = (void *)(uintptr_t)(i + 1);
+	}
+	cr_assert_null(mg_flowtab_lookup(&t, 6, 6, a, 2000, b, 102, true, NULL, NULL), "full");
+	for (int i = 0; i < 100; i++)
+		cr_assert_eq(mg_flowtab_lookup(&t, 6, 6, b, 102, a, (uint16_t)(1000 + i), false,
+						 NULL, NULL),
+			     f[i]);
+	for (int i = 0; i < 100; i += 2)
+		mg_flowtab_remove(&t, f[i]);
+	cr_assert_eq(t.n, 50);
+	for (int i = 0; i < 100; i++) {
+		struct mg_flow *g = mg_flowtab_lookup(&t, 6, 6, a, (uint16_t)(1000 + i), b, 102,
+						      false, NULL, NULL);
+		if (i % 2)
+			cr_assert_eq(g, f[i]);
+		else
+			cr_assert_null(g);
+	}
+	for (int i = 0; i < 50; i++)
+		cr_assert_not_null(mg_flowtab_lookup(&t, 6, 6, a, (uint16_t)(3000 + i), b, 102,
+						     true, NULL, NULL));
+	cr_assert_eq(t.n, 100);
+	mg_flowtab_free(&t);
 }
 
 /* ---- end to end: generated captures through `mmsgatectl replay` -------- */
