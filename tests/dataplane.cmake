@@ -19,6 +19,19 @@ if(TARGET mmsgate AND TARGET dp-scenario)
     set_tests_properties(dp_${case} PROPERTIES LABELS "dataplane;integration"
       SKIP_RETURN_CODE 77 TIMEOUT 120)
   endforeach()
+  if(TARGET mmsgate-gen)
+    # The generator's scenarios through a permissive policy: segmentation,
+    # every service, IPv6 in a VLAN pass byte-identical; S7comm/garbage on
+    # port 102 are refused and reset.
+    foreach(case segmentation services ipv6-vlan s7comm garbage)
+      add_test(NAME dp_gen_${case}
+        COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/dp_run.sh gen-${case}
+          $<TARGET_FILE:mmsgate> $<TARGET_FILE:mmsgate-gen> ${CMAKE_SOURCE_DIR}
+          ${CMAKE_CURRENT_BINARY_DIR}/dp_gen_${case})
+      set_tests_properties(dp_gen_${case} PROPERTIES LABELS "dataplane;integration"
+        SKIP_RETURN_CODE 77 TIMEOUT 120)
+    endforeach()
+  endif()
   add_test(NAME dp_startup_errors
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/dp_startup.sh $<TARGET_FILE:mmsgate>
       ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/dp_startup)

@@ -122,7 +122,24 @@ def main():
     events = [json.loads(l) for l in open(f"{d}/events.jsonl") if l.strip()]
     drops = stats["drops"]
 
-    if case == "monitor":
+    if case in ("gen-segmentation", "gen-services", "gen-ipv6-vlan"):
+        compare("to-inside (every frame, in order)", outs, to_in)
+        compare("to-outside (every frame, in order)", ins, to_out)
+        check(stats["mms_pdus"] > 0 and stats["verdicts"]["deny"] == 0,
+              f"{stats['mms_pdus']} MMS PDUs inspected, none denied")
+        check(stats["held_segments"] == 0, "nothing left held")
+    elif case in ("gen-s7comm", "gen-garbage"):
+        check(stats["drops"]["mms_anomaly"] >= 1, "the non-MMS unit is refused (fail closed)")
+        check(stats["rst_sent"] == 2, "the association is reset towards both ends")
+        why = "not_mms_s7comm" if case == "gen-s7comm" else "not_mms_unknown"
+        check(stats["reasons"].get(why, 0) >= 1 or sum(stats["reasons"].values()) >= 1,
+              f"reason counted ({stats['reasons']})")
+        sent = {fr for _, fr in outs}
+        bad = [fr for fr in to_in if fr in sent and decode(fr)["dport"] == 102
+               and len(fr) > 60 and not is_rst(decode(fr))]
+        data_in = [fr for _, fr in outs if decode(fr)["dport"] == 102 and len(fr) > 66]
+        check(len(bad) < len(data_in), "the refused bytes never reached the server")
+    elif case == "monitor":
         compare("to-inside (monitor: everything)", outs, to_in)
         compare("to-outside (monitor: everything)", ins, to_out)
         check(stats["rst_sent"] == 0, "monitor: no RST sent")

@@ -3,7 +3,7 @@
 # Integration test driver: generate a scenario's captures, run mmsgate on
 # two net_pcap ports (inside rx = substation traffic, outside rx = corporate
 # traffic), then check both output captures frame by frame.
-# Usage: dp_run.sh CASE MMSGATE DP_SCENARIO SOURCE_DIR WORK_DIR
+# Usage: dp_run.sh CASE MMSGATE DP_SCENARIO|MMSGATE_GEN SOURCE_DIR WORK_DIR
 set -eu
 case_=$1 mmsgate=$2 scen=$3 src=$4 work=$5
 
@@ -16,18 +16,27 @@ cd "$work"
 
 scenario=$case_
 extra=""
+policy=$src/tests/scripts/dp_site.policy
 case $case_ in
 monitor) scenario=seed; extra="--mode monitor" ;;
 flood) extra="--max-flows 64" ;;
 esac
-"$scen" "$scenario" . >/dev/null
+case $case_ in
+gen-*)
+	# An mmsgate-gen scenario through a permissive policy ($scen is mmsgate-gen).
+	"$scen" "${case_#gen-}" all.pcap >/dev/null
+	python3 "$src/tests/scripts/dp_split.py" all.pcap .
+	policy=$src/tests/scripts/dp_allow.policy
+	;;
+*) "$scen" "$scenario" . >/dev/null ;;
+esac
 
 # EAL without hugepages so several tests (and engineers) can run at once.
 set +e
 timeout 60 "$mmsgate" --no-huge --no-shconf -m 512 --no-pci -l 0,1 --log-level='*:error' \
 	--vdev "net_pcap0,rx_pcap=inside.pcap,tx_pcap=to-inside.pcap" \
 	--vdev "net_pcap1,rx_pcap=outside.pcap,tx_pcap=to-outside.pcap" \
-	-- --policy "$src/tests/scripts/dp_site.policy" --ts-order --exit-on-idle 300 --max-flows 1024 \
+	-- --policy "$policy" --ts-order --exit-on-idle 300 --max-flows 1024 \
 	--events events.jsonl --json-stats stats.json $extra >mmsgate.out 2>&1
 rc=$?
 set -e
