@@ -656,6 +656,49 @@ Test(mms, file_services)
 	BAD(parse_b(b), MG_R_MMS_FILENAME_LONG);
 }
 
+Test(mms, other_object_services)
+{
+	/* rename [3]: objectClass namedVariableList(2), currentName, new id */
+	OK(parse_b("a0{ 02{01} a3{ a0{ 80{02} } a1{ a1{ 1a'LD0' 1a'LLN0$Old' } } 82'New' } }"));
+	cr_assert_eq(pdu.service, MG_SVC_RENAME);
+	obj_is(0, MG_OBJ_DOMAIN, MG_OBJK_VARLIST, "LD0", "LLN0$Old");
+	cr_assert_eq(pdu.iec_class, MG_IEC_OTHER);
+	/* defineNamedVariable [7]: variableName [0], address [1] */
+	OK(parse_b("a0{ 02{01} a7{ a0{ 80'NewVar' } a1{ 80{10} } } }"));
+	obj_is(0, MG_OBJ_VMD, MG_OBJK_VARIABLE, NULL, "NewVar");
+	/* getScatteredAccessAttributes [9] ::= ObjectName */
+	OK(parse_b("a0{ 02{01} a9{ 82'sa' } }"));
+	obj_is(0, MG_OBJ_AA, MG_OBJK_OTHER, NULL, "sa");
+	/* deleteVariableAccess [10]: listOfName + domainName */
+	OK(parse_b("a0{ 02{01} aa{ 80{00} a1{ 80'v1' a1{ 1a'LD' 1a'v2' } } 82'LD' } }"));
+	cr_assert_eq(pdu.nobj, 3);
+	obj_is(1, MG_OBJ_DOMAIN, MG_OBJK_VARIABLE, "LD", "v2");
+	obj_is(2, MG_OBJ_DOMAIN_NAME, MG_OBJK_DOMAIN, "LD", NULL);
+	/* defineNamedType [14]: typeName first */
+	OK(parse_b("a0{ 02{01} ae{ 80'T1' a0{ 80'Base' } } }"));
+	obj_is(0, MG_OBJ_VMD, MG_OBJK_OTHER, NULL, "T1");
+	/* requestDomainDownload [32]: domainName [0], fileName [4] */
+	OK(parse_b("a0{ 02{01} bf20{ 80'LD0' 82{00} a4{ 19'img' 19'ld0.bin' } } }"));
+	cr_assert_eq(pdu.nobj, 2);
+	obj_is(0, MG_OBJ_DOMAIN_NAME, MG_OBJK_DOMAIN, "LD0", NULL);
+	obj_is(1, MG_OBJ_FILE, MG_OBJK_FILE, NULL, "img/ld0.bin");
+	/* storeDomainContent [35]: domainName [0], fileName [1] */
+	OK(parse_b("a0{ 02{01} bf23{ 80'LD0' a1{ 19'out.bin' } } }"));
+	obj_is(1, MG_OBJ_FILE, MG_OBJK_FILE, NULL, "out.bin");
+	/* deleteDomain [36] ::= Identifier */
+	OK(parse_b("a0{ 02{01} 9f24'LD9' }"));
+	obj_is(0, MG_OBJ_DOMAIN_NAME, MG_OBJK_DOMAIN, "LD9", NULL);
+	cr_assert_eq(pdu.iec_class, MG_IEC_OTHER);
+	BAD(parse_b("a0{ 02{01} bf24{ 1a'LD9' } }"), MG_R_MMS_OBJECT_NAME);
+	/* createProgramInvocation [38]: name [0], listOfDomainName [1] */
+	OK(parse_b("a0{ 02{01} bf26{ 80'PI1' a1{ 1a'LD0' 1a'LD1' } 82{ff} } }"));
+	cr_assert_eq(pdu.nobj, 3);
+	obj_is(0, MG_OBJ_VMD, MG_OBJK_OTHER, NULL, "PI1");
+	obj_is(2, MG_OBJ_DOMAIN_NAME, MG_OBJK_DOMAIN, "LD1", NULL);
+	/* getNamedTypeAttributes [15] needs a name */
+	BAD(parse_b("a0{ 02{01} af{} }"), MG_R_MMS_OBJECT_NAME);
+}
+
 Test(mms, journals)
 {
 	/* readJournal [65]: journalName [0] ObjectName, entryToStartAfter */
