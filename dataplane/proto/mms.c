@@ -316,7 +316,7 @@ static enum mg_status address_obj(struct mms_ctx *c, const uint8_t *p, size_t le
 		return st;
 	if (t.cls != MG_BER_CONTEXT || t.constructed || t.tag > 2 || t.len == 0)
 		return fail(c, MG_R_MMS_STRUCTURE);
-	if (t.tag == 1 && !printable(t.val, t.len, 0x21)) /* symbolicAddress */
+	if (t.tag == 1 && (t.len > UINT16_MAX || !printable(t.val, t.len, 0x21))) /* symbolic */
 		return fail(c, MG_R_MMS_OBJECT_NAME);
 	add_obj(c, MG_OBJ_VMD, MG_OBJK_OTHER, NULL, 0, t.tag == 1 ? t.val : NULL,
 		t.tag == 1 ? t.len : 0, alt);
