@@ -4,14 +4,9 @@
 # (tests/scripts/dp_check.py, tshark for the RST segments).
 if(NOT TARGET dp-scenario)
   add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/tools ${CMAKE_CURRENT_BINARY_DIR}/tools)
-  add_test(NAME dp_policy_swap
-    COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/scripts/dp_swap.py $<TARGET_FILE:mmsgate>
-      ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/dp_swap)
-  set_tests_properties(dp_policy_swap PROPERTIES LABELS "dataplane;integration"
-    SKIP_RETURN_CODE 77 TIMEOUT 120)
 endif()
 if(TARGET mmsgate AND TARGET dp-scenario)
-  foreach(case seed monitor flood)
+  foreach(case seed monitor flood ooo)
     add_test(NAME dp_${case}
       COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/dp_run.sh ${case}
         $<TARGET_FILE:mmsgate> $<TARGET_FILE:dp-scenario> ${CMAKE_SOURCE_DIR}
