@@ -139,6 +139,19 @@ def main():
                and len(fr) > 60 and not is_rst(decode(fr))]
         data_in = [fr for _, fr in outs if decode(fr)["dport"] == 102 and len(fr) > 66]
         check(len(bad) < len(data_in), "the refused bytes never reached the server")
+    elif case == "ooo":
+        check(sorted(fr for _, fr in outs) == sorted(to_in),
+              f"to-inside: every corporate-side frame forwarded ({len(to_in)})")
+        compare("to-outside", ins, to_out)
+        seqs = [decode(fr)["seq"] for fr in to_in
+                if decode(fr)["dport"] == 102 and len(fr) > 66]
+        check(seqs == sorted(seqs), "client data left in sequence order (held until the gap filled)")
+        first = [i for i, (_, fr) in enumerate(outs) if decode(fr)["dport"] == 102 and len(fr) > 66]
+        check(any(decode(outs[i][1])["seq"] > decode(outs[j][1])["seq"]
+                  for i, j in zip(first, first[1:])), "the input really was out of order")
+        check(stats["services"].get("read", 0) == 6 and stats["verdicts"]["deny"] == 0,
+              "all three reads (and responses) inspected and allowed")
+        check(stats["held_segments"] == 0, "nothing left held")
     elif case == "monitor":
         compare("to-inside (monitor: everything)", outs, to_in)
         compare("to-outside (monitor: everything)", ins, to_out)

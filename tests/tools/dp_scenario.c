@@ -15,6 +15,7 @@
  *          fragments towards TCP/102; SCADA over IPv6 reads.
  *   flood  SCADA associates, 400 SYNs from the historian (never answered)
  *          fill the flow table, then SCADA reads again (must still work).
+ *   ooo    SCADA reads, each request's segments arriving out of order.
  *   attacks  on the hosts of examples/seed.policy and the generator's demo
  *          capture (IED 10.0.0.20): the "other" host 192.168.1.50 reads then
  *          operates (denied), 10.9.9.9 tries to connect, fragments towards
@@ -65,9 +66,20 @@ static bool inside_frame(const uint8_t *f, size_t n)
 	return false;
 }
 
+/* While buffering, frames are kept and emitted later in another order. */
+static bool buffering;
+static uint8_t bufd[8][1600];
+static size_t bufl[8];
+static unsigned nbuf;
+
 static void sink_fn(void *ud, const uint8_t *frame, size_t len)
 {
 	(void)ud;
+	if (buffering && nbuf < 8 && len <= sizeof(bufd[0])) {
+		memcpy(bufd[nbuf], frame, len);
+		bufl[nbuf++] = len;
+		return;
+	}
 	p_all.ts_us = p_in.ts_us = p_out.ts_us = ts_us;
 	mg_gen_pcap_write(&p_all, frame, len);
 	mg_gen_pcap_write(inside_frame(frame, len) ? &p_in : &p_out, frame, len);
@@ -225,6 +237,44 @@ static void scenario_flood(void)
 	mg_gen_conn_release(&scada);
 }
 
+/* One read request in segments that arrive in the order given by perm. */
+static void ooo_read(struct mg_gen_conn *c, const char *obj, const unsigned *perm, unsigned n)
+{
+	const char *const names[] = {obj};
+	static const struct mg_gen_data val = {.kind = MG_GEN_D_BOOL, .i = 1};
+	uint8_t stream[2048];
+	size_t cuts[8];
+	uint32_t id = c->next_invoke++;
+	size_t m = mg_gen_mms_read(pdu, sizeof(pdu), id, names, 1);
+	size_t len = mg_gen_conn_wrap_mms(c, stream, sizeof(stream), pdu, m);
+
+	for (unsigned i = 1; i < n; i++)
+		cuts[i - 1] = len * i / n;
+	bool ack = c->ack_each;
+	c->ack_each = false;
+	buffering = true;
+	nbuf = 0;
+	mg_gen_conn_send_cuts(c, 0, stream, len, cuts, (int)n - 1);
+	buffering = false;
+	c->ack_each = ack;
+	for (unsigned i = 0; i < n && i < nbuf; i++)
+		emit(bufd[perm[i]], bufl[perm[i]]);
+	mg_gen_conn_mms(c, 1, pdu, mg_gen_mms_read_resp(pdu, sizeof(pdu), id, &val, 1));
+}
+
+static void scenario_ooo(void)
+{
+	struct mg_gen_conn scada;
+	static const unsigned p3[] = {2, 0, 1}, p2[] = {1, 0}, p4[] = {3, 2, 1, 0};
+
+	mg_gen_conn_init4(&scada, IP4(10, 10, 1, 10), 40010, IP4(10, 20, 0, 5), 102, sink);
+	mg_gen_conn_associate(&scada);
+	ooo_read(&scada, "IED1CTRL/XCBR1$ST$Pos", p3, 3);
+	ooo_read(&scada, "IED1MEAS/MMXU1$MX$PhV", p2, 2);
+	ooo_read(&scada, "IED1CTRL/CSWI1$ST$Pos$stVal", p4, 4);
+	mg_gen_conn_release(&scada);
+}
+
 static void scenario_attacks(void)
 {
 	struct mg_gen_conn other, outsider, scada;
@@ -250,7 +300,7 @@ int main(int argc, char **argv)
 	void (*fn)(void);
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dp-scenario seed|flood|attacks DIR\n");
+		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo DIR\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "seed") == 0)
@@ -259,8 +309,10 @@ int main(int argc, char **argv)
 		fn = scenario_flood;
 	else if (strcmp(argv[1], "attacks") == 0)
 		fn = scenario_attacks;
+	else if (strcmp(argv[1], "ooo") == 0)
+		fn = scenario_ooo;
 	else {
-		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks)\n", argv[1]);
+		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo)\n", argv[1]);
 		return 2;
 	}
 	mkdir(argv[2], 0755);
