@@ -203,10 +203,8 @@ static enum mg_status obj_name(struct mms_ctx *c, const struct mg_ber_tlv *t, ui
 		if (!t->constructed)
 			return fail(c, MG_R_MMS_OBJECT_NAME);
 		mg_ber_iter_init(&it, t->val, t->len);
-		if ((st = need(c, &it, &d)) != MG_OK || (st = need(c, &it, &i)) != MG_OK)
-			return st == MG_MALFORMED && *c->why == MG_R_MMS_STRUCTURE
-				       ? fail(c, MG_R_MMS_OBJECT_NAME)
-				       : st;
+		if ((st = next(c, &it, &d)) != MG_OK || (st = next(c, &it, &i)) != MG_OK)
+			return st == MG_NEED_MORE ? fail(c, MG_R_MMS_OBJECT_NAME) : st;
 		if ((st = next(c, &it, &x)) != MG_NEED_MORE)
 			return st == MG_OK ? fail(c, MG_R_MMS_OBJECT_NAME) : st;
 		if (!is_identifier(&d) || !is_identifier(&i) || !ident_ok(d.val, d.len) ||
