@@ -320,6 +320,36 @@ static void stmt_set(struct ps *ps)
 	parse_set_body(ps, i);
 }
 
+/* Inline sets count against MG_POLICY_MAX_SETS: an inline set equal to an
+ * earlier one (same elements, same order) reuses it, so many rules naming
+ * the same host do not exhaust the limit. */
+static uint16_t dedup_anon(struct mg_policy *p, uint16_t i)
+{
+	if (i + 1u != p->n_sets)
+		return i;
+	struct mg_pol_set *s = &p->sets[i];
+	for (uint16_t j = 0; j < i; j++) {
+		const struct mg_pol_set *o = &p->sets[j];
+		if (!o->anon || o->n_elem != s->n_elem)
+			continue;
+		bool same = true;
+		for (size_t e = 0; e < s->n_elem && same; e++) {
+			const struct mg_pol_elem *a = &s->elem[e], *b = &o->elem[e];
+			same = a->is_ref == b->is_ref &&
+			       (a->is_ref ? a->ref == b->ref
+					  : a->plen == b->plen && !memcmp(&a->addr, &b->addr,
+									  sizeof(a->addr)));
+		}
+		if (!same)
+			continue;
+		free(s->name);
+		free(s->elem);
+		p->n_sets--;
+		return j;
+	}
+	return i;
+}
+
 /* from/to operand: any | @set | { … } | address */
 static bool parse_addr_spec(struct ps *ps, uint16_t *out)
 {
@@ -346,9 +376,10 @@ static bool parse_addr_spec(struct ps *ps, uint16_t *out)
 		ps->p->sets[i].defined = true;
 		ps->p->sets[i].used = true;
 		*out = (uint16_t)i;
-		if (t.type == MG_TOK_LBRACE)
-			return parse_set_body(ps, i);
-		return parse_elem(ps, i);
+		bool ok = t.type == MG_TOK_LBRACE ? parse_set_body(ps, i) : parse_elem(ps, i);
+		if (ok)
+			*out = dedup_anon(ps->p, (uint16_t)i);
+		return ok;
 	}
 	expected(ps, "'any', a @set, an address or '{'");
 	return false;

@@ -357,6 +357,17 @@ void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *
 {
 	(void)from_client;
 	memset(v, 0, sizeof(*v));
+	if (!p || !pdu) { /* fail closed */
+		v->action = MG_ACT_DENY;
+		v->rule_index = -1;
+		v->obj_index = -1;
+		return;
+	}
+	struct mg_policy_peer nopeer;
+	if (!peer) {
+		memset(&nopeer, 0, sizeof(nopeer));
+		peer = &nopeer;
+	}
 	v->action = MG_ACT_ALLOW;
 	v->monitor = p->mode == MG_MODE_MONITOR;
 	v->rule_index = -1;

@@ -8,6 +8,8 @@
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mg_iec61850.h"
@@ -318,5 +320,27 @@ Test(policy_verdict, ip_services)
 	cr_assert_eq(x.n_sets, 3); /* ntp, lan, inline {192.168.0.66} */
 	cr_assert_eq(x.conn_default, MG_CONN_DENY);
 	cr_assert_gt(x.n_conn, 5);
+	mg_policy_free(p);
+}
+
+Test(policy_verdict, many_inline_hosts)
+{
+	/* 400 rules naming 50 distinct inline hosts: inline sets are shared */
+	char *text = malloc(64 * 1024);
+	size_t n = 0;
+	for (int i = 0; i < 400; i++)
+		n += (size_t)sprintf(text + n, "mms allow from 10.0.0.%d class read\n", i % 50);
+	text[n] = 0;
+	struct mg_policy *p = compile_or_die(text);
+	free(text);
+	struct mg_policy_export x;
+	mg_policy_export(p, &x);
+	cr_assert_eq(x.n_sets, 50);
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, NULL);
+	cr_assert_eq(verdict(p, NULL, "10.0.0.7", "10.9.9.9", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(v.rule_line, 8);
+	cr_assert_eq(verdict(p, NULL, "10.0.0.70", "10.9.9.9", &pdu, &v), MG_ACT_DENY);
 	mg_policy_free(p);
 }
