@@ -6,8 +6,7 @@
  *   policy show [--json] FILE  the normalized policy and rule statistics
  *   policy load FILE / policy show (no FILE)
  *                              talk to a running mmsgate over the control
- *                              socket — the hook is mg_ctl_policy_online()
- *                              below, not available yet.
+ *                              socket: handed to cmd_policy_online.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,17 +17,9 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmsgatectl policy check FILE\n"
-			"       mmsgatectl policy show [--json] [FILE]\n"
+			"       mmsgatectl policy show [--json] FILE   (offline)\n"
+			"       mmsgatectl policy show [--json]        (running policy)\n"
 			"       mmsgatectl policy load FILE\n");
-}
-
-/* Online commands (load, show of the active policy) go through the control
- * socket of a running mmsgate; wire them here when ctl/ grows a client. */
-static int mg_ctl_policy_online(const char *verb, const char *file)
-{
-	(void)file;
-	fprintf(stderr, "policy %s needs a running mmsgate (not yet available)\n", verb);
-	return 1;
 }
 
 static struct mg_policy *compile_report(const char *file)
@@ -48,6 +39,8 @@ static struct mg_policy *compile_report(const char *file)
 
 int mg_cmd_policy(int argc, char **argv)
 {
+	if (mg_cmd_policy_is_online(argc, argv))
+		return mg_cmd_policy_online(argc, argv);
 	if (argc < 2) {
 		usage();
 		return 2;
@@ -85,8 +78,6 @@ int mg_cmd_policy(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(verb, "show")) {
-		if (!file)
-			return mg_ctl_policy_online("show", NULL);
 		struct mg_policy *p = compile_report(file);
 		if (!p)
 			return 1;
@@ -97,12 +88,9 @@ int mg_cmd_policy(int argc, char **argv)
 		mg_policy_free(p);
 		return 0;
 	}
-	if (!strcmp(verb, "load")) {
-		if (!file) {
-			usage();
-			return 2;
-		}
-		return mg_ctl_policy_online("load", file);
+	if (!strcmp(verb, "load")) { /* without FILE (with FILE it went online) */
+		usage();
+		return 2;
 	}
 	fprintf(stderr, "mmsgatectl policy: unknown command '%s'\n", verb);
 	usage();
