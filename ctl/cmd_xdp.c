@@ -2,7 +2,7 @@
 /*
  * `mmsgatectl xdp …`: the front end of XDP mode (ebpf/, library mgxdp).
  *   xdp attach --policy FILE --inside IF --outside IF [--mode native|skb]
- *              [--no-xsk peer|pass|drop] [--pin DIR]
+ *              [--no-xsk peer|pass|drop] [--stateless] [--pin DIR]
  *   xdp detach [--pin DIR] IF…
  *   xdp status [--json] [--pin DIR] [IF…]
  *   xdp reload --policy FILE [--no-xsk peer|pass|drop] [--pin DIR]
@@ -29,7 +29,8 @@ static void xdp_usage(void)
 {
 	fprintf(stderr,
 		"usage: mmsgatectl xdp attach --policy FILE --inside IF --outside IF\n"
-		"                         [--mode native|skb] [--no-xsk peer|pass|drop] [--pin DIR]\n"
+		"                         [--mode native|skb] [--no-xsk peer|pass|drop] [--stateless]\n"
+		"                         [--pin DIR]\n"
 		"       mmsgatectl xdp detach [--pin DIR] IF...\n"
 		"       mmsgatectl xdp status [--json] [--pin DIR] [IF...]\n"
 		"       mmsgatectl xdp reload --policy FILE [--no-xsk peer|pass|drop] [--pin DIR]\n"
@@ -39,12 +40,14 @@ static void xdp_usage(void)
 		"         with xdp_prog=mmsgate_xdp.bpf.o loads one copy per port, maps empty)\n"
 		"--no-xsk: what TCP/102 frames needing deep inspection do when no AF_XDP\n"
 		"          socket is bound to their rx queue (default peer: forward after the\n"
-		"          allowlist only; drop: fail closed; pass: to the kernel stack)\n");
+		"          allowlist only; drop: fail closed; pass: to the kernel stack)\n"
+		"--stateless: accept replies by matching rules with client and server swapped\n"
+		"          (no SYN) instead of tracking connections in an LRU table\n");
 }
 
 struct xdp_args {
 	const char *policy, *inside, *outside, *pin, *iface, *peer;
-	bool skb, json, fb_set;
+	bool skb, json, fb_set, stateless;
 	uint8_t fb;
 	int first; /* index of the first positional argument */
 };
@@ -57,12 +60,13 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 		{"no-xsk", required_argument, NULL, 'x'},  {"pin", required_argument, NULL, 'd'},
 		{"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
 		{"iface", required_argument, NULL, 'I'},   {"peer", required_argument, NULL, 'P'},
+		{"stateless", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0}};
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	optind = 0; /* full re-initialisation of GNU getopt */
-	while ((c = getopt_long(argc, argv, "p:i:o:m:x:d:I:P:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:i:o:m:x:d:I:P:Sjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': a->policy = optarg; break;
 		case 'i': a->inside = optarg; break;
@@ -70,6 +74,7 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 		case 'd': a->pin = optarg; break;
 		case 'I': a->iface = optarg; break;
 		case 'P': a->peer = optarg; break;
+		case 'S': a->stateless = true; break;
 		case 'j': a->json = true; break;
 		case 'm':
 			if (strcmp(optarg, "skb") == 0 || strcmp(optarg, "generic") == 0) {
@@ -130,6 +135,7 @@ static int do_attach(struct xdp_args *a)
 	o.outside = a->outside;
 	o.skb_mode = a->skb;
 	o.params.fallback = a->fb_set ? a->fb : MG_XDP_FB_PEER;
+	o.params.stateless = a->stateless;
 	rc = mg_xdp_attach(&o, &e, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "xdp attach: %s\n", err);
@@ -143,7 +149,8 @@ static int do_attach(struct xdp_args *a)
 static int do_reload(struct xdp_args *a)
 {
 	struct mg_xdp_fill_stats st;
-	struct mg_xdp_params prm = {.fallback = a->fb};
+	struct mg_xdp_params prm = {.fallback = a->fb_set ? a->fb : MG_XDP_FB_PEER,
+				    .stateless = a->stateless};
 	struct mg_policy_export e;
 	struct mg_policy *p;
 	char err[256] = "";
@@ -156,11 +163,13 @@ static int do_reload(struct xdp_args *a)
 	if (!(p = load_policy(a->policy)))
 		return 1;
 	mg_policy_export(p, &e);
+	/* Without --no-xsk / --stateless the running settings are kept. */
+	const struct mg_xdp_params *pp = (a->fb_set || a->stateless) ? &prm : NULL;
+
 	if (a->iface)
-		rc = mg_xdp_reload_iface(a->iface, a->peer, &e, a->fb_set ? &prm : NULL, &st, err,
-					 sizeof(err));
+		rc = mg_xdp_reload_iface(a->iface, a->peer, &e, pp, &st, err, sizeof(err));
 	else
-		rc = mg_xdp_reload(a->pin, &e, a->fb_set ? &prm : NULL, &st, err, sizeof(err));
+		rc = mg_xdp_reload(a->pin, &e, pp, &st, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "xdp reload: %s\n", err);
 	else

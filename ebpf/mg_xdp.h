@@ -28,6 +28,7 @@ struct mg_xdp_maps {
 /* Loader settings not carried by the policy. */
 struct mg_xdp_params {
 	uint8_t fallback; /* enum mg_xdp_fallback */
+	bool stateless;   /* replies by swapped rule match instead of tracking */
 };
 
 /* Statistics of one map fill (for messages and tests). */

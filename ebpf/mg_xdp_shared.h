@@ -23,12 +23,19 @@
 #define MG_XDP_MAX_L2     8192
 #define MG_XDP_MAX_CONN   1024
 #define MG_XDP_MAX_IFACES 64
+#define MG_XDP_CT_MAX     131072 /* tracked connections (LRU) */
 #define MG_XDP_SET_WORDS  4 /* 256 named sets, as MG_POLICY_MAX_SETS */
 
 #define MG_XDP_VID_UNTAGGED 0xFFFF /* as MG_VID_UNTAGGED */
 #define MG_XDP_VID_ANY      0xFFFE /* L2 key: every VID 0..4095 */
 #define MG_XDP_MAX_VLANS    2      /* 802.1Q + QinQ */
 #define MG_XDP_MMS_PORT     102
+
+/* Idle timeouts of tracked connections, and how often a live entry's
+ * timestamp is refreshed (a map write per frame would cost too much). */
+#define MG_XDP_CT_TCP_IDLE_NS (7200ull * 1000000000ull)
+#define MG_XDP_CT_IDLE_NS     (120ull * 1000000000ull)
+#define MG_XDP_CT_REFRESH_NS  (1000000000ull)
 
 /* Values mirror policy/mg_policy.h (checked by static asserts in xdp_maps.c). */
 enum mg_xdp_l2_verdict { MG_XDP_L2_DROP = 0, MG_XDP_L2_PASS = 1, MG_XDP_L2_IP = 2 };
@@ -79,7 +86,8 @@ struct mg_xdp_cfg {
 	__u8 conn_default;    /* enum mg_xdp_conn_verdict when no rule matches */
 	__u8 allow_fragments; /* see the program: fragments never reach TCP/102 */
 	__u8 fallback;        /* enum mg_xdp_fallback */
-	__u8 pad[2];
+	__u8 stateless;       /* 1: replies by swapped rule match, no tracking */
+	__u8 pad;
 };
 
 struct mg_xdp_setmask {
@@ -103,6 +111,23 @@ struct mg_xdp_l2_key {
 	__u16 ethertype; /* host order */
 	__u16 vid;       /* outermost VID, MG_XDP_VID_UNTAGGED or MG_XDP_VID_ANY */
 	__u32 gen;
+};
+
+/* A tracked connection, oriented client → server (who sent the first
+ * allowed frame). Addresses are IPv4 in addr[0..3] or IPv6. */
+struct mg_xdp_ct_key {
+	__u8 family; /* 4 or 6 */
+	__u8 proto;
+	__u16 cport, sport; /* host order; 0 without ports */
+	__u8 pad[2];
+	__u8 caddr[16];
+	__u8 saddr[16];
+};
+
+struct mg_xdp_ct_val {
+	__u64 seen_ns; /* bpf_ktime_get_ns() of the last refresh */
+	__u32 verdict; /* enum mg_xdp_conn_verdict of the forward match */
+	__u32 pad;
 };
 
 struct mg_xdp_conn {

@@ -10,10 +10,12 @@
  * connection rules (first match wins, bpf_loop so the verifier sees the body
  * once). TCP/102 associations that need deep inspection go to the AF_XDP
  * socket bound to the rx queue (xsks_map, the name DPDK's net_af_xdp
- * expects), else to the configured fallback. Replies are recognised
- * statelessly: a frame matching an allow rule with client and server
- * swapped passes, except a TCP SYN without ACK. Every outcome increments a
- * per-CPU counter indexed by enum mg_xdp_reason.
+ * expects), else to the configured fallback. Every allowed frame from a
+ * client records its connection in an LRU table (mg_ct); a frame that no
+ * rule allows passes as a reply only if its reversed 5-tuple is tracked
+ * and not idle too long. (Stateless option: a frame matching an allow rule
+ * with client and server swapped passes, except a TCP SYN without ACK.)
+ * Every outcome increments a per-CPU counter indexed by enum mg_xdp_reason.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -92,6 +94,13 @@ struct {
 } mg_conn SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MG_XDP_CT_MAX);
+	__type(key, struct mg_xdp_ct_key);
+	__type(value, struct mg_xdp_ct_val);
+} mg_ct SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
 	__uint(max_entries, MG_XDP_MAX_IFACES);
 	__type(key, __u32);
@@ -112,6 +121,8 @@ struct mg_vlan {
 
 struct mg_match {
 	struct mg_xdp_setmask src, dst;
+	__u8 saddr[16], daddr[16];
+	__u8 family;
 	__u32 gen;
 	__u32 n;
 	__u16 sport, dport;
@@ -209,6 +220,59 @@ static __always_inline void lookup6(__u32 gen, const __u8 *addr, struct mg_xdp_s
 		*out = *v;
 }
 
+static __always_inline void ct_key(struct mg_xdp_ct_key *k, const struct mg_match *m, int reverse)
+{
+	k->family = m->family;
+	k->proto = m->proto;
+	if (reverse) {
+		k->cport = m->dport;
+		k->sport = m->sport;
+		__builtin_memcpy(k->caddr, m->daddr, 16);
+		__builtin_memcpy(k->saddr, m->saddr, 16);
+	} else {
+		k->cport = m->sport;
+		k->sport = m->dport;
+		__builtin_memcpy(k->caddr, m->saddr, 16);
+		__builtin_memcpy(k->saddr, m->daddr, 16);
+	}
+}
+
+/* Record (or refresh) the connection of an allowed client frame. */
+static __always_inline void ct_track(const struct mg_match *m, __u32 verdict)
+{
+	struct mg_xdp_ct_key k = {};
+	struct mg_xdp_ct_val *v, nv = {};
+	__u64 now = bpf_ktime_get_ns();
+
+	ct_key(&k, m, 0);
+	v = bpf_map_lookup_elem(&mg_ct, &k);
+	if (v && v->verdict == verdict) {
+		if (now - v->seen_ns > MG_XDP_CT_REFRESH_NS)
+			v->seen_ns = now;
+		return;
+	}
+	nv.seen_ns = now;
+	nv.verdict = verdict;
+	bpf_map_update_elem(&mg_ct, &k, &nv, BPF_ANY);
+}
+
+/* The forward verdict of the connection this frame answers, or -1. */
+static __always_inline __s32 ct_reply(const struct mg_match *m)
+{
+	struct mg_xdp_ct_key k = {};
+	struct mg_xdp_ct_val *v;
+	__u64 now = bpf_ktime_get_ns(), idle;
+
+	ct_key(&k, m, 1);
+	v = bpf_map_lookup_elem(&mg_ct, &k);
+	if (!v)
+		return -1;
+	idle = m->proto == IPPROTO_TCP_ ? MG_XDP_CT_TCP_IDLE_NS : MG_XDP_CT_IDLE_NS;
+	if (now - v->seen_ns > idle)
+		return -1;
+	return (__s32)v->verdict;
+}
+
 /*
  * Layer 3/4 decision once addresses, protocol and ports are in *m.
  * frag: the frame is an IP fragment (first or not).
@@ -230,8 +294,10 @@ static __always_inline int decide_ip(struct xdp_md *ctx, const struct mg_xdp_cfg
 	}
 	m->fwd = -1;
 	m->rev = -1;
-	m->rev_ok = !(m->proto == IPPROTO_TCP_ && (tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) ==
-							 TCP_FLAG_SYN);
+	/* Swapped-rule matching only in stateless mode, never for a SYN. */
+	m->rev_ok = cfg->stateless &&
+		    !(m->proto == IPPROTO_TCP_ &&
+		      (tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN);
 	m->n = cfg->n_conn;
 	if (m->n > MG_XDP_MAX_CONN)
 		m->n = MG_XDP_MAX_CONN;
@@ -239,12 +305,20 @@ static __always_inline int decide_ip(struct xdp_md *ctx, const struct mg_xdp_cfg
 		bpf_loop(m->n, conn_cb, m, 0);
 
 	v = m->fwd;
-	if (v != MG_XDP_CONN_ALLOW && v != MG_XDP_CONN_INSPECT) {
-		if (m->rev == MG_XDP_CONN_ALLOW || m->rev == MG_XDP_CONN_INSPECT) {
-			v = m->rev;
+	if (v < 0)
+		v = cfg->conn_default;
+	if (v == MG_XDP_CONN_ALLOW || v == MG_XDP_CONN_INSPECT) {
+		if (!cfg->stateless && !frag)
+			ct_track(m, (__u32)v);
+	} else if (m->rev == MG_XDP_CONN_ALLOW || m->rev == MG_XDP_CONN_INSPECT) {
+		v = m->rev;
+		reply = 1;
+	} else if (!cfg->stateless && !frag) {
+		__s32 t = ct_reply(m);
+
+		if (t == MG_XDP_CONN_ALLOW || t == MG_XDP_CONN_INSPECT) {
+			v = t;
 			reply = 1;
-		} else if (v < 0) {
-			v = cfg->conn_default;
 		}
 	}
 	if (frag && v == MG_XDP_CONN_INSPECT)
@@ -321,6 +395,9 @@ static __always_inline int do_ipv4(struct xdp_md *ctx, const struct mg_xdp_cfg *
 		return refuse(ctx, cfg, MG_XDP_R_BAD_IP4);
 	m.gen = gen;
 	m.proto = ip->protocol;
+	m.family = 4;
+	__builtin_memcpy(m.saddr, &ip->saddr, 4);
+	__builtin_memcpy(m.daddr, &ip->daddr, 4);
 	lookup4(gen, (const __u8 *)&ip->saddr, &m.src);
 	lookup4(gen, (const __u8 *)&ip->daddr, &m.dst);
 	frag = bpf_ntohs(ip->frag_off) & 0x3FFF; /* MF | offset */
@@ -383,6 +460,9 @@ static __always_inline int do_ipv6(struct xdp_md *ctx, const struct mg_xdp_cfg *
 		return refuse(ctx, cfg, MG_XDP_R_IP6_EXT);
 	m.gen = gen;
 	m.proto = nh;
+	m.family = 6;
+	__builtin_memcpy(m.saddr, &ip6->saddr, 16);
+	__builtin_memcpy(m.daddr, &ip6->daddr, 16);
 	lookup6(gen, (const __u8 *)&ip6->saddr, &m.src);
 	lookup6(gen, (const __u8 *)&ip6->daddr, &m.dst);
 	if (first && parse_l4(l4, end, plen - used, &m, &tcp_flags) < 0)

@@ -447,8 +447,8 @@ out:
 }
 
 static int reload_maps(const struct mg_xdp_maps *mp, const struct mg_policy_export *e,
-		       const struct mg_xdp_params *prm, struct mg_xdp_fill_stats *st, char *err,
-		       size_t errlen);
+		       const struct mg_xdp_params *prm, bool per_port, struct mg_xdp_fill_stats *st,
+		       char *err, size_t errlen);
 
 int mg_xdp_reload(const char *pin_dir, const struct mg_policy_export *e,
 		  const struct mg_xdp_params *prm, struct mg_xdp_fill_stats *st, char *err,
@@ -462,7 +462,7 @@ int mg_xdp_reload(const char *pin_dir, const struct mg_policy_export *e,
 		       pin_or_default(pin_dir), strerror(-rc));
 		return rc;
 	}
-	rc = reload_maps(&m, e, prm, st, err, errlen);
+	rc = reload_maps(&m, e, prm, false, st, err, errlen);
 	mg_xdp_maps_close(&m);
 	return rc;
 }
@@ -487,16 +487,19 @@ int mg_xdp_reload_iface(const char *ifname, const char *peer, const struct mg_po
 	if (pidx && (rc = mg_xdp_peer_set(&m, if_nametoindex(ifname), pidx)))
 		seterr(err, errlen, "peer devmap: %s", strerror(-rc));
 	else
-		rc = reload_maps(&m, e, prm, st, err, errlen);
+		rc = reload_maps(&m, e, prm, true, st, err, errlen);
 	mg_xdp_maps_close(&m);
 	return rc;
 }
 
+/* per_port: a program copy that serves one port only (DPDK's net_af_xdp
+ * loads one per port), so it never sees the other direction of a
+ * connection: a fresh copy defaults to stateless replies. */
 static int reload_maps(const struct mg_xdp_maps *mp, const struct mg_policy_export *e,
-		       const struct mg_xdp_params *prm, struct mg_xdp_fill_stats *st, char *err,
-		       size_t errlen)
+		       const struct mg_xdp_params *prm, bool per_port, struct mg_xdp_fill_stats *st,
+		       char *err, size_t errlen)
 {
-	struct mg_xdp_params keep = {.fallback = MG_XDP_FB_PEER};
+	struct mg_xdp_params keep = {.fallback = MG_XDP_FB_PEER, .stateless = per_port};
 	const struct mg_xdp_maps m = *mp;
 	struct mg_xdp_cfg cfg;
 	uint32_t gen;
@@ -504,8 +507,10 @@ static int reload_maps(const struct mg_xdp_maps *mp, const struct mg_policy_expo
 
 	if (!prm) {
 		if (mg_xdp_maps_active_gen(&m, &gen) == 0 && mg_xdp_maps_read_cfg(&m, gen, &cfg) == 0 &&
-		    cfg.loaded)
+		    cfg.loaded) {
 			keep.fallback = cfg.fallback;
+			keep.stateless = cfg.stateless;
+		}
 		prm = &keep;
 	}
 	if ((rc = mg_xdp_maps_swap(&m, e, prm, st)))
@@ -598,20 +603,22 @@ int mg_xdp_status(const char *pin_dir, const char *iface, char *const *ifnames, 
 			"{\"pin_dir\":\"%s\",\"prog_id\":%u,\"xlated_bytes\":%u,\"jited_bytes\":%u,"
 			"\"verified_insns\":%u,\"run_cnt\":%llu,\"run_time_ns\":%llu,"
 			"\"generation\":%u,\"policy_loaded\":%s,"
-			"\"mode\":\"%s\",\"conn_rules\":%u,\"fallback\":\"%s\",\"interfaces\":[",
+			"\"mode\":\"%s\",\"conn_rules\":%u,\"fallback\":\"%s\","
+			"\"replies\":\"%s\",\"interfaces\":[",
 			dir, pi.id, pi.xlated_len, pi.jited_len, pi.verified_insns,
 			(unsigned long long)pi.run_cnt, (unsigned long long)pi.run_time_ns, gen,
 			cfg.loaded ? "true" : "false",
 			cfg.mode == MG_XDP_MONITOR ? "monitor" : "enforce", cfg.n_conn,
-			mg_xdp_fallback_str(cfg.fallback));
+			mg_xdp_fallback_str(cfg.fallback), cfg.stateless ? "stateless" : "tracked");
 	} else {
 		fprintf(out, "mmsgate XDP: prog id %u, %u insns verified, xlated %u B, jited %u B\n",
 			pi.id, pi.verified_insns, pi.xlated_len, pi.jited_len);
 		fprintf(out, "policy: generation %u, %s, %s mode, %u connection rules, "
-			     "no AF_XDP socket -> %s\n",
+			     "no AF_XDP socket -> %s, replies %s\n",
 			gen, cfg.loaded ? "loaded" : "NOT LOADED",
 			cfg.mode == MG_XDP_MONITOR ? "monitor" : "enforce", cfg.n_conn,
-			mg_xdp_fallback_str(cfg.fallback));
+			mg_xdp_fallback_str(cfg.fallback),
+			cfg.stateless ? "stateless (swapped rules)" : "tracked");
 		fprintf(out, "%-16s %-8s %-16s %-8s %s\n", "interface", "ifindex", "xdp", "prog",
 			"peer");
 	}

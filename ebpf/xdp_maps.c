@@ -446,6 +446,7 @@ int mg_xdp_maps_swap(const struct mg_xdp_maps *m, const struct mg_policy_export 
 	cfg.conn_default = e->conn_default;
 	cfg.allow_fragments = e->allow_fragments;
 	cfg.fallback = prm ? prm->fallback : MG_XDP_FB_PEER;
+	cfg.stateless = prm ? prm->stateless : 0;
 	if (bpf_map_update_elem(m->cfg, &next, &cfg, BPF_ANY) ||
 	    bpf_map_update_elem(m->gen, &zero, &next, BPF_ANY)) {
 		err = -errno;

@@ -481,10 +481,34 @@ Test(xdp_ip, not_allowlisted_syn_dropped)
 	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
 }
 
-Test(xdp_ip, replies_pass_but_not_server_syn)
+Test(xdp_ip, replies_only_on_tracked_connections)
 {
 	struct fb f;
 
+	/* SYN-ACK before any SYN: nothing tracked, refused. */
+	tcp4(&f, NULL, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 102, 40000, TH_SYN | TH_ACK);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+	/* Now the answer belongs to a tracked association: inspected too. */
+	tcp4(&f, NULL, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 102, 40000, TH_SYN | TH_ACK);
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+	/* Another client port of the same pair is not tracked. */
+	tcp4(&f, NULL, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 102, 40001, TH_ACK);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+	/* A server-initiated SYN to a fresh port: refused. */
+	tcp4(&f, NULL, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 102, 40002, TH_SYN);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+}
+
+Test(xdp_ip_stateless, replies_by_swapped_rules_but_not_server_syn, .fini = teardown)
+{
+	struct mg_policy_export e = make_export();
+	struct mg_xdp_params prm = {.fallback = MG_XDP_FB_PEER, .stateless = true};
+	struct fb f;
+
+	load(MG_XDP_FB_PEER);
+	cr_assert_eq(mg_xdp_maps_swap(mg_xdp_get_maps(X), &e, &prm, NULL), 0);
 	tcp4(&f, NULL, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 102, 40000, TH_SYN | TH_ACK);
 	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
 	tcp4(&f, NULL, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 102, 40000, TH_SYN);
@@ -503,11 +527,15 @@ Test(xdp_ip, udp_rule_uses_set_of_the_longest_prefix)
 	ipv4(&f, IP(10, 0, 0, 7), IP(10, 1, 0, 6), 17, 12, 0);
 	udp(&f, 5000, 123);
 	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
-	/* the NTP answer */
+	/* the NTP answer to the tracked request; from another port: refused */
 	eth(&f, mac_b, NULL, 0x0800);
 	ipv4(&f, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 17, 12, 0);
 	udp(&f, 123, 5000);
 	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_IP_REPLY);
+	eth(&f, mac_b, NULL, 0x0800);
+	ipv4(&f, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 17, 12, 0);
+	udp(&f, 124, 5000);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
 }
 
 Test(xdp_ip, set_index_in_second_mask_word)
