@@ -5,7 +5,8 @@
  * compile time, the cost of a connection verdict (two prefix lookups + the
  * ip rules) and of an MMS verdict on one object — cache hit (SCADA polls
  * the same names) and cache miss (every name new: one Hyperscan scan).
- * Prints a table; no thresholds. Build: see bench/CMakeLists.txt or
+ * Prints a table (best of 3 runs; the machine may be shared); no
+ * thresholds. One glob per object rule, all distinct. Build: see bench/CMakeLists.txt or
  *   cc -O2 -Ipolicy -Idataplane/proto bench/policy_bench.c -lmgpolicy -lmgproto -lhs
  */
 #include <stdarg.h>
@@ -84,9 +85,12 @@ static char *make_policy(int nprefix, int npat)
 	bprintf(&b, "set clients { @s0, @s1, @s2, @s3, @s4, @s5, @s6, @s7 }\n"
 		    "set ieds { @s8, @s9, @s10, @s11, @s12, @s13, @s14, @s15 }\n"
 		    "ip allow mms from @clients to @ieds\n");
-	for (int i = 0; i < npat; i++)
-		bprintf(&b, "mms %s from @s%d object \"LD%d/*GGIO%d$*\", \"*/XCBR%d$CO$*\"\n",
-			i % 2 ? "deny" : "alert", i % 8, i, i, i);
+	for (int i = 0; i < npat; i++) {
+		if (i % 2)
+			bprintf(&b, "mms deny from @s%d object \"LD%d/*GGIO%d$*\"\n", i % 8, i, i);
+		else
+			bprintf(&b, "mms alert from @s%d object \"*/XCBR%d$CO$*\"\n", i % 8, i);
+	}
 	bprintf(&b, "mms allow from @clients class read, browse, report, association\n"
 		    "mms default deny\n");
 	return b.s;
@@ -112,19 +116,30 @@ int main(void)
 	static const int patterns[] = {10, 100, 1000};
 	printf("%-9s %-9s %11s %11s %13s %13s %13s\n", "prefixes", "patterns", "compile ms",
 	       "conn ns", "mms hit ns", "mms hit cyc", "mms miss ns");
+	printf("(patterns: object rules, one distinct glob each; regex database up to 32, literal "
+	       "prefilter above)\n");
 	for (size_t a = 0; a < 3; a++) {
 		for (size_t b = 0; b < 3; b++) {
 			char *text = make_policy(prefixes[a], patterns[b]);
-			struct mg_diags d;
-			mg_diags_init(&d);
-			double t0 = now_ns();
-			struct mg_policy *p = mg_policy_compile_string("bench", text, &d);
-			double t1 = now_ns();
-			if (!p) {
-				mg_diags_print(&d, stderr);
-				return 1;
+			/* best of 3: the machine may be shared */
+			struct mg_policy *p = NULL;
+			double tc = 1e18;
+			for (int rep = 0; rep < 3; rep++) {
+				struct mg_diags d;
+				mg_diags_init(&d);
+				double t0 = now_ns();
+				struct mg_policy *q = mg_policy_compile_string("bench", text, &d);
+				double t1 = now_ns();
+				if (!q) {
+					mg_diags_print(&d, stderr);
+					return 1;
+				}
+				mg_diags_free(&d);
+				if (t1 - t0 < tc)
+					tc = t1 - t0;
+				mg_policy_free(p);
+				p = q;
 			}
-			mg_diags_free(&d);
 			/* connection verdicts over random addresses in 10/8 */
 			enum { NC = 200000 };
 			struct mg_addr *ca = malloc(NC * sizeof(*ca));
@@ -137,11 +152,16 @@ int main(void)
 			struct mg_policy_peer peer;
 			uint32_t line;
 			unsigned sink = 0;
-			double c0 = now_ns();
-			for (int i = 0; i + 1 < NC; i++)
-				sink += mg_policy_conn(p, &ca[i], &ca[i + 1], 6, 40000, 102, &peer,
-						       &line);
-			double c1 = now_ns();
+			double tconn = 1e18;
+			for (int rep = 0; rep < 3; rep++) {
+				double c0 = now_ns();
+				for (int i = 0; i + 1 < NC; i++)
+					sink += mg_policy_conn(p, &ca[i], &ca[i + 1], 6, 40000, 102,
+							       &peer, &line);
+				double c1 = now_ns();
+				if (c1 - c0 < tconn)
+					tconn = c1 - c0;
+			}
 			/* MMS verdicts: 64 names polled over and over (hits) */
 			struct mg_policy_scratch *s = mg_policy_scratch_new();
 			mg_policy_scratch_prepare(s, p);
@@ -158,14 +178,21 @@ int main(void)
 			enum { NH = 1000000 };
 			for (int i = 0; i < 64; i++)
 				mg_policy_mms_verdict(p, s, &peer, true, &pdu[i], &v);
-			double h0 = now_ns();
-			uint64_t k0 = __rdtsc();
-			for (int i = 0; i < NH; i++) {
-				mg_policy_mms_verdict(p, s, &peer, true, &pdu[i & 63], &v);
-				sink += v.action;
+			double thit = 1e18, khit = 1e18;
+			for (int rep = 0; rep < 3; rep++) {
+				double h0 = now_ns();
+				uint64_t k0 = __rdtsc();
+				for (int i = 0; i < NH; i++) {
+					mg_policy_mms_verdict(p, s, &peer, true, &pdu[i & 63], &v);
+					sink += v.action;
+				}
+				uint64_t k1 = __rdtsc();
+				double h1 = now_ns();
+				if (h1 - h0 < thit) {
+					thit = h1 - h0;
+					khit = (double)(k1 - k0);
+				}
 			}
-			uint64_t k1 = __rdtsc();
-			double h1 = now_ns();
 			/* misses: every name new */
 			enum { NM = 50000 };
 			static char mitems[NM][40];
@@ -181,8 +208,8 @@ int main(void)
 			}
 			double m1 = now_ns();
 			printf("%-9d %-9d %11.2f %11.1f %13.1f %13.0f %13.1f\n", prefixes[a],
-			       patterns[b], (t1 - t0) / 1e6, (c1 - c0) / (NC - 1), (h1 - h0) / NH,
-			       (double)(k1 - k0) / NH, (m1 - m0) / NM);
+			       patterns[b], tc / 1e6, tconn / (NC - 1), thit / NH, khit / NH,
+			       (m1 - m0) / NM);
 			if (sink == 12345)
 				printf(" ");
 			mg_policy_scratch_free(s);
