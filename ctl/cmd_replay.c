@@ -532,13 +532,15 @@ static struct rp_conn *conn_get(struct rp *r, const struct mg_pkt *pk, uint8_t *
 		return NULL;
 	}
 	struct rp_conn *c = f->user;
-	if (c && (pk->tcp_flags & (MG_TCP_SYN | MG_TCP_ACK)) == MG_TCP_SYN &&
-	    c->st[(rev ? 1 : 0) == c->client_side ? MG_DIR_C2S : MG_DIR_S2C].syn_seen &&
-	    c->st[(rev ? 1 : 0) == c->client_side ? MG_DIR_C2S : MG_DIR_S2C].isn != pk->seq) {
-		/* A new SYN on the same 5-tuple: a new connection. */
-		conn_free(r, c);
-		f->user = c = NULL;
-		f->id = ++r->ft.next_id;
+	if (c && (pk->tcp_flags & (MG_TCP_SYN | MG_TCP_ACK)) == MG_TCP_SYN) {
+		const struct mg_stream_dir *sd =
+			&c->st[(rev ? 1 : 0) == c->client_side ? MG_DIR_C2S : MG_DIR_S2C];
+		if (sd->synced && (!sd->syn_seen || sd->isn != pk->seq)) {
+			/* A new SYN on the same 5-tuple: a new connection. */
+			conn_free(r, c);
+			f->user = c = NULL;
+			f->id = r->ft.next_id++;
+		}
 	}
 	if (!c) {
 		c = calloc(1, sizeof(*c));
@@ -606,6 +608,14 @@ static void tcp102(struct rp *r, const uint8_t *frame, const struct mg_pkt *pk)
 		r->cur_dir = dir;
 	}
 	r->cur = NULL;
+	/* Forget the connection once it is over (reset, or both FINs sent and
+	 * this is the last ACK), so long captures never fill the table. */
+	if ((pk->tcp_flags & MG_TCP_RST) ||
+	    (c->fin[0] && c->fin[1] && !pk->payload_len && !(pk->tcp_flags & MG_TCP_FIN))) {
+		struct mg_flow *f = c->flow;
+		conn_free(r, c);
+		mg_flowtab_remove(&r->ft, f);
+	}
 }
 
 /* ---- frames -------------------------------------------------------------- */
