@@ -169,8 +169,19 @@ static bool mms_covers(const struct mg_policy *p, const struct mg_pol_mrule *a,
 	return true;
 }
 
+/* Pairwise, so quadratic: above this many rules the check is skipped (with
+ * a warning) rather than making a huge generated policy slow to load. */
+#define MG_POL_SHADOW_MAX 4096
+
 static void check_shadowing(struct mg_policy *p, struct mg_diags *d)
 {
+	if (p->n_ip > MG_POL_SHADOW_MAX || p->n_mms > MG_POL_SHADOW_MAX) {
+		mg_pol_diag(d, MG_DIAG_WARNING, (struct mg_pol_loc){p->source, 1, 1}, "",
+			    "%zu ip and %zu mms rules: too many to check for shadowed rules "
+			    "(limit %d)",
+			    p->n_ip, p->n_mms, MG_POL_SHADOW_MAX);
+		return;
+	}
 	for (size_t j = 1; j < p->n_ip; j++)
 		for (size_t i = 0; i < j; i++)
 			if (p->ip[i].line != p->ip[j].line && ip_covers(p, &p->ip[i], &p->ip[j])) {
