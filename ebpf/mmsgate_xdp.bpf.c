@@ -313,7 +313,11 @@ static __always_inline int decide_ip(struct xdp_md *ctx, const struct mg_xdp_cfg
 	} else if (m->rev == MG_XDP_CONN_ALLOW || m->rev == MG_XDP_CONN_INSPECT) {
 		v = m->rev;
 		reply = 1;
-	} else if (!cfg->stateless && !frag) {
+	} else if (!cfg->stateless && !frag &&
+		   !(m->proto == IPPROTO_TCP_ &&
+		     (tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)) {
+		/* A bare SYN is never an answer: a SYN flood from outside the
+		 * allowlist costs no table lookup. */
 		__s32 t = ct_reply(m);
 
 		if (t == MG_XDP_CONN_ALLOW || t == MG_XDP_CONN_INSPECT) {
