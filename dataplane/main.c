@@ -60,9 +60,11 @@ static void usage(FILE *f, const char *prog)
 		"  --policy FILE          policy to enforce (required)\n"
 		"  --inside PORT          DPDK port facing the substation (default 0)\n"
 		"  --outside PORT         DPDK port facing the corporate/SCADA side (default 1)\n"
-		"  --workers N            worker lcores (default: all worker lcores given to EAL);\n"
-		"                         N > 1 needs N rx/tx queues and RSS on both ports\n"
-		"                         (symmetric key); virtual devices with one queue: use 1\n"
+		"  --workers N            worker lcores (default: all worker lcores given to EAL).\n"
+		"                         With N rx/tx queues and RSS on both ports: one queue\n"
+		"                         per worker (symmetric key); otherwise (virtual devices)\n"
+		"                         software dispatch: worker 0 receives, hashes each flow\n"
+		"                         symmetrically to a worker, and transmits\n"
 		"  --mode enforce|monitor override the policy's mode at start-up\n"
 		"  --ctl-socket PATH      control socket for mmsgatectl (if the control server\n"
 		"                         is built in)\n"
@@ -368,7 +370,8 @@ int main(int argc, char **argv)
 		rte_eal_cleanup();
 		return fail("lcores", err);
 	}
-	/* A single-queue virtual device cannot spread flows: one worker. */
+	/* Ports without RSS or with too few queues (most virtual devices):
+	 * software dispatch, worker 0 being the rx/tx core. */
 	for (unsigned s = 0; s < 2; s++) {
 		struct rte_eth_dev_info info;
 		uint16_t p = mg_dp_cfg.port[s];
@@ -381,20 +384,19 @@ int main(int argc, char **argv)
 			rte_eal_cleanup();
 			return fail("ports", err);
 		}
-		if (rte_eth_dev_info_get(p, &info) == 0 &&
-		    (info.max_rx_queues < mg_dp_cfg.workers || info.max_tx_queues < mg_dp_cfg.workers)) {
-			if (!mg_dp_cfg.quiet)
-				fprintf(stderr,
-					"mmsgate: port %u (%s) has %u queue(s): using 1 worker\n", p,
-					info.driver_name, RTE_MIN(info.max_rx_queues, info.max_tx_queues));
-			mg_dp_cfg.workers = 1;
-		}
+		if (mg_dp_cfg.workers > 1 && rte_eth_dev_info_get(p, &info) == 0 &&
+		    (info.max_rx_queues < mg_dp_cfg.workers ||
+		     info.max_tx_queues < mg_dp_cfg.workers ||
+		     (info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP)) == 0))
+			mg_dp_cfg.dispatch = true;
 	}
+	if (mg_dp_cfg.ts_order && mg_dp_cfg.workers > 1)
+		mg_dp_cfg.dispatch = true; /* one rx core merges the two ports */
 	mg_dp_nworkers = mg_dp_cfg.workers;
-	if (mg_dp_cfg.ts_order && mg_dp_nworkers > 1) {
-		rte_eal_cleanup();
-		return fail("--ts-order", "needs --workers 1");
-	}
+	if (mg_dp_cfg.dispatch && !mg_dp_cfg.quiet)
+		fprintf(stderr, "mmsgate: %u workers by software dispatch (the ports have no RSS "
+				"or too few queues; worker 0 receives and transmits)\n",
+			mg_dp_nworkers);
 
 	static const struct rte_mbuf_dynfield priv_desc = {
 		.name = "mmsgate_hold",
@@ -427,7 +429,7 @@ int main(int argc, char **argv)
 		struct mg_lcore *lc = &mg_dp_lcores[w];
 		lc->wid = w;
 		lc->lcore_id = lcore;
-		lc->q = (uint16_t)w;
+		lc->q = mg_dp_cfg.dispatch ? 0 : (uint16_t)w;
 		lc->pool = pool;
 		w++;
 	}
@@ -439,7 +441,8 @@ int main(int argc, char **argv)
 	}
 	if (mg_dp_policy_rcu_init(mg_dp_nworkers, err, sizeof(err)) != 0 ||
 	    mg_dp_events_init(mg_dp_cfg.events_path, mg_dp_cfg.events_syslog, err, sizeof(err)) != 0 ||
-	    mg_dp_ports_init(mg_dp_nworkers, err, sizeof(err)) != 0 ||
+	    (mg_dp_cfg.dispatch && mg_dp_dispatch_init(err, sizeof(err)) != 0) ||
+	    mg_dp_ports_init(mg_dp_cfg.dispatch ? 1 : mg_dp_nworkers, err, sizeof(err)) != 0 ||
 	    (mg_dp_cfg.ts_order && mg_dp_ts_init(err, sizeof(err)) != 0) ||
 	    (mg_dp_cfg.bench_inject && mg_dp_ports_inject(mg_dp_cfg.bench_inject, err, sizeof(err)) != 0)) {
 		mg_dp_events_stop();
@@ -497,6 +500,7 @@ int main(int argc, char **argv)
 	/* Held segments still waiting for a verdict are dropped (and counted). */
 	for (w = 0; w < mg_dp_nworkers; w++)
 		mg_dp_worker_teardown(&mg_dp_lcores[w]);
+	mg_dp_dispatch_fini();
 
 	print_stats(stdout, "final counters");
 	if (mg_dp_cfg.json_stats != NULL) {

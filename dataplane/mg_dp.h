@@ -56,6 +56,7 @@ struct mg_dp_cfg {
 	unsigned exit_on_idle_ms;  /* 0 = run until signalled */
 	bool ts_order;             /* merge the two rx ports by mbuf timestamp */
 	uint32_t bench_inject;     /* frames injected per port at start (benchmarks) */
+	bool dispatch;             /* software dispatch: worker 0 is the rx/tx core */
 	uint32_t hold_max_segs;    /* per direction, in-order held segments */
 	uint32_t ooo_max_segs;     /* per direction, out-of-order segments */
 	uint32_t reasm_bufs;       /* engine reassembly buffers per worker */
@@ -235,6 +236,12 @@ struct mg_lcore {
 	bool monitor;         /* effective mode for this burst */
 	uint16_t ndrop;
 	struct rte_mbuf *dropq[2 * MG_DP_BURST]; /* freed in bulk */
+	/* Software dispatch (dispatch.c): frames in from the rx core, frames
+	 * out to it (one ring per side; the rx core owns the only tx queue). */
+	struct rte_ring *in_ring;
+	struct rte_ring *out_ring[2];
+	uint16_t nout[2];
+	struct rte_mbuf *outq[2][MG_DP_BURST];
 	volatile bool running;
 } __rte_cache_aligned;
 
@@ -268,9 +275,17 @@ int mg_dp_ports_init(unsigned nq, char *err, size_t errlen);
 int mg_dp_txbuf_init(struct mg_lcore *lc, char *err, size_t errlen);
 void mg_dp_ports_stop(void);
 int mg_dp_ports_inject(unsigned n, char *err, size_t errlen);
+void mg_dp_out_flush(struct mg_lcore *lc, unsigned side);
 static inline void mg_dp_tx(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 {
 	lc->ctr->tx[side]++;
+	if (lc->out_ring[side] != NULL) {
+		/* Dispatched worker: hand the frame back to the rx/tx core. */
+		lc->outq[side][lc->nout[side]++] = m;
+		if (lc->nout[side] == MG_DP_BURST)
+			mg_dp_out_flush(lc, side);
+		return;
+	}
 	rte_eth_tx_buffer(mg_dp_cfg.port[side], lc->q, lc->tx[side], m);
 }
 static inline void mg_dp_drop(struct mg_lcore *lc, unsigned rx_side, struct rte_mbuf *m,
@@ -308,6 +323,18 @@ static inline void mg_dp_refuse(struct mg_lcore *lc, unsigned rx_side, struct rt
 
 /* l2.c: handles one frame entirely (forward, drop, or hand to IP). */
 void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m);
+
+/* dispatch.c */
+int mg_dp_dispatch_init(char *err, size_t errlen);
+void mg_dp_dispatch_fini(void);
+/* Rx core: hand a received burst to the workers by symmetric flow hash;
+ * frames for worker 0 (and every non-IP frame) are handled in place. */
+void mg_dp_dispatch_burst(struct mg_lcore *lc, unsigned side, struct rte_mbuf **pkts,
+			  uint16_t n);
+/* Rx core: transmit what the other workers produced. */
+void mg_dp_dispatch_tx(struct mg_lcore *lc);
+/* Dispatched worker: handle frames from the rx core. */
+void mg_dp_dispatch_rx(struct mg_lcore *lc);
 
 /* worker.c */
 int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen);

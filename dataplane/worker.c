@@ -130,11 +130,23 @@ static inline void begin_iteration(struct mg_lcore *lc)
 	lc->now = rte_rdtsc();
 }
 
+static inline void tx_flush(struct mg_lcore *lc)
+{
+	if (lc->out_ring[0] != NULL) {
+		mg_dp_out_flush(lc, 0);
+		mg_dp_out_flush(lc, 1);
+		return;
+	}
+	if (mg_dp_cfg.dispatch)
+		mg_dp_dispatch_tx(lc);
+	rte_eth_tx_buffer_flush(mg_dp_cfg.port[0], lc->q, lc->tx[0]);
+	rte_eth_tx_buffer_flush(mg_dp_cfg.port[1], lc->q, lc->tx[1]);
+}
+
 static inline void end_iteration(struct mg_lcore *lc)
 {
 	mg_dp_drop_flush(lc);
-	rte_eth_tx_buffer_flush(mg_dp_cfg.port[0], lc->q, lc->tx[0]);
-	rte_eth_tx_buffer_flush(mg_dp_cfg.port[1], lc->q, lc->tx[1]);
+	tx_flush(lc);
 	mg_flows_expire(lc, 4);
 	lc->pol = NULL;
 	mg_dp_policy_quiescent(lc->wid);
@@ -169,7 +181,10 @@ static void loop_ts_order(struct mg_lcore *lc)
 				break;
 			unsigned s = h0 && h1 ? (mb_ts(st[0].b[st[0].i]) <= mb_ts(st[1].b[st[1].i]) ? 0 : 1)
 					      : (h0 ? 0 : 1);
-			mg_dp_l2_handle(lc, s, st[s].b[st[s].i++]);
+			if (mg_dp_cfg.dispatch)
+				mg_dp_dispatch_burst(lc, s, &st[s].b[st[s].i++], 1);
+			else
+				mg_dp_l2_handle(lc, s, st[s].b[st[s].i++]);
 		}
 		end_iteration(lc);
 	}
@@ -190,6 +205,10 @@ static void loop_bursts(struct mg_lcore *lc)
 				continue;
 			lc->last_rx = lc->now;
 			lc->ctr->rx[s] += n;
+			if (mg_dp_cfg.dispatch) {
+				mg_dp_dispatch_burst(lc, s, pkts, n);
+				continue;
+			}
 			for (uint16_t i = 0; i < n; i++) {
 				if (i + 1 < n)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
@@ -200,18 +219,34 @@ static void loop_bursts(struct mg_lcore *lc)
 	}
 }
 
+static void loop_dispatched(struct mg_lcore *lc)
+{
+	while (!mg_dp_quit) {
+		begin_iteration(lc);
+		mg_dp_dispatch_rx(lc);
+		end_iteration(lc);
+	}
+}
+
 int mg_dp_worker_main(void *arg)
 {
 	struct mg_lcore *lc = arg;
 
 	mg_dp_policy_worker_online(lc->wid);
 	lc->running = true;
-	if (mg_dp_cfg.ts_order)
+	if (lc->in_ring != NULL)
+		loop_dispatched(lc);
+	else if (mg_dp_cfg.ts_order)
 		loop_ts_order(lc);
 	else
 		loop_bursts(lc);
-	rte_eth_tx_buffer_flush(mg_dp_cfg.port[0], lc->q, lc->tx[0]);
-	rte_eth_tx_buffer_flush(mg_dp_cfg.port[1], lc->q, lc->tx[1]);
+	if (mg_dp_cfg.dispatch && lc->wid == 0) {
+		/* The rx/tx core sends what the other workers still hand back. */
+		for (unsigned w = 1; w < mg_dp_nworkers; w++)
+			while (mg_dp_lcores[w].running)
+				rte_pause();
+	}
+	tx_flush(lc);
 	mg_dp_drop_flush(lc);
 	mg_dp_policy_worker_offline(lc->wid);
 	lc->running = false;

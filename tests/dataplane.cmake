@@ -6,7 +6,7 @@ if(NOT TARGET dp-scenario)
   add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/tools ${CMAKE_CURRENT_BINARY_DIR}/tools)
 endif()
 if(TARGET mmsgate AND TARGET dp-scenario)
-  foreach(case seed monitor flood ooo)
+  foreach(case seed monitor flood ooo dispatch)
     add_test(NAME dp_${case}
       COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/dp_run.sh ${case}
         $<TARGET_FILE:mmsgate> $<TARGET_FILE:dp-scenario> ${CMAKE_SOURCE_DIR}

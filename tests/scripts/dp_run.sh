@@ -16,9 +16,11 @@ cd "$work"
 
 scenario=$case_
 extra=""
+lcores="-l 0,1"
 policy=$src/tests/scripts/dp_site.policy
 case $case_ in
 monitor) scenario=seed; extra="--mode monitor" ;;
+dispatch) scenario=seed; extra="--workers 2"; lcores="--lcores 0@0,1@1,2@1" ;;
 flood) extra="--max-flows 64" ;;
 esac
 case $case_ in
@@ -33,7 +35,7 @@ esac
 
 # EAL without hugepages so several tests (and engineers) can run at once.
 set +e
-timeout 60 "$mmsgate" --no-huge --no-shconf -m 512 --no-pci -l 0,1 --log-level='*:error' \
+timeout 60 "$mmsgate" --no-huge --no-shconf -m 512 --no-pci $lcores --log-level='*:error' \
 	--vdev "net_pcap0,rx_pcap=inside.pcap,tx_pcap=to-inside.pcap" \
 	--vdev "net_pcap1,rx_pcap=outside.pcap,tx_pcap=to-outside.pcap" \
 	-- --policy "$policy" --ts-order --exit-on-idle 300 --max-flows 1024 \
