@@ -124,6 +124,14 @@ struct mg_xdp_ct_key {
 	__u8 saddr[16];
 };
 
+/* The same for IPv4, in its own table: a 16-byte key hashes faster. */
+struct mg_xdp_ct4_key {
+	__u8 caddr[4], saddr[4];
+	__u16 cport, sport;
+	__u8 proto;
+	__u8 pad[3];
+};
+
 struct mg_xdp_ct_val {
 	__u64 seen_ns; /* bpf_ktime_get_ns() of the last refresh */
 	__u32 verdict; /* enum mg_xdp_conn_verdict of the forward match */

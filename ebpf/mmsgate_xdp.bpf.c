@@ -101,6 +101,13 @@ struct {
 } mg_ct SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MG_XDP_CT_MAX);
+	__type(key, struct mg_xdp_ct4_key);
+	__type(value, struct mg_xdp_ct_val);
+} mg_ct4 SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
 	__uint(max_entries, MG_XDP_MAX_IFACES);
 	__type(key, __u32);
@@ -237,15 +244,44 @@ static __always_inline void ct_key(struct mg_xdp_ct_key *k, const struct mg_matc
 	}
 }
 
+static __always_inline void ct4_key(struct mg_xdp_ct4_key *k, const struct mg_match *m,
+				    int reverse)
+{
+	k->proto = m->proto;
+	if (reverse) {
+		k->cport = m->dport;
+		k->sport = m->sport;
+		__builtin_memcpy(k->caddr, m->daddr, 4);
+		__builtin_memcpy(k->saddr, m->saddr, 4);
+	} else {
+		k->cport = m->sport;
+		k->sport = m->dport;
+		__builtin_memcpy(k->caddr, m->saddr, 4);
+		__builtin_memcpy(k->saddr, m->daddr, 4);
+	}
+}
+
+static __always_inline struct mg_xdp_ct_val *ct_find(const struct mg_match *m, int reverse,
+						     struct mg_xdp_ct4_key *k4,
+						     struct mg_xdp_ct_key *k6)
+{
+	if (m->family == 4) {
+		ct4_key(k4, m, reverse);
+		return bpf_map_lookup_elem(&mg_ct4, k4);
+	}
+	ct_key(k6, m, reverse);
+	return bpf_map_lookup_elem(&mg_ct, k6);
+}
+
 /* Record (or refresh) the connection of an allowed client frame. */
 static __always_inline void ct_track(const struct mg_match *m, __u32 verdict)
 {
-	struct mg_xdp_ct_key k = {};
+	struct mg_xdp_ct4_key k4 = {};
+	struct mg_xdp_ct_key k6 = {};
 	struct mg_xdp_ct_val *v, nv = {};
 	__u64 now = bpf_ktime_get_ns();
 
-	ct_key(&k, m, 0);
-	v = bpf_map_lookup_elem(&mg_ct, &k);
+	v = ct_find(m, 0, &k4, &k6);
 	if (v && v->verdict == verdict) {
 		if (now - v->seen_ns > MG_XDP_CT_REFRESH_NS)
 			v->seen_ns = now;
@@ -253,22 +289,25 @@ static __always_inline void ct_track(const struct mg_match *m, __u32 verdict)
 	}
 	nv.seen_ns = now;
 	nv.verdict = verdict;
-	bpf_map_update_elem(&mg_ct, &k, &nv, BPF_ANY);
+	if (m->family == 4)
+		bpf_map_update_elem(&mg_ct4, &k4, &nv, BPF_ANY);
+	else
+		bpf_map_update_elem(&mg_ct, &k6, &nv, BPF_ANY);
 }
 
 /* The forward verdict of the connection this frame answers, or -1. */
 static __always_inline __s32 ct_reply(const struct mg_match *m)
 {
-	struct mg_xdp_ct_key k = {};
+	struct mg_xdp_ct4_key k4 = {};
+	struct mg_xdp_ct_key k6 = {};
 	struct mg_xdp_ct_val *v;
-	__u64 now = bpf_ktime_get_ns(), idle;
+	__u64 idle;
 
-	ct_key(&k, m, 1);
-	v = bpf_map_lookup_elem(&mg_ct, &k);
+	v = ct_find(m, 1, &k4, &k6);
 	if (!v)
 		return -1;
 	idle = m->proto == IPPROTO_TCP_ ? MG_XDP_CT_TCP_IDLE_NS : MG_XDP_CT_IDLE_NS;
-	if (now - v->seen_ns > idle)
+	if (bpf_ktime_get_ns() - v->seen_ns > idle)
 		return -1;
 	return (__s32)v->verdict;
 }

@@ -381,19 +381,28 @@ static int prog_id_of_fd(int fd, __u32 *id)
 
 /* Forget ifindex as a bridge port (its key in the peer map; frames from
  * the other port may still be sent to it until that one is detached too).
- * True when no port is left. */
-static bool peers_forget(int peers_fd, __u32 ifindex)
+ * Keys of interfaces that no longer run our program (deleted, or detached
+ * by other means) are dropped too. True when no port is left. */
+static bool peers_forget(int peers_fd, __u32 ifindex, __u32 our_id)
 {
-	__u32 key, next, *prev = NULL;
+	__u32 key, next, *prev = NULL, stale[MG_XDP_MAX_IFACES];
+	size_t n_stale = 0;
 	bool any_left = false;
 
 	bpf_map_delete_elem(peers_fd, &ifindex);
 	while (bpf_map_get_next_key(peers_fd, prev, &next) == 0) {
-		any_left = true;
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+		if (bpf_xdp_query((int)next, 0, &q) == 0 &&
+		    (q.drv_prog_id == our_id || q.skb_prog_id == our_id))
+			any_left = true;
+		else if (n_stale < MG_XDP_MAX_IFACES)
+			stale[n_stale++] = next;
 		key = next;
 		prev = &key;
-		break;
 	}
+	for (size_t i = 0; i < n_stale; i++)
+		bpf_map_delete_elem(peers_fd, &stale[i]);
 	return !any_left;
 }
 
@@ -435,7 +444,7 @@ int mg_xdp_detach(const char *pin_dir, const char *ifname, char *err, size_t err
 	}
 	peers_fd = pinned_fd(dir, "mg_peers");
 	if (peers_fd >= 0) {
-		bool empty = peers_forget(peers_fd, ifindex);
+		bool empty = peers_forget(peers_fd, ifindex, our_id);
 
 		close(peers_fd);
 		if (empty)
