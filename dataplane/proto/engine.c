@@ -239,6 +239,21 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 	case 0x32: /* S7comm protocol id */
 		return fail(f, &ev, MG_EV_NOT_MMS, MG_R_NOT_MMS_S7COMM);
 	default:
+		/* MMS straight on COTP, without session and presentation: not
+		 * ISO 9506 over the OSI stack, but attack tools send it and
+		 * Wireshark decodes it. Report the PDU and flag it, so the
+		 * policy's anomaly action (deny by default) decides. */
+		if ((p[0] & 0xC0) == 0x80 && (p[0] & 0x1F) <= MG_MMS_CONCLUDE_ERROR &&
+		    mg_mms_parse(p, len, &f->e->pdu, &why) == MG_OK) {
+			ev.kind = MG_EV_MMS;
+			ev.mms = &f->e->pdu;
+			ev.mms_len = (uint32_t)len;
+			/* Track state as usual; the flag outranks other anomalies. */
+			(void)assoc_update(c, f->dir, &f->e->pdu, (uint32_t)len);
+			ev.anomaly = MG_R_ANOM_BARE_MMS;
+			f->cb(f->ud, &ev);
+			return MG_OK;
+		}
 		return fail(f, &ev, MG_EV_NOT_MMS, MG_R_NOT_MMS_UNKNOWN);
 	}
 	if (mg_ses_parse(p, len, &s, &why) != MG_OK)

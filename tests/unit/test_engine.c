@@ -384,3 +384,21 @@ Test(engine, data_before_connect_without_pickup)
 	cr_assert_eq(mg_engine_feed(&e, &c, 0, s, n, collect, &l), MG_MALFORMED);
 	cr_assert_eq(l.r[0].reason, MG_R_COTP_DATA_BEFORE_CC);
 }
+
+Test(engine, bare_mms_on_cotp_is_flagged)
+{
+	struct mg_engine e;
+	struct mg_engine_conn c;
+	struct evlog l = { 0 };
+	uint8_t s[32];
+	/* TPKT, COTP DT EOT, then conclude-request with no session/pres/ACSE. */
+	size_t n = mg_test_hex("0300000902f080" "8b00", s, sizeof(s));
+
+	setup_engine(&e, 4096, true);
+	mg_engine_conn_init(&c);
+	cr_assert_eq(mg_engine_feed(&e, &c, 0, s, n, collect, &l), MG_OK);
+	cr_assert_eq(l.n, 1);
+	cr_assert_eq(l.r[0].kind, MG_EV_MMS);
+	cr_assert_eq(l.r[0].pdu, MG_MMS_CONCLUDE_REQUEST);
+	cr_assert_eq(l.r[0].anomaly, MG_R_ANOM_BARE_MMS);
+}
