@@ -7,6 +7,8 @@
  * flow lookup, no copy, no rewrite. Only IP frames go on to mg_pkt_parse
  * and the L3/L4 path in conntrack.c.
  */
+#include <string.h>
+
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 
@@ -84,7 +86,19 @@ void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 	}
 	lc->ctr->l2[l2_class(et)]++;
 
-	switch (mg_policy_l2(lc->pol->p, et, vid)) {
+	/* A frame's (EtherType, VID) has a handful of values on a substation
+	 * LAN: cache the policy's answer per worker, per policy generation. */
+	uint32_t key = (uint32_t)et << 16 | vid;
+	unsigned slot = (key ^ (key >> 7) ^ (key >> 16)) & (RTE_DIM(lc->l2c_key) - 1);
+	if (unlikely(lc->l2c_gen != lc->pol->gen)) {
+		memset(lc->l2c_key, 0xff, sizeof(lc->l2c_key));
+		lc->l2c_gen = lc->pol->gen;
+	}
+	if (unlikely(lc->l2c_key[slot] != key)) {
+		lc->l2c_key[slot] = key;
+		lc->l2c_val[slot] = (uint8_t)mg_policy_l2(lc->pol->p, et, vid);
+	}
+	switch (lc->l2c_val[slot]) {
 	case MG_L2_PASS:
 		/* The cheapest path: GOOSE/GSE/SV/ARP/PTP … as the policy says. */
 		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);

@@ -236,6 +236,11 @@ struct mg_lcore {
 	bool monitor;         /* effective mode for this burst */
 	uint16_t ndrop;
 	struct rte_mbuf *dropq[2 * MG_DP_BURST]; /* freed in bulk */
+	uint32_t iter;
+	/* L2 verdict cache (EtherType, VID) → verdict, valid for l2c_gen. */
+	uint64_t l2c_gen;
+	uint32_t l2c_key[64];
+	uint8_t l2c_val[64];
 	/* Software dispatch (dispatch.c): frames in from the rx core, frames
 	 * out to it (one ring per side; the rx core owns the only tx queue). */
 	struct rte_ring *in_ring;

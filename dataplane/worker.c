@@ -147,7 +147,8 @@ static inline void end_iteration(struct mg_lcore *lc)
 {
 	mg_dp_drop_flush(lc);
 	tx_flush(lc);
-	mg_flows_expire(lc, 4);
+	if ((++lc->iter & 15) == 0)
+		mg_flows_expire(lc, 32);
 	lc->pol = NULL;
 	mg_dp_policy_quiescent(lc->wid);
 }
