@@ -107,13 +107,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size - 3;
 	const uint8_t dir = (flags & 2) ? MG_DIR_S2C : MG_DIR_C2S;
 
+	/* 1024 is the smallest buffer mg_engine_init accepts; the malloc
+	 * provider learns the size from the engine (buf_ud left NULL). */
 	struct mg_engine_cfg cfg = {
-		.buf_size = (flags & 4) ? 512 : MG_ENGINE_DEFAULT_BUF_SIZE,
+		.buf_size = (flags & 4) ? 1024 : MG_ENGINE_DEFAULT_BUF_SIZE,
 		.buf_get = mg_engine_malloc_get,
 		.buf_put = mg_engine_malloc_put,
 		.midstream_pickup = flags & 1,
 	};
-	cfg.buf_ud = (void *)(uintptr_t)cfg.buf_size;
 	static struct mg_engine e;
 	mg_engine_init(&e, &cfg);
 
