@@ -200,6 +200,8 @@ PYEOF
 
 # CPU cost per frame kind, the program alone (bpf_prog_test_run, repeat).
 if command -v bpftool >/dev/null; then
+	# bpf_stats timing adds two clock reads per run: off for this part.
+	sysctl -qw kernel.bpf_stats_enabled="${OLD_STATS:-0}" 2>/dev/null
 	echo "== program cost per frame (bpftool prog run, repeat 1000000, no interface)"
 	attach native
 	python3 - "$WORK" <<'PYEOF'

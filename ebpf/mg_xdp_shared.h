@@ -133,7 +133,7 @@ struct mg_xdp_ct4_key {
 };
 
 struct mg_xdp_ct_val {
-	__u64 seen_ns; /* bpf_ktime_get_ns() of the last refresh */
+	__u64 seen_ns; /* bpf_ktime_get_coarse_ns() of the last refresh */
 	__u32 verdict; /* enum mg_xdp_conn_verdict of the forward match */
 	__u32 pad;
 };

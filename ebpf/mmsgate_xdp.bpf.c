@@ -279,7 +279,7 @@ static __always_inline void ct_track(const struct mg_match *m, __u32 verdict)
 	struct mg_xdp_ct4_key k4 = {};
 	struct mg_xdp_ct_key k6 = {};
 	struct mg_xdp_ct_val *v, nv = {};
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_coarse_ns();
 
 	v = ct_find(m, 0, &k4, &k6);
 	if (v && v->verdict == verdict) {
@@ -307,7 +307,7 @@ static __always_inline __s32 ct_reply(const struct mg_match *m)
 	if (!v)
 		return -1;
 	idle = m->proto == IPPROTO_TCP_ ? MG_XDP_CT_TCP_IDLE_NS : MG_XDP_CT_IDLE_NS;
-	if (bpf_ktime_get_ns() - v->seen_ns > idle)
+	if (bpf_ktime_get_coarse_ns() - v->seen_ns > idle)
 		return -1;
 	return (__s32)v->verdict;
 }
