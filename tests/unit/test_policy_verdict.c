@@ -344,3 +344,68 @@ Test(policy_verdict, many_inline_hosts)
 	cr_assert_eq(verdict(p, NULL, "10.0.0.70", "10.9.9.9", &pdu, &v), MG_ACT_DENY);
 	mg_policy_free(p);
 }
+
+static struct mg_policy *load_example(const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof(path), MG_SOURCE_DIR "/examples/%s", name);
+	struct mg_diags d;
+	mg_diags_init(&d);
+	struct mg_policy *p = mg_policy_compile_file(path, &d);
+	mg_diags_print(&d, stderr);
+	cr_assert_eq(d.nerrors + d.nwarnings, 0);
+	mg_diags_free(&d);
+	cr_assert_not_null(p);
+	return p;
+}
+
+Test(policy_verdict, example_maintenance)
+{
+	struct mg_policy *p = load_example("maintenance.policy");
+	struct mg_policy_scratch *s = mg_policy_scratch_new();
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	static const char *const oper[] = {"BAY2CTRL/XCBR1$CO$Pos$Oper", NULL};
+	static const char *const sp[] = {"BAY2PROT/PTOC1$SP$StrVal$setMag$f", NULL};
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, oper);
+	/* the laptop on the bay under test: allowed and logged */
+	cr_assert_eq(verdict(p, s, "10.10.2.50", "10.20.0.21", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_str_eq(v.rule_name, "maintenance");
+	cr_assert(v.log);
+	/* the laptop on another bay's breaker: locked */
+	cr_assert_eq(verdict(p, s, "10.10.2.50", "10.20.0.22", &pdu, &v), MG_ACT_DENY);
+	cr_assert_str_eq(v.rule_name, "other-bays-locked");
+	/* SCADA operates: alert */
+	cr_assert_eq(verdict(p, s, "10.10.1.10", "10.20.0.22", &pdu, &v), MG_ACT_ALERT);
+	cr_assert_str_eq(v.rule_name, "scada-control");
+	/* settings: only the laptop, only on the bay under test */
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, sp);
+	cr_assert_eq(verdict(p, s, "10.10.2.50", "10.20.0.21", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "10.10.2.50", "10.20.0.22", &pdu, &v), MG_ACT_DENY);
+	cr_assert_eq(v.rule_index, -1);
+	cr_assert_eq(verdict(p, s, "10.10.1.10", "10.20.0.21", &pdu, &v), MG_ACT_DENY);
+	mg_policy_scratch_free(s);
+	mg_policy_free(p);
+}
+
+Test(policy_verdict, example_monitoring)
+{
+	struct mg_policy *p = load_example("monitoring.policy");
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	static const char *const rd[] = {"LD0/MMXU1$MX$TotW$mag$f", NULL};
+	static const char *const sbo[] = {"LD0/CSWI1$CO$Pos$SBO", NULL};
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, rd);
+	cr_assert_eq(verdict(p, NULL, "10.40.0.10", "10.20.0.3", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_str_eq(v.rule_name, "read-only");
+	cr_assert(v.monitor);
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, sbo);
+	cr_assert_eq(pdu.obj[0].iec_class, MG_IEC_SELECT);
+	cr_assert_eq(verdict(p, NULL, "10.40.0.10", "10.20.0.3", &pdu, &v), MG_ACT_DENY);
+	cr_assert(v.monitor); /* evaluated and logged, forwarded by the caller */
+	cr_assert(v.log);
+	cr_assert_eq(mg_policy_anomaly_action(p, MG_R_ANOM_REQ_BEFORE_INIT), MG_ACT_ALERT);
+	cr_assert_eq(mg_policy_l2(p, 0x88F7, MG_VID_UNTAGGED), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2(p, 0x88F7, 5), MG_L2_DROP);
+	mg_policy_free(p);
+}
