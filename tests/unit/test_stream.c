@@ -745,3 +745,68 @@ Test(replay_e2e, ipv6_vlan)
 	frames_free(x);
 }
 #endif
+
+/* ---- ctl/json_out.c (mmsgatectl's JSON writer, not in a library: the
+ * source is compiled into this test directly) ---------------------------- */
+#include "../../ctl/json_out.c"
+
+static char *json_of(void (*fn)(FILE *f))
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	fn(f);
+	fclose(f);
+	return buf;
+}
+
+static void w_escapes(FILE *f)
+{
+	/* quote, backslash, control, DEL, valid UTF-8 (é, €), invalid bytes
+	 * (lone continuation, truncated sequence, overlong, surrogate) */
+	static const uint8_t s[] = {'a', '"', '\\', '\n', 0x01, 0x7f, 0xc3, 0xa9, 0xe2, 0x82, 0xac,
+				    0x80, 0xe2, 0x82, 'z', 0xc0, 0xaf, 0xed, 0xa0, 0x80};
+	mg_json_write_strn(f, s, sizeof(s));
+}
+
+static void w_nested(FILE *f)
+{
+	struct mg_json j;
+	mg_json_init(&j, f);
+	mg_json_obj_begin(&j);
+	mg_json_kv_u64(&j, "frame", 7);
+	mg_json_key(&j, "objects");
+	mg_json_arr_begin(&j);
+	mg_json_str(&j, "LD0/XCBR1$ST$Pos");
+	mg_json_strn(&j, "x", 1);
+	mg_json_arr_end(&j);
+	mg_json_key(&j, "time");
+	mg_json_raw(&j, "1.500000000");
+	mg_json_kv_bool(&j, "b", true);
+	mg_json_kv_i64(&j, "i", -3);
+	mg_json_kv_str(&j, "n", NULL);
+	mg_json_key(&j, "empty");
+	mg_json_arr_begin(&j);
+	mg_json_arr_end(&j);
+	mg_json_obj_end(&j);
+	mg_json_nl(&j);
+	mg_json_obj_begin(&j);
+	mg_json_obj_end(&j);
+	mg_json_nl(&j);
+}
+
+Test(json_out, escapes_make_valid_json)
+{
+	char *s = json_of(w_escapes);
+	cr_assert_str_eq(s, "\"a\\\"\\\\\\n\\u0001\\u007f\xc3\xa9\xe2\x82\xac\\u0080\\u00e2\\u0082z"
+			    "\\u00c0\\u00af\\u00ed\\u00a0\\u0080\"");
+	free(s);
+}
+
+Test(json_out, commas_across_nesting)
+{
+	char *s = json_of(w_nested);
+	cr_assert_str_eq(s, "{\"frame\":7,\"objects\":[\"LD0/XCBR1$ST$Pos\",\"x\"],"
+			    "\"time\":1.500000000,\"b\":true,\"i\":-3,\"n\":null,\"empty\":[]}\n{}\n");
+	free(s);
+}
