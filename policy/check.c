@@ -130,7 +130,8 @@ static bool ip_covers(const struct mg_policy *p, const struct mg_pol_irule *a,
 		bool b_udp = b->svc == MG_IPSVC_UDP || b->svc == MG_IPSVC_NTP ||
 			     b->svc == MG_IPSVC_PTP;
 		if (a->svc == MG_IPSVC_ICMP) {
-			if (b->svc != MG_IPSVC_ICMP || (a->echo && !b->echo))
+			if (b->svc != MG_IPSVC_ICMP || (a->echo && !b->echo) || (a->nd && !b->nd) ||
+			    (a->echo && b->nd) || (a->nd && b->echo))
 				return false;
 		} else if (!((a_tcp && b_tcp) || (a_udp && b_udp))) {
 			return false;

@@ -86,6 +86,10 @@ static int lower_ip(struct mg_policy *p)
 			break;
 		case MG_IPSVC_ICMP:
 			/* ICMP: the caller passes the ICMP type as dport. */
+			if (r->nd) { /* router/neighbour solicitation/advertisement, redirect */
+				rc = add_conn(p, &cap, r, 58, 133, 137, deny_or_allow);
+				break;
+			}
 			rc = add_conn(p, &cap, r, 1, r->echo ? 8 : 0, r->echo ? 8 : 65535,
 				      deny_or_allow);
 			rc |= add_conn(p, &cap, r, 58, r->echo ? 128 : 0, r->echo ? 128 : 65535,

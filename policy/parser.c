@@ -733,7 +733,10 @@ static void stmt_ip(struct ps *ps)
 			return;
 	} else if (!strcmp(svc.text, "icmp")) {
 		r.svc = MG_IPSVC_ICMP;
-		if (is_word(ps, "echo")) {
+		if (is_word(ps, "nd")) { /* ICMPv6 types 133-137: IPv6 needs them */
+			r.nd = true;
+			next(ps);
+		} else if (is_word(ps, "echo")) {
 			r.echo = true;
 			next(ps);
 		}

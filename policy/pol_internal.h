@@ -117,6 +117,7 @@ struct mg_pol_irule {
 	uint8_t action;       /* MG_ACT_ALLOW / MG_ACT_DENY */
 	uint8_t svc;          /* enum mg_pol_ipsvc */
 	bool echo;            /* icmp echo only */
+	bool nd;              /* icmpv6 neighbour/router discovery only */
 	uint16_t dport_lo, dport_hi;
 	uint16_t from, to;    /* set index or MG_POL_SET_ANY */
 	uint32_t line;

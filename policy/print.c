@@ -40,7 +40,7 @@ static const char *ipsvc_str(const struct mg_pol_irule *r, char *buf, size_t n)
 	case MG_IPSVC_TLS: return "tls";
 	case MG_IPSVC_NTP: return "ntp";
 	case MG_IPSVC_PTP: return "ptp";
-	case MG_IPSVC_ICMP: return r->echo ? "icmp echo" : "icmp";
+	case MG_IPSVC_ICMP: return r->nd ? "icmp nd" : r->echo ? "icmp echo" : "icmp";
 	case MG_IPSVC_TCP:
 	case MG_IPSVC_UDP: {
 		const char *pr = r->svc == MG_IPSVC_TCP ? "tcp" : "udp";

@@ -128,7 +128,7 @@ Test(policy_verdict, seed_mms)
 	cr_assert_eq(pdu.obj[0].iec_class, MG_IEC_OPERATE);
 	cr_assert_eq(verdict(p, s, "10.0.0.10", "10.0.0.20", &pdu, &v),
 		     MG_ACT_ALLOW);
-	cr_assert_eq(v.rule_line, 19);
+	cr_assert_eq(v.rule_line, 20);
 	cr_assert_eq(verdict(p, s, "192.168.1.50", "10.0.0.20", &pdu, &v), MG_ACT_DENY);
 	cr_assert_eq(v.rule_index, -1);
 	cr_assert_eq(v.deny_mode, MG_DENY_DROP);
@@ -137,13 +137,13 @@ Test(policy_verdict, seed_mms)
 	/* read: everyone allowlisted */
 	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, rd);
 	cr_assert_eq(verdict(p, s, "192.168.1.50", "10.0.0.20", &pdu, &v), MG_ACT_ALLOW);
-	cr_assert_eq(v.rule_line, 24);
+	cr_assert_eq(v.rule_line, 25);
 
 	/* settings: engineering only */
 	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, sp);
 	cr_assert_eq(pdu.obj[0].iec_class, MG_IEC_SETTING);
 	cr_assert_eq(verdict(p, s, "10.0.1.5", "10.0.0.20", &pdu, &v), MG_ACT_ALLOW);
-	cr_assert_eq(v.rule_line, 21);
+	cr_assert_eq(v.rule_line, 22);
 	cr_assert_eq(verdict(p, s, "10.0.0.10", "10.0.0.20", &pdu, &v), MG_ACT_DENY);
 
 	/* file transfer: engineering only */
@@ -407,5 +407,18 @@ Test(policy_verdict, example_monitoring)
 	cr_assert_eq(mg_policy_anomaly_action(p, MG_R_ANOM_REQ_BEFORE_INIT), MG_ACT_ALERT);
 	cr_assert_eq(mg_policy_l2(p, 0x88F7, MG_VID_UNTAGGED), MG_L2_PASS);
 	cr_assert_eq(mg_policy_l2(p, 0x88F7, 5), MG_L2_DROP);
+	mg_policy_free(p);
+}
+
+Test(policy_verdict, icmp_nd)
+{
+	struct mg_policy *p = load_example("seed.policy");
+	struct mg_addr a = A("fe80::1"), b = A("ff02::1:ff00:20");
+	struct mg_policy_peer peer;
+	uint32_t line;
+	cr_assert_eq(mg_policy_conn(p, &a, &b, 58, 0, 135, &peer, &line), MG_CONN_ALLOW);
+	cr_assert_eq(line, 18);
+	cr_assert_eq(mg_policy_conn(p, &a, &b, 58, 0, 128, &peer, &line), MG_CONN_DENY);
+	cr_assert_eq(mg_policy_conn(p, &a, &b, 1, 0, 135, &peer, &line), MG_CONN_DENY);
 	mg_policy_free(p);
 }
