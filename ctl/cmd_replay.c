@@ -446,12 +446,7 @@ static void engine_cb(void *ud, const struct mg_ev *ev)
  * is lost; the next chunk starting with a TPKT header restarts it. */
 static void engine_dir_reset(struct rp *r, struct rp_conn *c, uint8_t dir)
 {
-	struct mg_engine_dir *d = &c->ec.d[dir];
-	uint64_t off = d->off;
-	if (d->buf)
-		r->eng.cfg.buf_put(r->eng.cfg.buf_ud, d->buf);
-	memset(d, 0, sizeof(*d));
-	d->off = off;
+	mg_engine_dir_reset(&r->eng, &c->ec, dir);
 }
 
 static void stream_cb(void *ud, const uint8_t *p, size_t len)

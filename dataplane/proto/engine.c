@@ -56,6 +56,16 @@ void mg_engine_conn_release(struct mg_engine *e, struct mg_engine_conn *c)
 	}
 }
 
+void mg_engine_dir_reset(struct mg_engine *e, struct mg_engine_conn *c, uint8_t dir)
+{
+	struct mg_engine_dir *d = &c->d[dir & 1];
+	uint64_t off = d->off;
+
+	dir_put_buf(e, d);
+	memset(d, 0, sizeof(*d));
+	d->off = off;
+}
+
 void *mg_engine_malloc_get(void *ud)
 {
 	size_t sz = (size_t)(uintptr_t)ud;

@@ -131,6 +131,12 @@ void mg_engine_conn_release(struct mg_engine *e, struct mg_engine_conn *c);
 enum mg_status mg_engine_feed(struct mg_engine *e, struct mg_engine_conn *c, uint8_t dir,
 			      const uint8_t *p, size_t len, mg_engine_cb cb, void *ud);
 
+/* Forget one direction's framing after bytes were lost (a TCP gap): the
+ * partial unit is dropped, the poison cleared and outstanding requests
+ * forgotten; the next chunk must start at a TPKT header. The stream offset
+ * keeps counting, the association state is kept. */
+void mg_engine_dir_reset(struct mg_engine *e, struct mg_engine_conn *c, uint8_t dir);
+
 /* Bytes of this direction consumed but not yet covered by an event
  * (held in a partial unit). */
 static inline uint64_t mg_engine_pending(const struct mg_engine_conn *c, uint8_t dir)
