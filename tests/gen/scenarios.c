@@ -153,6 +153,8 @@ static void sc_substation_demo(struct mg_gen_sink sink)
 	do_read(&a, poll, 3);
 	do_report(&a);
 	goose(sink, 1, 1, false);
+	/* select-before-operate with enhanced security, then operate */
+	do_oper(&a, "IED1CTRL/CSWI1$CO$Pos$SBOw", true, 1, true);
 	do_oper(&a, "IED1CTRL/CSWI1$CO$Pos$Oper", true, 1, true);
 	goose(sink, 2, 0, true);
 	do_report(&a);
