@@ -43,7 +43,7 @@ static void on_sig(int sig)
 static const char *title(const char *k)
 {
 	static const char *const m[][2] = {
-		{"ports", "PORT"},           {"l2", "L2 CLASS"},
+		{"ports", "SIDE"},           {"l2", "L2 CLASS"},
 		{"services", "MMS SERVICE"}, {"iec_classes", "IEC 61850 CLASS"},
 		{"verdicts", "VERDICT"},     {"drops", "DROP REASON"},
 		{"reasons", "PROTOCOL REASON"}, {"flows", "FLOWS"},
