@@ -26,6 +26,7 @@
 
 #include "ctl_server.h"
 #include "mg_dp.h"
+#include "mg_policy_export.h"
 
 static struct mg_ctl_server *ctl_srv;
 
@@ -411,6 +412,22 @@ static int op_events(void *ud, int64_t since, unsigned limit, json_t *out, char 
 
 /* ---- policy ------------------------------------------------------------- */
 
+#ifdef MG_DP_HAVE_RULE_HITS
+/* Per-rule hit counters are cumulative per worker; `policy show` reports
+ * them since the running generation was loaded, from a baseline taken at
+ * each swap done here. */
+static uint64_t hits_base[MG_DP_RULE_HITS];
+static uint64_t hits_base_gen = 1;
+
+static void hits_rebase(uint64_t gen)
+{
+	struct mg_dp_ctr c;
+	mg_dp_counters_sum(&c);
+	memcpy(hits_base, c.mms_rule_hits, sizeof(hits_base));
+	hits_base_gen = gen;
+}
+#endif
+
 static int op_policy_load(void *ud, const char *path, json_t *out, char *err, size_t errlen,
 			  uint64_t *generation)
 {
@@ -452,6 +469,9 @@ static int op_policy_load(void *ud, const char *path, json_t *out, char *err, si
 	if (rc != 0)
 		return rc;
 	*generation = mg_dp_policy_generation();
+#ifdef MG_DP_HAVE_RULE_HITS
+	hits_rebase(*generation);
+#endif
 	double check_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	double swap_ms = (double)(t2.tv_sec - t1.tv_sec) * 1e3 + (double)(t2.tv_nsec - t1.tv_nsec) / 1e6;
 	json_object_set_new(out, "check_ms", json_real(check_ms));
@@ -476,6 +496,37 @@ static int op_policy_show(void *ud, json_t *out, char *err, size_t errlen)
 		json_object_set_new(out, "text", json_string(text));
 		free(text);
 	}
+#ifdef MG_DP_HAVE_RULE_HITS
+	{
+		struct mg_policy_export ex;
+		struct mg_dp_ctr c;
+		json_t *rules = json_array();
+		bool based = pol->gen == hits_base_gen;
+
+		mg_dp_counters_sum(&c);
+		mg_policy_export(pol->p, &ex);
+		for (size_t i = 0; i <= ex.n_mms; i++) {
+			/* slot 0 is the default action, listed last */
+			size_t slot = i < ex.n_mms ? i + 1 : 0;
+			uint64_t h = 0;
+			if (slot < MG_DP_RULE_HITS - 1 || (slot == MG_DP_RULE_HITS - 1 && ex.n_mms < MG_DP_RULE_HITS - 1))
+				h = c.mms_rule_hits[slot] - (based ? hits_base[slot] : 0);
+			json_t *r = json_object();
+			if (i < ex.n_mms) {
+				json_object_set_new(r, "index", json_integer((json_int_t)i));
+				json_object_set_new(r, "line", json_integer(ex.mms[i].line));
+				json_object_set_new(r, "action", json_string(mg_action_str(ex.mms[i].action)));
+			} else {
+				json_object_set_new(r, "name", json_string("mms default"));
+				json_object_set_new(r, "action", json_string(mg_action_str(ex.mms_default)));
+			}
+			json_object_set_new(r, "hits", u64(h));
+			json_array_append_new(rules, r);
+		}
+		json_object_set_new(out, "rules", rules);
+		json_object_set_new(out, "hits_since", json_string(based ? "load" : "start"));
+	}
+#endif
 	char *js = capture(mg_policy_print_json, pol->p);
 	if (js) {
 		json_t *j = json_loads(js, JSON_DECODE_ANY, NULL);

@@ -93,6 +93,7 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 			refresh_peer(lc, f);
 		mg_policy_mms_verdict(p, lc->scratch, &f->peer, ctx->dir == MG_DIR_C2S, pdu, &v);
 		have_v = true;
+		lc->ctr->mms_rule_hits[RTE_MIN((uint32_t)(v.rule_index + 1), MG_DP_RULE_HITS - 1u)]++;
 		action = v.action;
 		if (ev->anomaly != MG_R_NONE) {
 			why = ev->anomaly;

@@ -111,6 +111,9 @@ enum mg_dp_drop {
 };
 const char *mg_dp_drop_str(unsigned d);
 
+#define MG_DP_RULE_HITS 256 /* per-rule MMS hit counters (ctl policy show) */
+#define MG_DP_HAVE_RULE_HITS 1
+
 /* Per-lcore counters: written by one worker, summed by readers without
  * locks (aligned 64-bit loads are atomic on the targets we build for). */
 struct mg_dp_ctr {
@@ -131,6 +134,10 @@ struct mg_dp_ctr {
 	uint64_t held_segs;             /* currently held (gauge) */
 	uint64_t events, events_lost;
 	uint64_t policy_peer_refresh;
+	/* MMS verdicts per deciding rule (index rule_index + 1, 0 = the
+	 * default action, last slot = rules beyond it): `mmsgatectl policy
+	 * show` hit counters (dataplane/ctl_ops.c). */
+	uint64_t mms_rule_hits[MG_DP_RULE_HITS];
 } __rte_cache_aligned;
 
 #define MG_DP_CTR_WORDS (sizeof(struct mg_dp_ctr) / sizeof(uint64_t))

@@ -167,7 +167,7 @@ j 'd["generation"] == 2 and d["policy"]["path"].endswith("open.policy")' status
 client 10.10.3.20 operate "$OP" && ok "after reload the historian's operate passes" || bad "operate after reload: $(cat "$W/client.out")"
 sleep 0.3
 j 'any(e.get("type") == "policy" and e.get("generation") == 2 for e in d["events"])' events
-j 'd["generation"] == 2 and isinstance(d.get("text"), str) and len(d["text"]) > 0' policy show
+j 'd["generation"] == 2 and isinstance(d.get("text"), str) and len(d["text"]) > 0 and any(r["hits"] > 0 and r.get("line") == 10 for r in d["rules"])' policy show
 $C policy show >"$W/show.txt" 2>&1 && grep -q "generation 2" "$W/show.txt" && ok "policy show (human)" || bad "policy show: $(head -3 "$W/show.txt")"
 
 # --- 4. mode switch ---------------------------------------------------------------
