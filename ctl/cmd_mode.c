@@ -79,10 +79,7 @@ int mg_cmd_mode(int argc, char **argv)
 	if (o.json)
 		mg_ctl_print_json(data, o.pretty);
 	else
-		printf("mode %s (effective: %s)\n", m,
-		       json_string_value(json_object_get(data, "effective"))
-			       ? json_string_value(json_object_get(data, "effective"))
-			       : m);
+		printf("mode %s\n", m);
 	json_decref(data);
 	return 0;
 }

@@ -156,6 +156,18 @@ rc=$?
 j 'd["drops"]["conn_denied"] >= 1 and d["verdicts"]["deny"] >= 1' stats
 $C events >"$W/events.txt" 2>&1 && grep -q operate "$W/events.txt" && ok "events table shows the operate" || bad "events table: $(cat "$W/events.txt")"
 
+# MG_CTL_E2E_DEMO=FILE: record an operator session (human output) for the docs
+if [ -n "${MG_CTL_E2E_DEMO:-}" ]; then
+	for c in status stats flows "events --limit 5" "policy load $W/bad.policy" "policy load $W/open.policy" "mode monitor" "mode enforce"; do
+		echo "# mmsgatectl $c"
+		$C $c 2>&1
+		echo
+	done >"$MG_CTL_E2E_DEMO"
+	$C policy load "$W/base.policy" >/dev/null
+	j 'd["generation"] == 3' status || exit 1
+	exit 0
+fi
+
 # --- 3. policy load: bad rejected, good changes verdicts ------------------------
 $C policy load "$W/bad.policy" >"$W/load.out" 2>"$W/load.err"
 rc=$?
