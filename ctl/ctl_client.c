@@ -161,8 +161,22 @@ int mg_ctl_exchange_raw(struct mg_ctl_conn *c, const void *req, size_t len, int 
 				 c->path);
 			return rc;
 		}
+		int e = errno;
+		/* The daemon may have refused us with an explanation and hung
+		 * up (peer credentials, too many clients): show that. */
+		if (n < 0 && (e == EPIPE || e == ECONNRESET)) {
+			char *buf = malloc(MG_CTL_MAX_RESPONSE + 2);
+			ssize_t r = buf ? recv(c->fd, buf, MG_CTL_MAX_RESPONSE + 1, MSG_DONTWAIT) : -1;
+			if (r > 0 && r <= MG_CTL_MAX_RESPONSE) {
+				buf[r] = '\0';
+				*resp = buf;
+				*rlen = (size_t)r;
+				return MG_CTL_OK;
+			}
+			free(buf);
+		}
 		snprintf(err, errlen, "cannot send to mmsgate at %s: %s", c->path,
-			 n < 0 ? strerror(errno) : "short send");
+			 n < 0 ? strerror(e) : "short send");
 		return MG_CTL_IO;
 	}
 	buf = malloc(MG_CTL_MAX_RESPONSE + 2);

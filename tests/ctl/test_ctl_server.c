@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -372,4 +373,56 @@ Test(ctl_client, not_running_stale_and_timeout)
 	mg_ctl_close(&c);
 	close(fd);
 	unlink(p);
+}
+
+/* A peer that is neither root, the daemon's uid, nor in the socket's group:
+ * the file mode stops it first (0600); with the mode opened up, the
+ * SO_PEERCRED check still refuses it. Needs root to switch uid. */
+Test(ctl, peer_credentials_checked)
+{
+	if (geteuid() != 0) {
+		cr_log_warn("peer_credentials_checked: not root, cannot switch uid; skipped");
+		return;
+	}
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		struct mg_ctl_conn c;
+		char e[256];
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(10);
+		if (mg_ctl_connect(&c, sock_path, 1000, e, sizeof(e)) != MG_CTL_DENIED)
+			_exit(11);
+		_exit(0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mode 0600 did not stop uid 65534 (%d)",
+		  WEXITSTATUS(st));
+
+	char dir[108];
+	snprintf(dir, sizeof(dir), "/tmp/mg-ctl-test-%d", (int)getpid());
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_assert_eq(chmod(sock_path, 0666), 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		struct mg_ctl_conn c;
+		json_t *d;
+		char e[256];
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(10);
+		if (mg_ctl_connect(&c, sock_path, 1000, e, sizeof(e)) != MG_CTL_OK)
+			_exit(12);
+		int rc = mg_ctl_request(&c, "status", NULL, 1000, &d, e, sizeof(e));
+		if (rc == MG_CTL_OK)
+			_exit(13); /* served: the credential check failed */
+		_exit(rc == MG_CTL_REMOTE && strstr(e, "permission denied") ? 0 : 14);
+	}
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "uid 65534 was not refused (%d)",
+		  WEXITSTATUS(st));
+	struct mg_ctl_server_stats ss;
+	mg_ctl_server_get_stats(srv, &ss);
+	cr_assert_geq(ss.rejected_peers, 1);
 }
