@@ -19,7 +19,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: mmsgatectl flows [--limit N] [--json]\n\n"
 		   "List live associations: client, IED, state, age, idle time, PDUs\n"
-		   "client->IED and IED->client, PDUs per MMS service, denies.\n\n"
+		   "client->IED and IED->client, PDUs per IEC 61850 service class\n"
+		   "(read, operate, get-file, ...), denies.\n\n"
 		   "options:\n"
 		   "  -l, --limit N       at most N flows (default 1000)\n" MG_CTL_COMMON_HELP);
 }
@@ -33,7 +34,7 @@ static const char *s_or(const json_t *o, const char *k, const char *def)
 static void print_human(const json_t *d)
 {
 	static const char *const h[] = {"CLIENT", "IED", "KIND", "STATE", "ASSOC", "AGE", "IDLE",
-					"PDUS>", "PDUS<", "DENIES", "SERVICES"};
+					"PDUS>", "PDUS<", "DENIES", "PDUS PER CLASS"};
 	const json_t *flows = json_object_get(d, "flows");
 	struct mg_table *t = mg_table_new(11, h);
 	json_t *f;
@@ -53,7 +54,9 @@ static void print_human(const json_t *d)
 		mg_table_cell(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(f, "pdus_s2c")));
 		mg_table_cell(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(f, "denies")));
 		/* "read=12 write=1" */
-		json_t *svc = json_object_get(f, "services");
+		json_t *svc = json_object_get(f, "classes");
+		if (!json_is_object(svc))
+			svc = json_object_get(f, "services");
 		char buf[256] = "";
 		size_t k = 0;
 		const char *sn;

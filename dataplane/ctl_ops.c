@@ -300,6 +300,17 @@ static int op_flows(void *ud, unsigned limit, json_t *out, char *err, size_t err
 			json_object_set_new(f, "pdus_c2s", u64(vf->pdus[MG_DIR_C2S]));
 			json_object_set_new(f, "pdus_s2c", u64(vf->pdus[MG_DIR_S2C]));
 			json_object_set_new(f, "denies", u64(vf->denies));
+#ifdef MG_DP_HAVE_FLOW_CLASSES
+			/* PDUs per IEC 61850 service class, both directions */
+			json_t *cls = json_object();
+			for (unsigned k = 1; k < MG_IEC__COUNT; k++) {
+				uint16_t n = vf->pdus_class[k];
+				if (n)
+					json_object_set_new(cls, mg_iec_class_str((uint8_t)k),
+							    json_integer(n));
+			}
+			json_object_set_new(f, "classes", cls);
+#endif
 			if (vf->rule_line)
 				json_object_set_new(f, "rule_line", json_integer(vf->rule_line));
 			json_object_set_new(f, "policy_generation", u64(vf->gen));

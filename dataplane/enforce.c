@@ -87,8 +87,11 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 		f->pdus[ctx->dir]++;
 		if (pdu->service < MG_SVC__COUNT)
 			lc->ctr->svc[pdu->service]++;
-		if (pdu->iec_class < MG_IEC__COUNT)
+		if (pdu->iec_class < MG_IEC__COUNT) {
 			lc->ctr->iec[pdu->iec_class]++;
+			if (f->pdus_class[pdu->iec_class] != UINT16_MAX)
+				f->pdus_class[pdu->iec_class]++;
+		}
 		if (unlikely(f->gen != lc->pol->gen))
 			refresh_peer(lc, f);
 		mg_policy_mms_verdict(p, lc->scratch, &f->peer, ctx->dir == MG_DIR_C2S, pdu, &v);

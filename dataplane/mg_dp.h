@@ -196,6 +196,10 @@ struct mg_flow {
 	uint64_t t_created, t_last;
 	uint32_t rule_line;
 	uint64_t pdus[2], denies;
+	/* MMS PDUs per IEC 61850 class (saturating), for `mmsgatectl flows`
+	 * (dataplane/ctl_ops.c); zeroed with the flow. */
+	uint16_t pdus_class[MG_IEC__COUNT];
+#define MG_DP_HAVE_FLOW_CLASSES 1
 	struct mg_policy_peer peer;
 	struct mg_hold_dir d[2]; /* enum mg_dir */
 	struct mg_engine_conn eng;

@@ -74,7 +74,7 @@ static int f_flows(void *ud, unsigned limit, json_t *out, char *err, size_t errl
 						   "client", c, "ied", "10.0.1.1:102", "kind", "mms",
 						   "state", "established", "assoc", "associated", "age_s", 5.0,
 						   "idle_s", 0.5, "pdus_c2s", 4, "pdus_s2c", 4, "denies", 0,
-						   "services", "read", 4, "pad", pad));
+						   "classes", "read", 4, "pad", pad));
 	}
 	free(pad);
 	json_object_set_new(out, "flows", a);
