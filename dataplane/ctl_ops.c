@@ -402,6 +402,10 @@ static int op_events(void *ud, int64_t since, unsigned limit, json_t *out, char 
 		}
 		if (first == 0)
 			first = 1;
+		/* A cursor from the future (a daemon restart since the
+		 * client's last call): start over at the present. */
+		if (first > hist_next)
+			first = hist_next;
 	}
 	uint64_t s = first;
 	for (; s < hist_next && json_array_size(arr) < limit; s++) {
