@@ -146,10 +146,18 @@ client 10.10.1.10 read "$OBJ" read "$OBJ" read "$OBJ" && ok "SCADA reads pass" |
 j "d['services'].get('read',0) >= $reads0 + 3 and d['ports']['outside']['rx'] > $rx0 and d['verdicts']['allow'] >= 3" stats
 
 # --- 2. a denied operate appears in events ------------------------------------
+$C events --follow --for 4 --json >"$W/follow.out" 2>"$W/follow.err" &
+follow_pid=$!
+sleep 0.5
 client 10.10.3.20 operate "$OP"
 rc=$?
 [ $rc -eq 4 ] && ok "historian operate blocked (reset)" || bad "historian operate: exit $rc, want 4: $(cat "$W/client.out")"
-sleep 0.3
+wait $follow_pid && python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert any(e.get("class") == "operate" and e.get("type") == "deny" for e in ev), ev
+assert [e["seq"] for e in ev] == sorted(set(e["seq"] for e in ev))
+' "$W/follow.out" && ok "events --follow --json streamed the deny" || bad "events --follow: $(cat "$W/follow.out" "$W/follow.err" | head -5)"
 j 'any(e.get("type") == "deny" and e.get("client","").startswith("10.10.3.20:") and e.get("class") == "operate" for e in d["events"]) and all("seq" in e for e in d["events"])' events
 client 10.99.0.5 read "$OBJ"
 rc=$?
