@@ -166,7 +166,11 @@ int mg_ctl_exchange_raw(struct mg_ctl_conn *c, const void *req, size_t len, int 
 		 * up (peer credentials, too many clients): show that. */
 		if (n < 0 && (e == EPIPE || e == ECONNRESET)) {
 			char *buf = malloc(MG_CTL_MAX_RESPONSE + 2);
-			ssize_t r = buf ? recv(c->fd, buf, MG_CTL_MAX_RESPONSE + 1, MSG_DONTWAIT) : -1;
+			ssize_t r = -1;
+			/* A pending socket error (ECONNRESET) is reported once,
+			 * before the queued datagram. */
+			for (int k = 0; buf && k < 3 && r < 0; k++)
+				r = recv(c->fd, buf, MG_CTL_MAX_RESPONSE + 1, MSG_DONTWAIT);
 			if (r > 0 && r <= MG_CTL_MAX_RESPONSE) {
 				buf[r] = '\0';
 				*resp = buf;
@@ -179,6 +183,7 @@ int mg_ctl_exchange_raw(struct mg_ctl_conn *c, const void *req, size_t len, int 
 			 n < 0 ? strerror(e) : "short send");
 		return MG_CTL_IO;
 	}
+	int resets = 0;
 	buf = malloc(MG_CTL_MAX_RESPONSE + 2);
 	if (!buf) {
 		snprintf(err, errlen, "out of memory");
@@ -196,8 +201,13 @@ int mg_ctl_exchange_raw(struct mg_ctl_conn *c, const void *req, size_t len, int 
 		}
 		struct iovec iov = {.iov_base = buf, .iov_len = MG_CTL_MAX_RESPONSE + 1};
 		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-		ssize_t n = recvmsg(c->fd, &mh, MSG_TRUNC);
+		ssize_t n = recvmsg(c->fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		/* The daemon answered and hung up while our request was still
+		 * queued: the reset is reported once, the answer is still
+		 * there to read. */
+		if (n < 0 && errno == ECONNRESET && resets++ < 2)
 			continue;
 		if (n <= 0) {
 			free(buf);
