@@ -20,13 +20,14 @@ CC=clang cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DMG_FUZZ=ON -DMG_TESTS
 	-DMG_DATAPLANE=OFF -DMG_EBPF=OFF -DMG_BENCH=OFF >/dev/null
 TARGETS="fuzz_mms fuzz_engine"
 [ -f dataplane/proto/mg_stream.h ] && TARGETS="$TARGETS fuzz_stream"
+[ -f tests/fuzz/fuzz_policy.c ] && TARGETS="$TARGETS fuzz_policy"
 # shellcheck disable=SC2086
 cmake --build "$BUILD" -j"$(nproc)" --target $TARGETS >/dev/null
 rc=0
 for t in $TARGETS; do
 	kind=${t#fuzz_}
 	work="$BUILD/fuzz-work/$kind"
-	mkdir -p "$work"
+	mkdir -p "$work" "tests/fuzz/corpus/$kind"
 	log="$BUILD/fuzz-work/$t.log"
 	set +e
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
