@@ -77,14 +77,14 @@ static char *make_policy(int nprefix, int npat)
 			if (i % 7 == 0)
 				bprintf(&b, " fd00:%x:%x::/64,", xr() & 0xffff, xr() & 0xffff);
 			else
-				bprintf(&b, " %u.%u.%u.%u/%d,", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
-					a & 255, len);
+				bprintf(&b, " %u.%u.%u.%u/%d,", a >> 24, (a >> 16) & 255,
+				        (a >> 8) & 255, a & 255, len);
 		}
 		bprintf(&b, " 192.168.%d.0/24 }\n", s);
 	}
 	bprintf(&b, "set clients { @s0, @s1, @s2, @s3, @s4, @s5, @s6, @s7 }\n"
-		    "set ieds { @s8, @s9, @s10, @s11, @s12, @s13, @s14, @s15 }\n"
-		    "ip allow mms from @clients to @ieds\n");
+	            "set ieds { @s8, @s9, @s10, @s11, @s12, @s13, @s14, @s15 }\n"
+	            "ip allow mms from @clients to @ieds\n");
 	for (int i = 0; i < npat; i++) {
 		if (i % 2)
 			bprintf(&b, "mms deny from @s%d object \"LD%d/*GGIO%d$*\"\n", i % 8, i, i);
@@ -92,7 +92,7 @@ static char *make_policy(int nprefix, int npat)
 			bprintf(&b, "mms alert from @s%d object \"*/XCBR%d$CO$*\"\n", i % 8, i);
 	}
 	bprintf(&b, "mms allow from @clients class read, browse, report, association\n"
-		    "mms default deny\n");
+	            "mms default deny\n");
 	return b.s;
 }
 
@@ -145,9 +145,9 @@ int main(void)
 			struct mg_addr *ca = malloc(NC * sizeof(*ca));
 			for (int i = 0; i < NC; i++) {
 				uint32_t x = 0x0A000000u | (xr() & 0x00FFFFFFu);
-				ca[i] = (struct mg_addr){.ver = 4,
-							 .a = {x >> 24, (x >> 16) & 255, (x >> 8) & 255,
-							       x & 255}};
+				ca[i] = (struct mg_addr){
+				    .ver = 4,
+				    .a = {x >> 24, (x >> 16) & 255, (x >> 8) & 255, x & 255}};
 			}
 			struct mg_policy_peer peer;
 			uint32_t line;
@@ -157,7 +157,7 @@ int main(void)
 				double c0 = now_ns();
 				for (int i = 0; i + 1 < NC; i++)
 					sink += mg_policy_conn(p, &ca[i], &ca[i + 1], 6, 40000, 102,
-							       &peer, &line);
+					                       &peer, &line);
 				double c1 = now_ns();
 				if (c1 - c0 < tconn)
 					tconn = c1 - c0;
@@ -166,7 +166,7 @@ int main(void)
 			struct mg_policy_scratch *s = mg_policy_scratch_new();
 			mg_policy_scratch_prepare(s, p);
 			struct mg_addr cl = {.ver = 4, .a = {192, 168, 1, 5}},
-				       sv = {.ver = 4, .a = {192, 168, 9, 5}};
+			               sv = {.ver = 4, .a = {192, 168, 9, 5}};
 			mg_policy_conn(p, &cl, &sv, 6, 40000, 102, &peer, &line);
 			char items[64][48];
 			struct mg_mms_pdu pdu[64];
@@ -197,8 +197,8 @@ int main(void)
 			enum { NM = 50000 };
 			static char mitems[NM][40];
 			for (int i = 0; i < NM; i++)
-				snprintf(mitems[i], sizeof(mitems[i]), "GGIO%d$ST$Ind%d$stVal", i % 1500,
-					 i);
+				snprintf(mitems[i], sizeof(mitems[i]), "GGIO%d$ST$Ind%d$stVal",
+				         i % 1500, i);
 			struct mg_mms_pdu mp;
 			double m0 = now_ns();
 			for (int i = 0; i < NM; i++) {

@@ -17,9 +17,9 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmsgatectl policy check FILE\n"
-			"       mmsgatectl policy show [--json] FILE   (offline)\n"
-			"       mmsgatectl policy show [--json]        (running policy)\n"
-			"       mmsgatectl policy load FILE\n");
+	                "       mmsgatectl policy show [--json] FILE   (offline)\n"
+	                "       mmsgatectl policy show [--json]        (running policy)\n"
+	                "       mmsgatectl policy load FILE\n");
 }
 
 static struct mg_policy *compile_report(const char *file)
@@ -32,7 +32,7 @@ static struct mg_policy *compile_report(const char *file)
 		fprintf(stderr, "%s: error: policy could not be compiled\n", file);
 	if (d.nerrors || d.nwarnings)
 		fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", file, d.nerrors,
-			d.nerrors == 1 ? "" : "s", d.nwarnings, d.nwarnings == 1 ? "" : "s");
+		        d.nerrors == 1 ? "" : "s", d.nwarnings, d.nwarnings == 1 ? "" : "s");
 	mg_diags_free(&d);
 	return p;
 }

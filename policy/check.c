@@ -47,7 +47,7 @@ static void resolve_sets(struct mg_policy *p, struct mg_diags *d)
 		snprintf(tok, sizeof(tok), "@%s", s->name);
 		if (sug)
 			mg_pol_diag(d, MG_DIAG_ERROR, s->loc, tok,
-				    "undefined set '@%s'; did you mean '@%s'?", s->name, sug);
+			            "undefined set '@%s'; did you mean '@%s'?", s->name, sug);
 		else
 			mg_pol_diag(d, MG_DIAG_ERROR, s->loc, tok, "undefined set '@%s'", s->name);
 	}
@@ -79,9 +79,10 @@ static void compute_reach(struct mg_policy *p, struct mg_diags *d)
 				uint16_t r = cs->elem[e].ref;
 				if (r == s && !cycle) {
 					cycle = true;
-					mg_pol_diag(d, MG_DIAG_ERROR, p->sets[s].loc, p->sets[s].name,
-						    "set '%s' includes itself (through @%s)",
-						    p->sets[s].name, cs->name);
+					mg_pol_diag(d, MG_DIAG_ERROR, p->sets[s].loc,
+					            p->sets[s].name,
+					            "set '%s' includes itself (through @%s)",
+					            p->sets[s].name, cs->name);
 				}
 				if (mg_setmask_test(m, r))
 					continue;
@@ -107,28 +108,28 @@ static void check_sets(struct mg_policy *p, struct mg_diags *d)
 					count += !p->sets[t].elem[e].is_ref;
 		if (count == 0)
 			mg_pol_diag(d, MG_DIAG_WARNING, set->loc, set->anon ? "{" : set->name,
-				    "%s%s%s is empty: rules using it never match",
-				    set->anon ? "inline set" : "set '", set->anon ? "" : set->name,
-				    set->anon ? "" : "'");
+			            "%s%s%s is empty: rules using it never match",
+			            set->anon ? "inline set" : "set '", set->anon ? "" : set->name,
+			            set->anon ? "" : "'");
 		else if (!set->used && !set->anon)
 			mg_pol_diag(d, MG_DIAG_WARNING, set->loc, set->name,
-				    "set '%s' is never used", set->name);
+			            "set '%s' is never used", set->name);
 	}
 }
 
 static bool ip_covers(const struct mg_policy *p, const struct mg_pol_irule *a,
-		      const struct mg_pol_irule *b)
+                      const struct mg_pol_irule *b)
 {
 	/* Same protocol (or a is any) and a's ports contain b's. */
 	if (a->svc != MG_IPSVC_ANY) {
-		bool a_tcp = a->svc == MG_IPSVC_MMS || a->svc == MG_IPSVC_TLS ||
-			     a->svc == MG_IPSVC_TCP;
-		bool b_tcp = b->svc == MG_IPSVC_MMS || b->svc == MG_IPSVC_TLS ||
-			     b->svc == MG_IPSVC_TCP;
-		bool a_udp = a->svc == MG_IPSVC_UDP || a->svc == MG_IPSVC_NTP ||
-			     a->svc == MG_IPSVC_PTP;
-		bool b_udp = b->svc == MG_IPSVC_UDP || b->svc == MG_IPSVC_NTP ||
-			     b->svc == MG_IPSVC_PTP;
+		bool a_tcp =
+		    a->svc == MG_IPSVC_MMS || a->svc == MG_IPSVC_TLS || a->svc == MG_IPSVC_TCP;
+		bool b_tcp =
+		    b->svc == MG_IPSVC_MMS || b->svc == MG_IPSVC_TLS || b->svc == MG_IPSVC_TCP;
+		bool a_udp =
+		    a->svc == MG_IPSVC_UDP || a->svc == MG_IPSVC_NTP || a->svc == MG_IPSVC_PTP;
+		bool b_udp =
+		    b->svc == MG_IPSVC_UDP || b->svc == MG_IPSVC_NTP || b->svc == MG_IPSVC_PTP;
 		if (a->svc == MG_IPSVC_ICMP) {
 			if (b->svc != MG_IPSVC_ICMP || (a->echo && !b->echo) || (a->nd && !b->nd) ||
 			    (a->echo && b->nd) || (a->nd && b->echo))
@@ -144,7 +145,7 @@ static bool ip_covers(const struct mg_policy *p, const struct mg_pol_irule *a,
 }
 
 static bool mms_covers(const struct mg_policy *p, const struct mg_pol_mrule *a,
-		       const struct mg_pol_mrule *b)
+                       const struct mg_pol_mrule *b)
 {
 	if (!side_covers(p, a->from, b->from) || !side_covers(p, a->to, b->to))
 		return false;
@@ -162,7 +163,8 @@ static bool mms_covers(const struct mg_policy *p, const struct mg_pol_mrule *a,
 		for (size_t i = 0; i < b->n_glob; i++) {
 			bool found = false;
 			for (size_t j = 0; j < a->n_glob && !found; j++)
-				found = !strcmp(a->glob[j], b->glob[i]) || !strcmp(a->glob[j], "**");
+				found =
+				    !strcmp(a->glob[j], b->glob[i]) || !strcmp(a->glob[j], "**");
 			if (!found)
 				return false;
 		}
@@ -178,25 +180,25 @@ static void check_shadowing(struct mg_policy *p, struct mg_diags *d)
 {
 	if (p->n_ip > MG_POL_SHADOW_MAX || p->n_mms > MG_POL_SHADOW_MAX) {
 		mg_pol_diag(d, MG_DIAG_WARNING, (struct mg_pol_loc){p->source, 1, 1}, "",
-			    "%zu ip and %zu mms rules: too many to check for shadowed rules "
-			    "(limit %d)",
-			    p->n_ip, p->n_mms, MG_POL_SHADOW_MAX);
+		            "%zu ip and %zu mms rules: too many to check for shadowed rules "
+		            "(limit %d)",
+		            p->n_ip, p->n_mms, MG_POL_SHADOW_MAX);
 		return;
 	}
 	for (size_t j = 1; j < p->n_ip; j++)
 		for (size_t i = 0; i < j; i++)
 			if (p->ip[i].line != p->ip[j].line && ip_covers(p, &p->ip[i], &p->ip[j])) {
 				mg_pol_diag(d, MG_DIAG_WARNING, p->ip[j].loc, "ip",
-					    "rule is unreachable: shadowed by the rule at line %u",
-					    p->ip[i].line);
+				            "rule is unreachable: shadowed by the rule at line %u",
+				            p->ip[i].line);
 				break;
 			}
 	for (size_t j = 1; j < p->n_mms; j++)
 		for (size_t i = 0; i < j; i++)
 			if (mms_covers(p, &p->mms[i], &p->mms[j])) {
 				mg_pol_diag(d, MG_DIAG_WARNING, p->mms[j].loc, "mms",
-					    "rule is unreachable: shadowed by the rule at line %u",
-					    p->mms[i].line);
+				            "rule is unreachable: shadowed by the rule at line %u",
+				            p->mms[i].line);
 				break;
 			}
 }

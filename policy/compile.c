@@ -13,7 +13,7 @@
 #include "pol_internal.h"
 
 static int add_conn(struct mg_policy *p, size_t *cap, const struct mg_pol_irule *r, uint8_t proto,
-		    uint16_t lo, uint16_t hi, uint8_t verdict)
+                    uint16_t lo, uint16_t hi, uint8_t verdict)
 {
 	struct mg_pol_conn_rule *v = mg_pol_grow(p->x_conn, cap, p->n_x_conn + 1, sizeof(*v));
 	if (!v)
@@ -37,7 +37,7 @@ static int add_conn(struct mg_policy *p, size_t *cap, const struct mg_pol_irule 
 
 /* TCP allow over [lo,hi]: split around 102 so MMS is never bypassed. */
 static int add_tcp(struct mg_policy *p, size_t *cap, const struct mg_pol_irule *r, uint8_t proto,
-		   uint16_t lo, uint16_t hi)
+                   uint16_t lo, uint16_t hi)
 {
 	if (r->action != MG_ACT_ALLOW)
 		return add_conn(p, cap, r, proto, lo, hi, MG_CONN_DENY);
@@ -67,20 +67,12 @@ static int lower_ip(struct mg_policy *p)
 		switch (r->svc) {
 		case MG_IPSVC_MMS:
 			rc = add_conn(p, &cap, r, 6, 102, 102,
-				      r->action == MG_ACT_ALLOW ? MG_CONN_INSPECT : MG_CONN_DENY);
+			              r->action == MG_ACT_ALLOW ? MG_CONN_INSPECT : MG_CONN_DENY);
 			break;
-		case MG_IPSVC_TLS:
-			rc = add_conn(p, &cap, r, 6, 3782, 3782, deny_or_allow);
-			break;
-		case MG_IPSVC_NTP:
-			rc = add_conn(p, &cap, r, 17, 123, 123, deny_or_allow);
-			break;
-		case MG_IPSVC_PTP:
-			rc = add_conn(p, &cap, r, 17, 319, 320, deny_or_allow);
-			break;
-		case MG_IPSVC_TCP:
-			rc = add_tcp(p, &cap, r, 6, r->dport_lo, r->dport_hi);
-			break;
+		case MG_IPSVC_TLS: rc = add_conn(p, &cap, r, 6, 3782, 3782, deny_or_allow); break;
+		case MG_IPSVC_NTP: rc = add_conn(p, &cap, r, 17, 123, 123, deny_or_allow); break;
+		case MG_IPSVC_PTP: rc = add_conn(p, &cap, r, 17, 319, 320, deny_or_allow); break;
+		case MG_IPSVC_TCP: rc = add_tcp(p, &cap, r, 6, r->dport_lo, r->dport_hi); break;
 		case MG_IPSVC_UDP:
 			rc = add_conn(p, &cap, r, 17, r->dport_lo, r->dport_hi, deny_or_allow);
 			break;
@@ -91,13 +83,11 @@ static int lower_ip(struct mg_policy *p)
 				break;
 			}
 			rc = add_conn(p, &cap, r, 1, r->echo ? 8 : 0, r->echo ? 8 : 65535,
-				      deny_or_allow);
+			              deny_or_allow);
 			rc |= add_conn(p, &cap, r, 58, r->echo ? 128 : 0, r->echo ? 128 : 65535,
-				       deny_or_allow);
+			               deny_or_allow);
 			break;
-		default:
-			rc = add_tcp(p, &cap, r, 0, 0, 65535);
-			break;
+		default: rc = add_tcp(p, &cap, r, 0, 0, 65535); break;
 		}
 		if (rc)
 			return -1;

@@ -27,12 +27,12 @@ void mg_diags_print(const struct mg_diags *d, FILE *out)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct mg_diag *g = &d->v[i];
 		fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col,
-			g->sev == MG_DIAG_ERROR ? "error" : "warning", g->msg);
+		        g->sev == MG_DIAG_ERROR ? "error" : "warning", g->msg);
 	}
 }
 
-void mg_pol_diag(struct mg_diags *d, enum mg_diag_sev sev, struct mg_pol_loc loc,
-		 const char *token, const char *fmt, ...)
+void mg_pol_diag(struct mg_diags *d, enum mg_diag_sev sev, struct mg_pol_loc loc, const char *token,
+                 const char *fmt, ...)
 {
 	if (!d)
 		return;

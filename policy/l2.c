@@ -31,7 +31,7 @@ static void set_vids(struct mg_pol_l2_row *r, unsigned lo, unsigned hi)
 }
 
 static int add_x(struct mg_policy *p, size_t *cap, uint16_t et, uint16_t lo, uint16_t hi,
-		 uint8_t verdict)
+                 uint8_t verdict)
 {
 	struct mg_pol_l2_entry *v = mg_pol_grow(p->x_l2, cap, p->n_x_l2 + 1, sizeof(*v));
 	if (!v)
@@ -56,7 +56,7 @@ int mg_pol_l2_build(struct mg_policy *p)
 			r->untagged = true;
 			if (add_x(p, &cap, s->ethertype, 0, 4095, s->verdict) < 0 ||
 			    add_x(p, &cap, s->ethertype, MG_VID_UNTAGGED, MG_VID_UNTAGGED,
-				  s->verdict) < 0)
+			          s->verdict) < 0)
 				return -1;
 			continue;
 		}
@@ -66,7 +66,7 @@ int mg_pol_l2_build(struct mg_policy *p)
 			else
 				set_vids(r, s->range[k].lo, s->range[k].hi);
 			if (add_x(p, &cap, s->ethertype, s->range[k].lo, s->range[k].hi,
-				  s->verdict) < 0)
+			          s->verdict) < 0)
 				return -1;
 		}
 	}
@@ -93,8 +93,9 @@ enum mg_l2_verdict mg_policy_l2(const struct mg_policy *p, uint16_t ethertype, u
 		const struct mg_pol_l2_row *r = &p->l2row[i];
 		if (r->ethertype != ethertype)
 			continue;
-		bool ok = vid == MG_VID_UNTAGGED ? r->untagged
-						 : vid < 4096 && ((r->vid[vid / 64] >> (vid % 64)) & 1);
+		bool ok = vid == MG_VID_UNTAGGED
+		              ? r->untagged
+		              : vid < 4096 && ((r->vid[vid / 64] >> (vid % 64)) & 1);
 		return ok ? (enum mg_l2_verdict)r->verdict : MG_L2_DROP;
 	}
 	return (enum mg_l2_verdict)p->l2_default;

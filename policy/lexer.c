@@ -14,7 +14,7 @@
 #include "pol_internal.h"
 
 void mg_pol_lexer_init(struct mg_pol_lexer *lx, const char *file, const char *src, size_t len,
-		       struct mg_diags *d)
+                       struct mg_diags *d)
 {
 	memset(lx, 0, sizeof(*lx));
 	lx->file = file;
@@ -91,7 +91,7 @@ void mg_pol_lex(struct mg_pol_lexer *lx, struct mg_pol_token *t)
 			while (peekc(lx, 0) >= 0 && peekc(lx, 0) != '\n')
 				advance(lx);
 		} else if (c == '\\' && (peekc(lx, 1) == '\n' ||
-					 (peekc(lx, 1) == '\r' && peekc(lx, 2) == '\n'))) {
+		                         (peekc(lx, 1) == '\r' && peekc(lx, 2) == '\n'))) {
 			advance(lx);
 			if (peekc(lx, 0) == '\r')
 				advance(lx);
@@ -145,7 +145,7 @@ void mg_pol_lex(struct mg_pol_lexer *lx, struct mg_pol_token *t)
 			int ch = peekc(lx, 0);
 			if (ch < 0 || ch == '\n') {
 				mg_pol_diag(lx->d, MG_DIAG_ERROR, t->loc, "\"",
-					    "unterminated string");
+				            "unterminated string");
 				t->type = MG_TOK_ERROR;
 				return;
 			}
@@ -160,7 +160,7 @@ void mg_pol_lex(struct mg_pol_lexer *lx, struct mg_pol_token *t)
 		}
 		if (overflow) {
 			mg_pol_diag(lx->d, MG_DIAG_ERROR, t->loc, t->text,
-				    "string longer than %d characters", MG_POL_MAX_GLOB);
+			            "string longer than %d characters", MG_POL_MAX_GLOB);
 			t->type = MG_TOK_ERROR;
 			return;
 		}
@@ -175,21 +175,20 @@ void mg_pol_lex(struct mg_pol_lexer *lx, struct mg_pol_token *t)
 		}
 		if (t->len == 0) {
 			mg_pol_diag(lx->d, MG_DIAG_ERROR, t->loc, "@",
-				    "expected a set name after '@'");
+			            "expected a set name after '@'");
 			t->type = MG_TOK_ERROR;
 			return;
 		}
 		if (overflow || t->len > MG_POL_NAME_MAX) {
 			mg_pol_diag(lx->d, MG_DIAG_ERROR, t->loc, t->text,
-				    "set name longer than %d characters", MG_POL_NAME_MAX);
+			            "set name longer than %d characters", MG_POL_NAME_MAX);
 			t->type = MG_TOK_ERROR;
 			return;
 		}
 		t->type = MG_TOK_SETREF;
 		return;
 	}
-	default:
-		break;
+	default: break;
 	}
 	if (is_word_char(c)) {
 		while (is_word_char(peekc(lx, 0))) {
@@ -210,7 +209,7 @@ void mg_pol_lex(struct mg_pol_lexer *lx, struct mg_pol_token *t)
 	else
 		snprintf(tok, sizeof(tok), "\\x%02x", (unsigned)c & 0xffu);
 	mg_pol_diag(lx->d, MG_DIAG_ERROR, t->loc, tok, "unexpected character '%s'%s", tok,
-		    (c == '*' || c == '$' || c == '?') ? " (object patterns must be quoted)" : "");
+	            (c == '*' || c == '$' || c == '?') ? " (object patterns must be quoted)" : "");
 	advance(lx);
 	snprintf(t->text, sizeof(t->text), "%s", tok);
 	t->type = MG_TOK_ERROR;

@@ -13,13 +13,13 @@ static const struct {
 	const char *name;
 	uint16_t et;
 } ethertypes[] = {
-	{"ipv4", 0x0800}, {"arp", 0x0806}, {"ipv6", 0x86DD}, {"goose", 0x88B8},
-	{"gse", 0x88B9},  {"sv", 0x88BA},  {"lldp", 0x88CC}, {"mrp", 0x88E3},
-	{"ptp", 0x88F7},  {"prp", 0x88FB}, {"hsr", 0x892F},
+    {"ipv4", 0x0800}, {"arp", 0x0806}, {"ipv6", 0x86DD}, {"goose", 0x88B8},
+    {"gse", 0x88B9},  {"sv", 0x88BA},  {"lldp", 0x88CC}, {"mrp", 0x88E3},
+    {"ptp", 0x88F7},  {"prp", 0x88FB}, {"hsr", 0x892F},
 };
 
 const char *const mg_pol_ethertype_names[] = {"ipv4", "arp", "ipv6", "goose", "gse", "sv",
-					      "lldp", "mrp",  "ptp",  "prp",   "hsr", NULL};
+                                              "lldp", "mrp", "ptp",  "prp",   "hsr", NULL};
 
 int mg_pol_ethertype_lookup(const char *name)
 {

@@ -97,9 +97,7 @@ bool mg_pol_glob_match(const struct mg_pol_glob *g, const char *s, size_t n)
 				if (c != '/')
 					nxt[k] = 1, any = true;
 				break;
-			default:
-				nxt[k] = 1, any = true;
-				break;
+			default: nxt[k] = 1, any = true; break;
 			}
 		}
 		if (!any)
@@ -230,12 +228,13 @@ static int build_literal(struct mg_policy *p, const uint32_t *first_rule, struct
 	if (nlit) {
 		hs_compile_error_t *ce = NULL;
 		if (hs_compile_lit_multi((const char *const *)lit, flags, ids, len, (unsigned)nlit,
-					 HS_MODE_BLOCK, NULL, &p->hs, &ce) != HS_SUCCESS) {
+		                         HS_MODE_BLOCK, NULL, &p->hs, &ce) != HS_SUCCESS) {
 			int e = ce ? ce->expression : -1;
 			uint32_t pid = e >= 0 && (size_t)e < nlit ? ids[e] : 0;
 			mg_pol_diag(d, MG_DIAG_ERROR, p->mms[first_rule[pid]].loc, p->pattern[pid],
-				    "object pattern \"%s\" rejected by Hyperscan: %s",
-				    p->pattern[pid], ce && ce->message ? ce->message : "unknown error");
+			            "object pattern \"%s\" rejected by Hyperscan: %s",
+			            p->pattern[pid],
+			            ce && ce->message ? ce->message : "unknown error");
 			if (ce)
 				hs_free_compile_error(ce);
 			p->hs = NULL;
@@ -288,7 +287,7 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 	for (size_t i = 0; i < p->n_mms; i++)
 		for (size_t g = 0; g < p->mms[i].n_glob; g++)
 			gp[k++] = (struct gpair){p->mms[i].glob[g], (uint32_t)p->mms[i].objrule,
-						 (uint32_t)i};
+			                         (uint32_t)i};
 	qsort(gp, npairs, sizeof(*gp), gpair_cmp);
 	size_t npat = 0;
 	for (size_t i = 0; i < npairs; i++)
@@ -301,8 +300,7 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 	unsigned *flags = calloc(npat, sizeof(*flags));
 	unsigned *ids = calloc(npat, sizeof(*ids));
 	uint32_t *first_rule = calloc(npat, sizeof(*first_rule));
-	if (!p->pattern || !p->pat_rule_off || !p->pat_rule || !re || !flags || !ids ||
-	    !first_rule)
+	if (!p->pattern || !p->pat_rule_off || !p->pat_rule || !re || !flags || !ids || !first_rule)
 		goto oom_free;
 	size_t pid = (size_t)-1;
 	for (size_t i = 0; i < npairs; i++) {
@@ -317,7 +315,7 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 			if (mg_pol_glob_to_regex(gp[i].glob, re[pid], cap, &why) < 0) {
 				/* the parser already checked; keep the compiler honest */
 				mg_pol_diag(d, MG_DIAG_ERROR, p->mms[gp[i].rule].loc, gp[i].glob,
-					    "bad object pattern \"%s\": %s", gp[i].glob, why);
+				            "bad object pattern \"%s\": %s", gp[i].glob, why);
 			}
 			flags[pid] = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
 			ids[pid] = (unsigned)pid;
@@ -334,15 +332,15 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 	} else if (!d->nerrors) {
 		hs_compile_error_t *ce = NULL;
 		if (hs_compile_multi((const char *const *)re, flags, ids, (unsigned)npat,
-				     HS_MODE_BLOCK, NULL, &p->hs, &ce) != HS_SUCCESS) {
+		                     HS_MODE_BLOCK, NULL, &p->hs, &ce) != HS_SUCCESS) {
 			int e = ce ? ce->expression : -1;
 			const struct mg_pol_mrule *r =
-				&p->mms[e >= 0 && (size_t)e < npat ? first_rule[e] : 0];
+			    &p->mms[e >= 0 && (size_t)e < npat ? first_rule[e] : 0];
 			mg_pol_diag(d, MG_DIAG_ERROR, r->loc,
-				    e >= 0 && (size_t)e < npat ? p->pattern[e] : "",
-				    "object pattern \"%s\" rejected by Hyperscan: %s",
-				    e >= 0 && (size_t)e < npat ? p->pattern[e] : "?",
-				    ce && ce->message ? ce->message : "unknown error");
+			            e >= 0 && (size_t)e < npat ? p->pattern[e] : "",
+			            "object pattern \"%s\" rejected by Hyperscan: %s",
+			            e >= 0 && (size_t)e < npat ? p->pattern[e] : "?",
+			            ce && ce->message ? ce->message : "unknown error");
 			if (ce)
 				hs_free_compile_error(ce);
 			p->hs = NULL;
@@ -367,7 +365,7 @@ oom_free:
 	free(gp);
 oom:
 	mg_pol_diag(d, MG_DIAG_ERROR, (struct mg_pol_loc){p->source, 0, 0}, "",
-		    "out of memory building the object patterns");
+	            "out of memory building the object patterns");
 	return -1;
 }
 
@@ -387,7 +385,7 @@ static void set_rules(const struct mg_policy *p, unsigned id, uint64_t *bits)
 }
 
 static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
-		    unsigned int flags, void *vctx)
+                    unsigned int flags, void *vctx)
 {
 	(void)from;
 	(void)to;
@@ -400,7 +398,7 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 }
 
 int mg_pol_objmatch_scan(const struct mg_policy *p, hs_scratch_t *scratch, const char *name,
-			 size_t len, uint64_t *bits)
+                         size_t len, uint64_t *bits)
 {
 	memset(bits, 0, p->objwords * sizeof(*bits));
 	if (p->hs_literal)

@@ -30,10 +30,10 @@ struct ps {
 };
 
 static const char *const stmt_keywords[] = {"mode", "fragments", "include", "set", "l2",
-					    "ip",   "mms",       "anomaly", NULL};
-static const char *const mms_clause_keywords[] = {"from",  "to",  "service", "class",
-						  "object", "log", "name",   "services",
-						  "classes", "objects", NULL};
+                                            "ip",   "mms",       "anomaly", NULL};
+static const char *const mms_clause_keywords[] = {"from",    "to",      "service", "class",
+                                                  "object",  "log",     "name",    "services",
+                                                  "classes", "objects", NULL};
 
 static void next(struct ps *ps)
 {
@@ -130,9 +130,9 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 	if (base == 16 && !s[2])
 		return false;
 	for (const char *q = s + (base == 16 ? 2 : 0); *q; q++)
-		if (base == 10 ? (*q < '0' || *q > '9') : !((*q >= '0' && *q <= '9') ||
-							   (*q >= 'a' && *q <= 'f') ||
-							   (*q >= 'A' && *q <= 'F')))
+		if (base == 10 ? (*q < '0' || *q > '9')
+		               : !((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') ||
+		                   (*q >= 'A' && *q <= 'F')))
 			return false;
 	unsigned long v = strtoul(s, &end, base);
 	if (errno || *end || v > max)
@@ -170,7 +170,7 @@ static bool valid_name(const char *s)
 }
 
 static int new_set(struct ps *ps, const char *name, bool anon, struct mg_pol_loc loc,
-		   const struct mg_pol_token *t)
+                   const struct mg_pol_token *t)
 {
 	struct mg_policy *p = ps->p;
 	if (p->n_sets >= MG_POLICY_MAX_SETS) {
@@ -207,7 +207,7 @@ static int set_ref(struct ps *ps, const struct mg_pol_token *t)
 }
 
 static bool add_elem(struct ps *ps, int set, const struct mg_pol_elem *e,
-		     const struct mg_pol_token *t)
+                     const struct mg_pol_token *t)
 {
 	struct mg_pol_set *s = &ps->p->sets[set];
 	struct mg_pol_elem *v = mg_pol_grow(s->elem, &s->cap_elem, s->n_elem + 1, sizeof(*v));
@@ -294,8 +294,7 @@ static void stmt_set(struct ps *ps)
 		return;
 	}
 	if (!valid_name(name.text) || !strcmp(name.text, "any")) {
-		err(ps, &name, "invalid set name '%s' (letters, digits, '_' and '-')",
-		    name.text);
+		err(ps, &name, "invalid set name '%s' (letters, digits, '_' and '-')", name.text);
 		return;
 	}
 	if (strlen(name.text) > MG_POL_NAME_MAX) {
@@ -337,8 +336,8 @@ static uint16_t dedup_anon(struct mg_policy *p, uint16_t i)
 			const struct mg_pol_elem *a = &s->elem[e], *b = &o->elem[e];
 			same = a->is_ref == b->is_ref &&
 			       (a->is_ref ? a->ref == b->ref
-					  : a->plen == b->plen && !memcmp(&a->addr, &b->addr,
-									  sizeof(a->addr)));
+			                  : a->plen == b->plen &&
+			                        !memcmp(&a->addr, &b->addr, sizeof(a->addr)));
 		}
 		if (!same)
 			continue;
@@ -483,8 +482,8 @@ static void stmt_anomaly(struct ps *ps)
 			buf[l] = 0;
 			const char *s = mg_pol_suggest(buf, cand, n);
 			if (s)
-				err(ps, &name, "unknown anomaly '%s'; did you mean '%s'?", name.text,
-				    s);
+				err(ps, &name, "unknown anomaly '%s'; did you mean '%s'?",
+				    name.text, s);
 			else
 				err(ps, &name, "unknown anomaly '%s'", name.text);
 			return;
@@ -528,7 +527,8 @@ static bool l2_et_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
 		} else {
 			const char *s = mg_pol_suggest_ethertype(t->text);
 			if (s)
-				err(ps, t, "unknown EtherType '%s'; did you mean '%s'?", t->text, s);
+				err(ps, t, "unknown EtherType '%s'; did you mean '%s'?", t->text,
+				    s);
 			else
 				err(ps, t,
 				    "unknown EtherType '%s' (a name such as goose, sv, arp, or a "
@@ -546,10 +546,10 @@ static bool l2_et_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
 }
 
 static bool l2_add_range(struct ps *ps, struct l2_ctx *c, uint16_t lo, uint16_t hi,
-			 const struct mg_pol_token *t)
+                         const struct mg_pol_token *t)
 {
-	void *v = mg_pol_grow(c->st.range, &c->cap_range, c->st.n_range + 1,
-			      sizeof(c->st.range[0]));
+	void *v =
+	    mg_pol_grow(c->st.range, &c->cap_range, c->st.n_range + 1, sizeof(c->st.range[0]));
 	if (!v) {
 		err(ps, t, "out of memory");
 		return false;
@@ -609,7 +609,7 @@ static void stmt_l2(struct ps *ps)
 	if (is_word(ps, "vlan") || is_word(ps, "vlans")) {
 		next(ps);
 		if (!parse_list(ps, "a VLAN id, range, 'untagged' or 'priority-tagged'", false,
-				l2_vlan_item, &c))
+		                l2_vlan_item, &c))
 			goto out;
 	} else {
 		c.st.any_vlan = true;
@@ -649,7 +649,9 @@ out:
 /* ---- ip ------------------------------------------------------------------- */
 
 struct port_ctx {
-	struct { uint16_t lo, hi; } r[64];
+	struct {
+		uint16_t lo, hi;
+	} r[64];
 	size_t n;
 };
 
@@ -741,8 +743,8 @@ static void stmt_ip(struct ps *ps)
 			next(ps);
 		}
 	} else {
-		static const char *const svcs[] = {"mms", "tls",  "ntp", "sntp", "ptp",
-						   "tcp", "udp", "icmp", "any", NULL};
+		static const char *const svcs[] = {"mms", "tls", "ntp",  "sntp", "ptp",
+		                                   "tcp", "udp", "icmp", "any",  NULL};
 		const char *s = mg_pol_suggest_keyword(svc.text, svcs);
 		if (s)
 			err(ps, &svc, "unknown IP service '%s'; did you mean '%s'?", svc.text, s);
@@ -785,11 +787,11 @@ static void stmt_ip(struct ps *ps)
 	if (pc.n == 0) {
 		/* the ports a named service stands for (used by check.c) */
 		static const uint16_t ports[][2] = {
-			[MG_IPSVC_ANY] = {0, 65535},  [MG_IPSVC_MMS] = {102, 102},
-			[MG_IPSVC_TLS] = {3782, 3782}, [MG_IPSVC_TCP] = {0, 65535},
-			[MG_IPSVC_UDP] = {0, 65535},  [MG_IPSVC_ICMP] = {0, 65535},
-			[MG_IPSVC_ICMPV6] = {0, 65535}, [MG_IPSVC_NTP] = {123, 123},
-			[MG_IPSVC_PTP] = {319, 320},
+		    [MG_IPSVC_ANY] = {0, 65535},    [MG_IPSVC_MMS] = {102, 102},
+		    [MG_IPSVC_TLS] = {3782, 3782},  [MG_IPSVC_TCP] = {0, 65535},
+		    [MG_IPSVC_UDP] = {0, 65535},    [MG_IPSVC_ICMP] = {0, 65535},
+		    [MG_IPSVC_ICMPV6] = {0, 65535}, [MG_IPSVC_NTP] = {123, 123},
+		    [MG_IPSVC_PTP] = {319, 320},
 		};
 		pc.n = 1;
 		pc.r[0].lo = ports[r.svc][0];
@@ -997,9 +999,7 @@ static void stmt_mms(struct ps *ps)
 			if (!parse_list(ps, "a quoted object pattern", true, glob_item, &r))
 				goto fail;
 			break;
-		case 32:
-			r.log = true;
-			break;
+		case 32: r.log = true; break;
 		case 64:
 			if (ps->tok.type != MG_TOK_STRING && ps->tok.type != MG_TOK_WORD) {
 				expected(ps, "a rule name");
@@ -1012,9 +1012,8 @@ static void stmt_mms(struct ps *ps)
 			}
 			for (size_t i = 0; i < p->n_mms; i++)
 				if (p->mms[i].name && !strcmp(p->mms[i].name, ps->tok.text))
-					warn(ps, &ps->tok,
-					     "rule name '%s' also used at line %u", ps->tok.text,
-					     p->mms[i].line);
+					warn(ps, &ps->tok, "rule name '%s' also used at line %u",
+					     ps->tok.text, p->mms[i].line);
 			r.name = strdup(ps->tok.text);
 			next(ps);
 			break;
@@ -1141,8 +1140,8 @@ static void stmt_include(struct ps *ps)
 
 /* ---- statements ----------------------------------------------------------- */
 
-void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_t len,
-		  int depth, struct mg_diags *d)
+void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_t len, int depth,
+                  struct mg_diags *d)
 {
 	struct ps ps;
 	memset(&ps, 0, sizeof(ps));

@@ -24,17 +24,17 @@
 
 /* ---- limits ------------------------------------------------------------ */
 #define MG_POL_MAX_INCLUDE_DEPTH 8
-#define MG_POL_MAX_GLOB 255
-#define MG_POL_NAME_MAX 63
-#define MG_POL_SET_ANY 0xFFFF /* rule side without a set: any address */
+#define MG_POL_MAX_GLOB          255
+#define MG_POL_NAME_MAX          63
+#define MG_POL_SET_ANY           0xFFFF /* rule side without a set: any address */
 
 /* ---- diagnostics helpers (diag.c) -------------------------------------- */
 struct mg_pol_loc {
 	const char *file;
 	uint32_t line, col;
 };
-void mg_pol_diag(struct mg_diags *d, enum mg_diag_sev sev, struct mg_pol_loc loc,
-		 const char *token, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void mg_pol_diag(struct mg_diags *d, enum mg_diag_sev sev, struct mg_pol_loc loc, const char *token,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* ---- lexer (lexer.c) --------------------------------------------------- */
 enum mg_pol_tok {
@@ -67,7 +67,7 @@ struct mg_pol_lexer {
 };
 
 void mg_pol_lexer_init(struct mg_pol_lexer *lx, const char *file, const char *src, size_t len,
-		       struct mg_diags *d);
+                       struct mg_diags *d);
 void mg_pol_lex(struct mg_pol_lexer *lx, struct mg_pol_token *t);
 const char *mg_pol_tok_str(enum mg_pol_tok t);
 
@@ -75,14 +75,14 @@ const char *mg_pol_tok_str(enum mg_pol_tok t);
 
 struct mg_pol_elem {
 	bool is_ref;
-	uint16_t ref;       /* set index when is_ref */
+	uint16_t ref; /* set index when is_ref */
 	struct mg_addr addr;
 	uint8_t plen;
 	struct mg_pol_loc loc;
 };
 
 struct mg_pol_set {
-	char *name;  /* "_anon_N" for inline sets */
+	char *name; /* "_anon_N" for inline sets */
 	bool anon;
 	bool used;
 	bool defined;          /* false: only referenced so far */
@@ -95,47 +95,49 @@ struct mg_pol_l2_stmt {
 	uint16_t ethertype;
 	bool any_vlan;
 	size_t n_range;
-	struct { uint16_t lo, hi; } *range; /* lo==hi==MG_VID_UNTAGGED for untagged */
-	uint8_t verdict;                     /* MG_L2_PASS / MG_L2_DROP / MG_L2_IP */
+	struct {
+		uint16_t lo, hi;
+	} * range;       /* lo==hi==MG_VID_UNTAGGED for untagged */
+	uint8_t verdict; /* MG_L2_PASS / MG_L2_DROP / MG_L2_IP */
 	uint32_t line;
 };
 
 /* How the proto part of an `ip` rule was written (for printing). */
 enum mg_pol_ipsvc {
 	MG_IPSVC_ANY = 0,
-	MG_IPSVC_MMS,   /* tcp/102 deep inspection */
-	MG_IPSVC_TLS,   /* tcp/3782 without DPI */
+	MG_IPSVC_MMS, /* tcp/102 deep inspection */
+	MG_IPSVC_TLS, /* tcp/3782 without DPI */
 	MG_IPSVC_TCP,
 	MG_IPSVC_UDP,
-	MG_IPSVC_ICMP,      /* icmp [echo] */
-	MG_IPSVC_ICMPV6,    /* icmpv6 [echo] */
-	MG_IPSVC_NTP,       /* udp/123 */
-	MG_IPSVC_PTP,       /* udp/319-320 */
+	MG_IPSVC_ICMP,   /* icmp [echo] */
+	MG_IPSVC_ICMPV6, /* icmpv6 [echo] */
+	MG_IPSVC_NTP,    /* udp/123 */
+	MG_IPSVC_PTP,    /* udp/319-320 */
 };
 
 struct mg_pol_irule {
-	uint8_t action;       /* MG_ACT_ALLOW / MG_ACT_DENY */
-	uint8_t svc;          /* enum mg_pol_ipsvc */
-	bool echo;            /* icmp echo only */
-	bool nd;              /* icmpv6 neighbour/router discovery only */
+	uint8_t action; /* MG_ACT_ALLOW / MG_ACT_DENY */
+	uint8_t svc;    /* enum mg_pol_ipsvc */
+	bool echo;      /* icmp echo only */
+	bool nd;        /* icmpv6 neighbour/router discovery only */
 	uint16_t dport_lo, dport_hi;
-	uint16_t from, to;    /* set index or MG_POL_SET_ANY */
+	uint16_t from, to; /* set index or MG_POL_SET_ANY */
 	uint32_t line;
 	struct mg_pol_loc loc;
 };
 
 struct mg_pol_mrule {
-	uint8_t action;     /* enum mg_action */
-	uint8_t deny_mode;  /* enum mg_deny_mode */
+	uint8_t action;    /* enum mg_action */
+	uint8_t deny_mode; /* enum mg_deny_mode */
 	bool log;
-	char *name;         /* NULL if unnamed */
-	uint16_t from, to;  /* set index or MG_POL_SET_ANY */
+	char *name;        /* NULL if unnamed */
+	uint16_t from, to; /* set index or MG_POL_SET_ANY */
 	bool svc_any, class_any;
 	uint64_t svc[2];
 	uint32_t classes;
 	size_t n_glob;
 	char **glob;
-	int32_t objrule;    /* dense index among rules with objects, -1 none */
+	int32_t objrule; /* dense index among rules with objects, -1 none */
 	uint32_t line;
 	struct mg_pol_loc loc;
 };
@@ -167,8 +169,8 @@ struct mg_policy {
 	bool mode_set;
 	bool allow_fragments;
 	uint8_t l2_default;
-	uint8_t ip_default;   /* MG_ACT_DENY / MG_ACT_ALLOW */
-	uint8_t mms_default;  /* enum mg_action */
+	uint8_t ip_default;  /* MG_ACT_DENY / MG_ACT_ALLOW */
+	uint8_t mms_default; /* enum mg_action */
 	uint8_t mms_default_deny_mode;
 	bool mms_default_log;
 	uint8_t anomaly[MG_R__COUNT];
@@ -194,18 +196,18 @@ struct mg_policy {
 	struct mg_pol_ivt4 v4;
 	struct mg_pol_ivt6 v6;
 	size_t n_objrules;
-	size_t objwords;           /* 64-bit words in an object-rule bitmap */
-	uint32_t *objrule_rule;    /* object rule → index in mms[] (ascending) */
+	size_t objwords;        /* 64-bit words in an object-rule bitmap */
+	uint32_t *objrule_rule; /* object rule → index in mms[] (ascending) */
 	size_t n_plain;
-	uint32_t *plain_rule;      /* indices of rules without objects (ascending) */
+	uint32_t *plain_rule; /* indices of rules without objects (ascending) */
 	hs_database_t *hs;
-	bool hs_literal;           /* hs is a literal prefilter: verify with the globs */
-	struct mg_pol_glob *gtok;  /* per pattern id: the compiled glob */
-	size_t n_always;           /* patterns without a literal: verified on every scan */
+	bool hs_literal;          /* hs is a literal prefilter: verify with the globs */
+	struct mg_pol_glob *gtok; /* per pattern id: the compiled glob */
+	size_t n_always;          /* patterns without a literal: verified on every scan */
 	uint32_t *always;
-	size_t n_patterns;         /* unique globs */
-	char **pattern;            /* unique glob text per pattern id */
-	uint32_t *pat_rule_off;    /* CSR: pattern id → objrule indices */
+	size_t n_patterns;      /* unique globs */
+	char **pattern;         /* unique glob text per pattern id */
+	uint32_t *pat_rule_off; /* CSR: pattern id → objrule indices */
 	uint32_t *pat_rule;
 
 	/* export view */
@@ -232,20 +234,20 @@ int mg_pol_set_find(const struct mg_policy *p, const char *name);
 const char *mg_pol_intern_file(struct mg_policy *p, const char *path);
 
 /* parser.c: parse one file (and its includes) into p. */
-void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_t len,
-		  int depth, struct mg_diags *d);
+void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_t len, int depth,
+                  struct mg_diags *d);
 /* check.c: resolve and validate after parsing; warnings for shadowed rules. */
 void mg_pol_check(struct mg_policy *p, struct mg_diags *d);
 /* compile.c / prefixset.c / objmatch.c / l2.c */
 int mg_pol_compile(struct mg_policy *p, struct mg_diags *d);
 int mg_pol_prefix_build(struct mg_policy *p, struct mg_diags *d);
 void mg_pol_prefix_lookup(const struct mg_policy *p, const struct mg_addr *a,
-			  struct mg_setmask *out);
+                          struct mg_setmask *out);
 int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d);
 /* Fill bits (p->objwords words) with the object rules whose patterns match
  * name; 0, or -1 if Hyperscan failed (caller treats the name as unknown). */
 int mg_pol_objmatch_scan(const struct mg_policy *p, hs_scratch_t *scratch, const char *name,
-			 size_t len, uint64_t *bits);
+                         size_t len, uint64_t *bits);
 int mg_pol_glob_to_regex(const char *glob, char *out, size_t outsz, const char **why);
 
 /* A glob as an NFA program: ops MG_GLOB_LIT (ch), MG_GLOB_ONE ('?'),
@@ -266,10 +268,10 @@ int mg_pol_l2_build(struct mg_policy *p);
 void mg_pol_free_compiled(struct mg_policy *p);
 
 /* names.c: keywords ↔ values */
-int mg_pol_ethertype_lookup(const char *name); /* -1 unknown */
+int mg_pol_ethertype_lookup(const char *name);  /* -1 unknown */
 const char *mg_pol_ethertype_name(uint16_t et); /* NULL if unnamed */
 int mg_pol_anomaly_lookup(const char *name);    /* enum mg_reason or -1 */
-int mg_pol_action_lookup(const char *name);      /* enum mg_action or -1 */
+int mg_pol_action_lookup(const char *name);     /* enum mg_action or -1 */
 
 /* suggest.c: closest candidate by edit distance, NULL if nothing is close. */
 const char *mg_pol_suggest(const char *word, const char *const *cand, size_t n);

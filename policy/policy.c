@@ -137,7 +137,7 @@ static double now_ms(void)
 }
 
 static struct mg_policy *compile_text(const char *name, const char *text, size_t len,
-				      struct mg_diags *d)
+                                      struct mg_diags *d)
 {
 	struct mg_diags local;
 	if (!d) {
@@ -177,8 +177,7 @@ fail:
 
 struct mg_policy *mg_policy_compile_string(const char *name, const char *text, struct mg_diags *d)
 {
-	return compile_text(name ? name : "<string>", text ? text : "", text ? strlen(text) : 0,
-			    d);
+	return compile_text(name ? name : "<string>", text ? text : "", text ? strlen(text) : 0, d);
 }
 
 struct mg_policy *mg_policy_compile_file(const char *path, struct mg_diags *d)
@@ -188,7 +187,7 @@ struct mg_policy *mg_policy_compile_file(const char *path, struct mg_diags *d)
 		int e = errno;
 		if (d)
 			mg_pol_diag(d, MG_DIAG_ERROR, (struct mg_pol_loc){path, 0, 0}, "",
-				    "cannot read policy: %s", strerror(e));
+			            "cannot read policy: %s", strerror(e));
 		return NULL;
 	}
 	size_t cap = 65536, n = 0;
@@ -212,7 +211,7 @@ struct mg_policy *mg_policy_compile_file(const char *path, struct mg_diags *d)
 		free(buf);
 		if (d)
 			mg_pol_diag(d, MG_DIAG_ERROR, (struct mg_pol_loc){path, 0, 0}, "",
-				    "cannot read policy");
+			            "cannot read policy");
 		return NULL;
 	}
 	buf[n] = 0;
@@ -221,7 +220,7 @@ struct mg_policy *mg_policy_compile_file(const char *path, struct mg_diags *d)
 		free(buf);
 		if (d)
 			mg_pol_diag(d, MG_DIAG_ERROR, (struct mg_pol_loc){path, 0, 0}, "",
-				    "policy file contains a NUL byte");
+			            "policy file contains a NUL byte");
 		return NULL;
 	}
 	struct mg_policy *p = compile_text(path, buf, n, d);

@@ -100,8 +100,8 @@ static int mtab_intern(struct mtab *t, const struct mg_setmask *m, uint32_t *out
 }
 
 /* Sweep the events of one address family into intervals. */
-static int sweep(struct ev *ev, size_t nev, struct mtab *mt, u128 **start_out,
-		 uint32_t **midx_out, size_t *n_out)
+static int sweep(struct ev *ev, size_t nev, struct mtab *mt, u128 **start_out, uint32_t **midx_out,
+                 size_t *n_out)
 {
 	qsort(ev, nev, sizeof(*ev), ev_cmp);
 	u128 *start = malloc((nev + 1) * sizeof(*start));
@@ -226,7 +226,7 @@ int mg_pol_prefix_build(struct mg_policy *p, struct mg_diags *d)
 out:
 	if (rc < 0)
 		mg_pol_diag(d, MG_DIAG_ERROR, (struct mg_pol_loc){p->source, 0, 0}, "",
-			    "out of memory building the address sets");
+		            "out of memory building the address sets");
 	free(mt.m);
 	free(mt.slot);
 	free(ev4);
@@ -235,7 +235,7 @@ out:
 }
 
 void mg_pol_prefix_lookup(const struct mg_policy *p, const struct mg_addr *a,
-			  struct mg_setmask *out)
+                          struct mg_setmask *out)
 {
 	size_t lo = 0, hi;
 	uint32_t mi;
@@ -243,7 +243,7 @@ void mg_pol_prefix_lookup(const struct mg_policy *p, const struct mg_addr *a,
 		if (!p->v4.n)
 			goto none;
 		uint32_t x = (uint32_t)a->a[0] << 24 | (uint32_t)a->a[1] << 16 |
-			     (uint32_t)a->a[2] << 8 | a->a[3];
+		             (uint32_t)a->a[2] << 8 | a->a[3];
 		hi = p->v4.n;
 		while (hi - lo > 1) { /* invariant: start[lo] <= x < start[hi] */
 			size_t mid = (lo + hi) / 2;

@@ -57,7 +57,7 @@ static const char *ipsvc_str(const struct mg_pol_irule *r, char *buf, size_t n)
 }
 
 static void print_elems(const struct mg_policy *p, const struct mg_pol_set *s, FILE *out,
-			bool multiline)
+                        bool multiline)
 {
 	for (size_t e = 0; e < s->n_elem; e++) {
 		const struct mg_pol_elem *el = &s->elem[e];
@@ -158,7 +158,7 @@ void mg_policy_print(const struct mg_policy *p, FILE *out)
 		const struct mg_pol_irule *r = &p->ip[i];
 		char buf[32];
 		fprintf(out, "ip %s %s from ", r->action == MG_ACT_ALLOW ? "allow" : "deny",
-			ipsvc_str(r, buf, sizeof(buf)));
+		        ipsvc_str(r, buf, sizeof(buf)));
 		print_side(p, r->from, out);
 		fprintf(out, " to ");
 		print_side(p, r->to, out);
@@ -193,7 +193,8 @@ void mg_policy_print(const struct mg_policy *p, FILE *out)
 			bool first = true;
 			for (uint8_t c = 1; c < MG_IEC__COUNT; c++)
 				if ((r->classes >> c) & 1) {
-					fprintf(out, "%s%s", first ? "" : ", ", mg_iec_class_str(c));
+					fprintf(out, "%s%s", first ? "" : ", ",
+					        mg_iec_class_str(c));
 					first = false;
 				}
 		}
@@ -224,18 +225,18 @@ void mg_policy_print(const struct mg_policy *p, FILE *out)
 			fprintf(out, "\n");
 		any_anom = true;
 		fprintf(out, "anomaly %s %s\n", mg_reason_str((enum mg_reason)i),
-			mg_action_str(p->anomaly[i]));
+		        mg_action_str(p->anomaly[i]));
 	}
 
 	size_t objrules = p->n_objrules;
 	fprintf(out, "\n# statistics\n");
 	fprintf(out, "# sets: %zu (%zu inline)\n", p->n_sets, count_anon(p));
 	fprintf(out, "# prefixes: %zu (%zu IPv4, %zu IPv6) in %zu IPv4 + %zu IPv6 intervals\n",
-		p->n_x_prefix, p->n_x_prefix4, p->n_x_prefix6, p->v4.n, p->v6.n);
+	        p->n_x_prefix, p->n_x_prefix4, p->n_x_prefix6, p->v4.n, p->v6.n);
 	fprintf(out, "# l2: %zu statements, %zu table entries\n", p->n_l2, p->n_x_l2);
 	fprintf(out, "# ip rules: %zu (%zu lowered entries)\n", p->n_ip, p->n_x_conn);
 	fprintf(out, "# mms rules: %zu (%zu with object patterns), object patterns: %zu\n",
-		p->n_mms, objrules, p->n_patterns);
+	        p->n_mms, objrules, p->n_patterns);
 	fprintf(out, "# compile time: %.3f ms\n", p->compile_ms);
 }
 
@@ -287,8 +288,8 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 	fprintf(out, "{\"source\":");
 	jstr(p->source, out);
 	fprintf(out, ",\"mode\":\"%s\",\"fragments\":\"%s\"",
-		p->mode == MG_MODE_MONITOR ? "monitor" : "enforce",
-		p->allow_fragments ? "allow" : "drop");
+	        p->mode == MG_MODE_MONITOR ? "monitor" : "enforce",
+	        p->allow_fragments ? "allow" : "drop");
 	fprintf(out, ",\"sets\":[");
 	bool first = true;
 	for (size_t i = 0; i < p->n_sets; i++) {
@@ -305,7 +306,7 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 				snprintf(buf, sizeof(buf), "@%s", p->sets[s->elem[e].ref].name);
 			else
 				mg_pol_format_prefix(&s->elem[e].addr, s->elem[e].plen, buf,
-						     sizeof(buf));
+				                     sizeof(buf));
 			fprintf(out, "%s", e ? "," : "");
 			jstr(buf, out);
 		}
@@ -316,8 +317,9 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 		const struct mg_pol_l2_stmt *s = &p->l2[i];
 		char et[16];
 		fmt_et(s->ethertype, et, sizeof(et));
-		fprintf(out, "%s{\"ethertype\":\"%s\",\"value\":%u,\"line\":%u,\"vlans\":", i ? "," : "",
-			et, s->ethertype, s->line);
+		fprintf(out,
+		        "%s{\"ethertype\":\"%s\",\"value\":%u,\"line\":%u,\"vlans\":", i ? "," : "",
+		        et, s->ethertype, s->line);
 		if (s->any_vlan) {
 			fprintf(out, "\"any\"}");
 			continue;
@@ -331,20 +333,20 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 		fprintf(out, "]}");
 	}
 	fprintf(out, "],\"l2_default\":\"%s\",\"ip\":[",
-		p->l2_default == MG_L2_PASS ? "pass" : "drop");
+	        p->l2_default == MG_L2_PASS ? "pass" : "drop");
 	for (size_t i = 0; i < p->n_ip; i++) {
 		const struct mg_pol_irule *r = &p->ip[i];
 		char buf[32];
 		fprintf(out, "%s{\"line\":%u,\"action\":\"%s\",\"service\":\"%s\",\"from\":",
-			i ? "," : "", r->line, r->action == MG_ACT_ALLOW ? "allow" : "deny",
-			ipsvc_str(r, buf, sizeof(buf)));
+		        i ? "," : "", r->line, r->action == MG_ACT_ALLOW ? "allow" : "deny",
+		        ipsvc_str(r, buf, sizeof(buf)));
 		jside(p, r->from, out);
 		fprintf(out, ",\"to\":");
 		jside(p, r->to, out);
 		fprintf(out, "}");
 	}
 	fprintf(out, "],\"ip_default\":\"%s\",\"mms\":[",
-		p->ip_default == MG_ACT_ALLOW ? "allow" : "deny");
+	        p->ip_default == MG_ACT_ALLOW ? "allow" : "deny");
 	for (size_t i = 0; i < p->n_mms; i++) {
 		const struct mg_pol_mrule *r = &p->mms[i];
 		fprintf(out, "%s{\"line\":%u,\"name\":", i ? "," : "", r->line);
@@ -353,9 +355,9 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 		else
 			fprintf(out, "null");
 		fprintf(out, ",\"action\":\"%s\",\"deny_mode\":\"%s\",\"log\":%s,\"from\":",
-			mg_action_str(r->action),
-			r->deny_mode == MG_DENY_REPLY_ERROR ? "reply-error" : "drop",
-			r->log ? "true" : "false");
+		        mg_action_str(r->action),
+		        r->deny_mode == MG_DENY_REPLY_ERROR ? "reply-error" : "drop",
+		        r->log ? "true" : "false");
 		jside(p, r->from, out);
 		fprintf(out, ",\"to\":");
 		jside(p, r->to, out);
@@ -400,15 +402,16 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 		if (!p->anomaly_set[i])
 			continue;
 		fprintf(out, "%s\"%s\":\"%s\"", first ? "" : ",", mg_reason_str((enum mg_reason)i),
-			mg_action_str(p->anomaly[i]));
+		        mg_action_str(p->anomaly[i]));
 		first = false;
 	}
-	fprintf(out,
-		"},\"stats\":{\"sets\":%zu,\"inline_sets\":%zu,\"prefixes\":%zu,\"prefixes_v4\":%zu,"
-		"\"prefixes_v6\":%zu,\"intervals_v4\":%zu,\"intervals_v6\":%zu,\"l2_entries\":%zu,"
-		"\"ip_rules\":%zu,\"conn_entries\":%zu,\"mms_rules\":%zu,\"object_rules\":%zu,"
-		"\"object_patterns\":%zu,\"compile_ms\":%.3f}}\n",
-		p->n_sets, count_anon(p), p->n_x_prefix, p->n_x_prefix4, p->n_x_prefix6, p->v4.n,
-		p->v6.n, p->n_x_l2, p->n_ip, p->n_x_conn, p->n_mms, p->n_objrules, p->n_patterns,
-		p->compile_ms);
+	fprintf(
+	    out,
+	    "},\"stats\":{\"sets\":%zu,\"inline_sets\":%zu,\"prefixes\":%zu,\"prefixes_v4\":%zu,"
+	    "\"prefixes_v6\":%zu,\"intervals_v4\":%zu,\"intervals_v6\":%zu,\"l2_entries\":%zu,"
+	    "\"ip_rules\":%zu,\"conn_entries\":%zu,\"mms_rules\":%zu,\"object_rules\":%zu,"
+	    "\"object_patterns\":%zu,\"compile_ms\":%.3f}}\n",
+	    p->n_sets, count_anon(p), p->n_x_prefix, p->n_x_prefix4, p->n_x_prefix6, p->v4.n,
+	    p->v6.n, p->n_x_l2, p->n_ip, p->n_x_conn, p->n_mms, p->n_objrules, p->n_patterns,
+	    p->compile_ms);
 }

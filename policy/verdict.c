@@ -27,9 +27,9 @@ static bool mask_hit(const struct mg_setmask *peer, const struct mg_setmask *rul
 }
 
 enum mg_conn_verdict mg_policy_conn(const struct mg_policy *p, const struct mg_addr *client,
-				    const struct mg_addr *server, uint8_t ip_proto,
-				    uint16_t sport, uint16_t dport, struct mg_policy_peer *peer,
-				    uint32_t *rule_line)
+                                    const struct mg_addr *server, uint8_t ip_proto, uint16_t sport,
+                                    uint16_t dport, struct mg_policy_peer *peer,
+                                    uint32_t *rule_line)
 {
 	(void)sport;
 	struct mg_policy_peer local;
@@ -61,8 +61,8 @@ enum mg_conn_verdict mg_policy_conn(const struct mg_policy *p, const struct mg_a
 /* ---- scratch ------------------------------------------------------------- */
 
 #define CACHE_SLOTS 1024 /* power of two */
-#define CACHE_KEY 128    /* longer names are scanned every time */
-#define PREP_GENS 8
+#define CACHE_KEY   128  /* longer names are scanned every time */
+#define PREP_GENS   8
 
 struct cache_ent {
 	uint64_t gen;
@@ -177,7 +177,7 @@ static uint32_t name_hash(const char *s, size_t n)
 
 /* Object-rule bitmap for a name; NULL if unknown (treat conservatively). */
 static const uint64_t *obj_bits(const struct mg_policy *p, struct scratch_state *st,
-				const char *name, size_t len)
+                                const char *name, size_t len)
 {
 	if (!st || st->words < p->objwords)
 		return NULL;
@@ -189,8 +189,7 @@ static const uint64_t *obj_bits(const struct mg_policy *p, struct scratch_state 
 	size_t slot = h & (CACHE_SLOTS - 1);
 	struct cache_ent *e = &st->ent[slot];
 	uint64_t *row = st->bits + slot * st->words;
-	if (e->gen == p->generation && e->hash == h && e->len == len &&
-	    !memcmp(e->key, name, len))
+	if (e->gen == p->generation && e->hash == h && e->len == len && !memcmp(e->key, name, len))
 		return row;
 	e->gen = 0;
 	if (mg_pol_objmatch_scan(p, st->hs, name, len, row))
@@ -204,7 +203,7 @@ static const uint64_t *obj_bits(const struct mg_policy *p, struct scratch_state 
 
 /* The criteria of rule r that do not depend on the object name. */
 static inline bool base_match(const struct mg_pol_mrule *r, const struct mg_policy_peer *peer,
-			      uint16_t svc, uint8_t cls)
+                              uint16_t svc, uint8_t cls)
 {
 	if (r->from != MG_POL_SET_ANY && !mg_setmask_test(&peer->client_sets, r->from))
 		return false;
@@ -222,7 +221,7 @@ static inline bool base_match(const struct mg_pol_mrule *r, const struct mg_poli
  * object). Cost grows with the rules that can match, not with the number
  * of patterns in the policy. */
 static int eval_known(const struct mg_policy *p, const struct mg_policy_peer *peer, uint16_t svc,
-		      uint8_t cls, const uint64_t *bits, uint8_t *action)
+                      uint8_t cls, const uint64_t *bits, uint8_t *action)
 {
 	size_t ip = 0, w = 0;
 	uint64_t cur = bits && p->objwords ? bits[0] : 0;
@@ -256,8 +255,8 @@ static int eval_known(const struct mg_policy *p, const struct mg_policy_peer *pe
 /* Conservative evaluation of an object whose name is not known (truncated
  * list, overlong name, no scratch): the most severe action any rule could
  * give it, walking until a rule that matches whatever the name is. */
-static int eval_unknown(const struct mg_policy *p, const struct mg_policy_peer *peer,
-			uint16_t svc, uint8_t *action)
+static int eval_unknown(const struct mg_policy *p, const struct mg_policy_peer *peer, uint16_t svc,
+                        uint8_t *action)
 {
 	unsigned worst = 0;
 	int worst_rule = -2;
@@ -267,7 +266,8 @@ static int eval_unknown(const struct mg_policy *p, const struct mg_policy_peer *
 			continue;
 		if (r->to != MG_POL_SET_ANY && !mg_setmask_test(&peer->server_sets, r->to))
 			continue;
-		if (!r->svc_any && (svc >= MG_SVC__COUNT || !((r->svc[svc / 64] >> (svc % 64)) & 1)))
+		if (!r->svc_any &&
+		    (svc >= MG_SVC__COUNT || !((r->svc[svc / 64] >> (svc % 64)) & 1)))
 			continue;
 		bool maybe = !r->class_any || r->objrule >= 0;
 		if (!maybe) {
@@ -329,7 +329,7 @@ static uint16_t pdu_service(const struct mg_mms_pdu *pdu)
 }
 
 static void take(struct mg_verdict *v, const struct mg_policy *p, uint8_t action, int rule,
-		 int16_t obj, bool *first)
+                 int16_t obj, bool *first)
 {
 	if (!*first && severity(action) <= severity(v->action))
 		return;
@@ -352,8 +352,8 @@ static void take(struct mg_verdict *v, const struct mg_policy *p, uint8_t action
 }
 
 void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *s,
-			   const struct mg_policy_peer *peer, bool from_client,
-			   const struct mg_mms_pdu *pdu, struct mg_verdict *v)
+                           const struct mg_policy_peer *peer, bool from_client,
+                           const struct mg_mms_pdu *pdu, struct mg_verdict *v)
 {
 	(void)from_client;
 	memset(v, 0, sizeof(*v));
@@ -377,10 +377,8 @@ void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *
 	case MG_MMS_UNCONFIRMED:
 	case MG_MMS_CANCEL_REQUEST:
 	case MG_MMS_INITIATE_REQUEST:
-	case MG_MMS_CONCLUDE_REQUEST:
-		break;
-	default:
-		return; /* responses, errors, rejects: the engine judges pairing */
+	case MG_MMS_CONCLUDE_REQUEST: break;
+	default: return; /* responses, errors, rejects: the engine judges pairing */
 	}
 	struct scratch_state *st = NULL;
 	if (p->n_objrules && s) {

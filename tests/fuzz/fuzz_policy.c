@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		struct mg_policy_export x;
 		mg_policy_export(p, &x);
-		struct mg_addr c = {.ver = 4, .a = {10, 0, 0, 1}}, s = {.ver = 4, .a = {10, 1, 0, 1}};
+		struct mg_addr c = {.ver = 4, .a = {10, 0, 0, 1}},
+		               s = {.ver = 4, .a = {10, 1, 0, 1}};
 		struct mg_policy_peer peer;
 		uint32_t line;
 		mg_policy_conn(p, &c, &s, 6, 40000, 102, &peer, &line);

@@ -75,7 +75,8 @@ static struct mg_policy *compile_globs(char globs[][32], size_t n)
 	size_t cap = n * 64 + 64, len = 0;
 	char *text = malloc(cap);
 	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(text + len, cap - len, "mms deny object \"%s\"\n", globs[i]);
+		len +=
+		    (size_t)snprintf(text + len, cap - len, "mms deny object \"%s\"\n", globs[i]);
 	text[len] = 0;
 	struct mg_diags d;
 	mg_diags_init(&d);
@@ -122,8 +123,8 @@ Test(policy_objmatch, regex_and_literal_agree)
 			const char *why;
 			mg_pol_glob_parse(globs[g], &gg, &why);
 			bool want = mg_pol_glob_match(&gg, name, n);
-			cr_assert_eq(want, (bool)((br[g / 64] >> (g % 64)) & 1), "glob '%s' name '%s'",
-				     globs[g], name);
+			cr_assert_eq(want, (bool)((br[g / 64] >> (g % 64)) & 1),
+			             "glob '%s' name '%s'", globs[g], name);
 			matches += want;
 		}
 	}

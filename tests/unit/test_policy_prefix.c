@@ -12,8 +12,7 @@
 
 #include "pol_internal.h"
 
-static struct mg_addr A(const char *s)
-{
+static struct mg_addr A(const char *s) {
 	struct mg_addr a;
 	memset(&a, 0, sizeof(a));
 	if (inet_pton(AF_INET, s, a.a) == 1)
@@ -25,7 +24,8 @@ static struct mg_addr A(const char *s)
 	return a;
 }
 
-static struct mg_policy *P(const char *text)
+static struct mg_policy *
+P(const char *text)
 {
 	struct mg_diags d;
 	mg_diags_init(&d);
@@ -49,11 +49,11 @@ static uint64_t mask_of(const struct mg_policy *p, const char *addr)
 Test(policy_prefix, overlap_v4)
 {
 	struct mg_policy *p = P("set wide { 10.0.0.0/8 }\n"
-				"set mid { 10.1.0.0/16, 192.168.1.0/24 }\n"
-				"set host { 10.1.2.3 }\n"
-				"set all { @wide, @host }\n"
-				"set world { 0.0.0.0/0 }\n"
-				"set top { 255.255.255.255 }\n");
+	                        "set mid { 10.1.0.0/16, 192.168.1.0/24 }\n"
+	                        "set host { 10.1.2.3 }\n"
+	                        "set all { @wide, @host }\n"
+	                        "set world { 0.0.0.0/0 }\n"
+	                        "set top { 255.255.255.255 }\n");
 	cr_assert_eq(mask_of(p, "10.1.2.3"), S(0) | S(1) | S(2) | S(3) | S(4));
 	cr_assert_eq(mask_of(p, "10.1.2.4"), S(0) | S(1) | S(3) | S(4));
 	cr_assert_eq(mask_of(p, "10.1.255.255"), S(0) | S(1) | S(3) | S(4));
@@ -74,10 +74,10 @@ Test(policy_prefix, overlap_v4)
 Test(policy_prefix, overlap_v6)
 {
 	struct mg_policy *p = P("set a { 2001:db8::/32 }\n"
-				"set b { 2001:db8:1::/48, 10.0.0.0/8 }\n"
-				"set c { 2001:db8:1::1 }\n"
-				"set d { ::/0 }\n"
-				"set e { ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff }\n");
+	                        "set b { 2001:db8:1::/48, 10.0.0.0/8 }\n"
+	                        "set c { 2001:db8:1::1 }\n"
+	                        "set d { ::/0 }\n"
+	                        "set e { ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff }\n");
 	cr_assert_eq(mask_of(p, "2001:db8:1::1"), S(0) | S(1) | S(2) | S(3));
 	cr_assert_eq(mask_of(p, "2001:db8:1::2"), S(0) | S(1) | S(3));
 	cr_assert_eq(mask_of(p, "2001:db8:2::1"), S(0) | S(3));
@@ -108,8 +108,8 @@ Test(policy_prefix, random_vs_bruteforce)
 			net[i] = a & (len[i] == 0 ? 0 : ~0u << (32 - len[i]));
 			set[i] = (uint8_t)s;
 			n += (size_t)snprintf(text + n, cap - n, " %u.%u.%u.%u/%u,", net[i] >> 24,
-					      (net[i] >> 16) & 255, (net[i] >> 8) & 255,
-					      net[i] & 255, len[i]);
+			                      (net[i] >> 16) & 255, (net[i] >> 8) & 255,
+			                      net[i] & 255, len[i]);
 		}
 		n += (size_t)snprintf(text + n, cap - n, " }\n");
 	}
@@ -137,7 +137,7 @@ Test(policy_prefix, random_vs_bruteforce)
 		struct mg_setmask m;
 		mg_pol_prefix_lookup(p, &a, &m);
 		cr_assert_eq(m.w[0], want, "addr %08x: got %lx want %lx", x, (unsigned long)m.w[0],
-			     (unsigned long)want);
+		             (unsigned long)want);
 	}
 	mg_policy_free(p);
 	free(text);

@@ -16,8 +16,7 @@
 #include "mg_policy.h"
 #include "mg_policy_export.h"
 
-static struct mg_addr A(const char *s)
-{
+static struct mg_addr A(const char *s) {
 	struct mg_addr a;
 	memset(&a, 0, sizeof(a));
 	if (inet_pton(AF_INET, s, a.a) == 1)
@@ -27,7 +26,8 @@ static struct mg_addr A(const char *s)
 	return a;
 }
 
-static struct mg_policy *compile_or_die(const char *text)
+static struct mg_policy *
+compile_or_die(const char *text)
 {
 	struct mg_diags d;
 	mg_diags_init(&d);
@@ -79,7 +79,7 @@ static void mkpdu(struct mg_mms_pdu *pdu, uint8_t type, uint16_t svc, const char
 }
 
 static uint8_t verdict(const struct mg_policy *p, struct mg_policy_scratch *s, const char *client,
-		       const char *server, const struct mg_mms_pdu *pdu, struct mg_verdict *v)
+                       const char *server, const struct mg_mms_pdu *pdu, struct mg_verdict *v)
 {
 	struct mg_addr c = A(client), sv = A(server);
 	struct mg_policy_peer peer;
@@ -93,8 +93,8 @@ Test(policy_verdict, seed_connections)
 {
 	struct mg_policy *p = load_seed();
 	struct mg_addr scada = A("10.0.0.10"), eng = A("10.0.1.77"), hist = A("192.168.1.50"),
-		       ied = A("10.0.0.20"), stranger = A("10.0.0.99"), ied6 = A("fd00:0:0:10::20"),
-		       scada6 = A("fd00:0:0:10::10");
+	               ied = A("10.0.0.20"), stranger = A("10.0.0.99"), ied6 = A("fd00:0:0:10::20"),
+	               scada6 = A("fd00:0:0:10::10");
 	struct mg_policy_peer peer;
 	uint32_t line;
 	cr_assert_eq(mg_policy_conn(p, &scada, &ied, 6, 40000, 102, &peer, &line), MG_CONN_INSPECT);
@@ -102,7 +102,7 @@ Test(policy_verdict, seed_connections)
 	cr_assert_eq(mg_policy_conn(p, &eng, &ied, 6, 40000, 102, &peer, &line), MG_CONN_INSPECT);
 	cr_assert_eq(mg_policy_conn(p, &hist, &ied, 6, 40000, 102, &peer, &line), MG_CONN_INSPECT);
 	cr_assert_eq(mg_policy_conn(p, &scada6, &ied6, 6, 40000, 102, &peer, &line),
-		     MG_CONN_INSPECT);
+	             MG_CONN_INSPECT);
 	/* nobody else may connect, and nothing but MMS */
 	cr_assert_eq(mg_policy_conn(p, &stranger, &ied, 6, 40000, 102, &peer, &line), MG_CONN_DENY);
 	cr_assert_eq(line, 0);
@@ -126,8 +126,7 @@ Test(policy_verdict, seed_mms)
 	/* write to CSWI1$CO$Pos$Oper: SCADA yes, historian no */
 	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, oper);
 	cr_assert_eq(pdu.obj[0].iec_class, MG_IEC_OPERATE);
-	cr_assert_eq(verdict(p, s, "10.0.0.10", "10.0.0.20", &pdu, &v),
-		     MG_ACT_ALLOW);
+	cr_assert_eq(verdict(p, s, "10.0.0.10", "10.0.0.20", &pdu, &v), MG_ACT_ALLOW);
 	cr_assert_eq(v.rule_line, 20);
 	cr_assert_eq(verdict(p, s, "192.168.1.50", "10.0.0.20", &pdu, &v), MG_ACT_DENY);
 	cr_assert_eq(v.rule_index, -1);
@@ -171,13 +170,13 @@ Test(policy_verdict, seed_mms)
 }
 
 static const char objpol[] = "set scada { 10.0.0.1 }\n"
-			     "set ieds { 10.1.0.0/16 }\n"
-			     "ip allow mms from any to @ieds\n"
-			     "mms deny from any object \"PROT*/*\" name \"protection-locked\"\n"
-			     "mms alert from @scada class operate object \"*/XCBR*$CO$Pos$*\" log\n"
-			     "mms allow from @scada class operate, read, browse\n"
-			     "mms allow service read\n"
-			     "mms default deny reply-error\n";
+                             "set ieds { 10.1.0.0/16 }\n"
+                             "ip allow mms from any to @ieds\n"
+                             "mms deny from any object \"PROT*/*\" name \"protection-locked\"\n"
+                             "mms alert from @scada class operate object \"*/XCBR*$CO$Pos$*\" log\n"
+                             "mms allow from @scada class operate, read, browse\n"
+                             "mms allow service read\n"
+                             "mms default deny reply-error\n";
 
 Test(policy_verdict, object_patterns)
 {
@@ -189,7 +188,7 @@ Test(policy_verdict, object_patterns)
 	static const char *const cswi[] = {"CTRL/CSWI1$CO$Pos$Oper", NULL};
 	static const char *const prot[] = {"PROT1/PTOC1$ST$Str$general", NULL};
 	static const char *const mixed[] = {"CTRL/XCBR1$ST$Pos$stVal", "PROT1/LLN0$ST$Mod$stVal",
-					    NULL};
+	                                    NULL};
 	/* the scratch is prepared lazily when the caller forgot */
 	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, xcbr);
 	for (int rep = 0; rep < 3; rep++) { /* miss, then cache hits */
@@ -247,8 +246,8 @@ Test(policy_verdict, scratch_two_policies)
 Test(policy_verdict, monitor_and_anomalies)
 {
 	struct mg_policy *p = compile_or_die("mode monitor\n"
-					     "anomaly request-before-initiate alert\n"
-					     "mms default deny log\n");
+	                                     "anomaly request-before-initiate alert\n"
+	                                     "mms default deny log\n");
 	cr_assert_eq(mg_policy_mode(p), MG_MODE_MONITOR);
 	struct mg_mms_pdu pdu;
 	struct mg_verdict v;
@@ -280,7 +279,7 @@ Test(policy_verdict, l2)
 	mg_policy_free(p);
 
 	p = compile_or_die("l2 pass ptp, 0x88E3 vlan untagged, priority-tagged, 7\n"
-			   "l2 pass ipv4 vlan 10\nfragments allow\n");
+	                   "l2 pass ipv4 vlan 10\nfragments allow\n");
 	cr_assert_eq(mg_policy_l2(p, 0x88F7, MG_VID_UNTAGGED), MG_L2_PASS);
 	cr_assert_eq(mg_policy_l2(p, 0x88E3, 0), MG_L2_PASS);
 	cr_assert_eq(mg_policy_l2(p, 0x88E3, 7), MG_L2_PASS);
@@ -295,13 +294,13 @@ Test(policy_verdict, l2)
 Test(policy_verdict, ip_services)
 {
 	struct mg_policy *p = compile_or_die("set ntp { 192.168.0.1 }\nset lan { 192.168.0.0/24 }\n"
-					     "ip allow ntp from @lan to @ntp\n"
-					     "ip allow tls from @lan to any\n"
-					     "ip allow icmp echo from @lan to @lan\n"
-					     "ip deny tcp 100-200 from 192.168.0.66 to any\n"
-					     "ip allow tcp 1-1000 from @lan to @lan\n");
+	                                     "ip allow ntp from @lan to @ntp\n"
+	                                     "ip allow tls from @lan to any\n"
+	                                     "ip allow icmp echo from @lan to @lan\n"
+	                                     "ip deny tcp 100-200 from 192.168.0.66 to any\n"
+	                                     "ip allow tcp 1-1000 from @lan to @lan\n");
 	struct mg_addr a = A("192.168.0.5"), n = A("192.168.0.1"), bad = A("192.168.0.66"),
-		       out = A("8.8.8.8");
+	               out = A("8.8.8.8");
 	struct mg_policy_peer peer;
 	uint32_t line;
 	cr_assert_eq(mg_policy_conn(p, &a, &n, 17, 5000, 123, &peer, &line), MG_CONN_ALLOW);
