@@ -21,7 +21,9 @@ void mg_engine_init(struct mg_engine *e, const struct mg_engine_cfg *cfg)
 {
 	memset(e, 0, sizeof(*e));
 	e->cfg = *cfg;
-	if (e->cfg.buf_size < 1024)
+	/* 0 means the default; any other size is the caller's bound and is
+	 * never changed behind its buffer provider's back. */
+	if (e->cfg.buf_size == 0)
 		e->cfg.buf_size = MG_ENGINE_DEFAULT_BUF_SIZE;
 	if (!e->cfg.buf_get) {
 		e->cfg.buf_get = mg_engine_malloc_get;
@@ -442,6 +444,8 @@ enum mg_status mg_engine_feed(struct mg_engine *e, struct mg_engine_conn *c, uin
 	struct mg_ev ev;
 
 	if (d->poisoned) {
+		if (len == 0)
+			return MG_MALFORMED;
 		d->off += len;
 		ev_init(&ev, &f, MG_EV_MALFORMED);
 		ev.reason = MG_R_ENG_POISONED;

@@ -293,8 +293,7 @@ Test(engine, tsdu_over_bound_is_malformed)
 	uint8_t s[256];
 	size_t n = fragmented_read(s, sizeof(s));
 
-	setup_engine(&e, 1024, true);
-	e.cfg.buf_size = 20; /* smaller than the TSDU */
+	setup_engine(&e, 20, true); /* smaller than the TSDU */
 	mg_engine_conn_init(&c);
 	cr_assert_eq(mg_engine_feed(&e, &c, 0, s, n, collect, &l), MG_MALFORMED);
 	cr_assert_eq(l.n, 1);
