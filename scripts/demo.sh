@@ -16,6 +16,9 @@ CAPTURE=$ROOT/examples/captures/substation-demo.pcap
 OUT=$BUILD/demo
 JOBS=${JOBS:-2}
 
+# A fresh Debian 12 machine has none of the libraries: install them first.
+bash "$ROOT/scripts/install-deps.sh"
+
 echo "== building mmsgate (in $BUILD)"
 cmake -S "$ROOT" -B "$BUILD" -DMG_EBPF=OFF -DMG_BENCH=OFF -DMG_TESTS=ON >/dev/null
 cmake --build "$BUILD" -j"$JOBS" --target mmsgate mmsgate-gen dp-scenario >/dev/null
