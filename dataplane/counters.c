@@ -67,6 +67,9 @@ void mg_dp_counters_print(FILE *f, const struct mg_dp_ctr *c)
 		   " expired %" PRIu64 " active %" PRIu64 "  rst sent %" PRIu64 "\n",
 		c->flows_opened, c->flows_closed, c->flows_evicted, c->flows_expired,
 		c->flows_active, c->rst_sent);
+	if (c->busy_frames)
+		fprintf(f, "worker: %.1f cycles/frame busy (%" PRIu64 " frames)\n",
+			(double)c->busy_cycles / (double)c->busy_frames, c->busy_frames);
 	fprintf(f, "mms: pdus %" PRIu64 "  allow %" PRIu64 " alert %" PRIu64 " deny %" PRIu64
 		   " (monitor would deny %" PRIu64 ")\n",
 		c->mms_pdus, c->verdict[MG_ACT_ALLOW], c->verdict[MG_ACT_ALERT],
@@ -108,6 +111,10 @@ void mg_dp_counters_print_json(FILE *f, const struct mg_dp_ctr *c)
 		c->flows_opened, c->flows_closed, c->flows_evicted, c->flows_expired,
 		c->flows_active);
 	fprintf(f, ",\"rst_sent\":%" PRIu64 ",\"mms_pdus\":%" PRIu64, c->rst_sent, c->mms_pdus);
+	fprintf(f, ",\"busy\":{\"cycles\":%" PRIu64 ",\"frames\":%" PRIu64
+		   ",\"cycles_per_frame\":%.1f}",
+		c->busy_cycles, c->busy_frames,
+		c->busy_frames ? (double)c->busy_cycles / (double)c->busy_frames : 0.0);
 	fprintf(f, ",\"verdicts\":{\"allow\":%" PRIu64 ",\"alert\":%" PRIu64 ",\"deny\":%" PRIu64
 		   ",\"monitor_would_deny\":%" PRIu64 "}",
 		c->verdict[MG_ACT_ALLOW], c->verdict[MG_ACT_ALERT], c->verdict[MG_ACT_DENY],
@@ -174,6 +181,8 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "alert", c.verdict[MG_ACT_ALERT]);
 	rte_tel_data_add_dict_u64(d, "deny", c.verdict[MG_ACT_DENY]);
 	rte_tel_data_add_dict_u64(d, "rst_sent", c.rst_sent);
+	rte_tel_data_add_dict_u64(d, "busy_cycles", c.busy_cycles);
+	rte_tel_data_add_dict_u64(d, "busy_frames", c.busy_frames);
 	rte_tel_data_add_dict_u64(d, "policy_generation", mg_dp_policy_generation());
 	return 0;
 }

@@ -134,6 +134,10 @@ struct mg_dp_ctr {
 	uint64_t held_segs;             /* currently held (gauge) */
 	uint64_t events, events_lost;
 	uint64_t policy_peer_refresh;
+	/* rte_rdtsc around loop iterations that received frames (rx burst →
+	 * classify → tx flush): the worker's own cost per frame, without the
+	 * idle polling that CPU-time measurements include. */
+	uint64_t busy_cycles, busy_frames;
 	/* MMS verdicts per deciding rule (index rule_index + 1, 0 = the
 	 * default action, last slot = rules beyond it): `mmsgatectl policy
 	 * show` hit counters (dataplane/ctl_ops.c). */

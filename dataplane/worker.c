@@ -199,11 +199,14 @@ static void loop_bursts(struct mg_lcore *lc)
 	struct rte_mbuf *pkts[MG_DP_BURST];
 
 	while (!mg_dp_quit) {
+		unsigned got = 0;
+
 		begin_iteration(lc);
 		for (unsigned s = 0; s < 2; s++) {
 			uint16_t n = rte_eth_rx_burst(mg_dp_cfg.port[s], lc->q, pkts, MG_DP_BURST);
 			if (n == 0)
 				continue;
+			got += n;
 			lc->last_rx = lc->now;
 			lc->ctr->rx[s] += n;
 			if (mg_dp_cfg.dispatch) {
@@ -217,6 +220,10 @@ static void loop_bursts(struct mg_lcore *lc)
 			}
 		}
 		end_iteration(lc);
+		if (got) {
+			lc->ctr->busy_cycles += rte_rdtsc() - lc->now;
+			lc->ctr->busy_frames += got;
+		}
 	}
 }
 
