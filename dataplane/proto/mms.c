@@ -969,6 +969,25 @@ static enum mg_status invoke_id(struct mms_ctx *c, const struct mg_ber_tlv *t)
 	return MG_OK;
 }
 
+/* Confirmed request/response/error and cancel-error open with the
+ * invokeID (UNIVERSAL INTEGER in confirmed request/response, [0] in the
+ * error PDUs): read it, then fetch the TLV that follows into *t. */
+static enum mg_status lead_invoke_id(struct mms_ctx *c, struct mg_ber_iter *it,
+				     const uint8_t *p, size_t len, uint8_t cls,
+				     struct mg_ber_tlv *t)
+{
+	enum mg_status st;
+
+	mg_ber_iter_init(it, p, len);
+	if ((st = need(c, it, t)) != MG_OK)
+		return st;
+	if (!mg_ber_is(t, cls, false, cls == MG_BER_UNIVERSAL ? 2 : 0))
+		return fail(c, MG_R_MMS_INVOKE_ID);
+	if ((st = invoke_id(c, t)) != MG_OK)
+		return st;
+	return need(c, it, t);
+}
+
 /* After the service: only cs-request-detail [79] may follow. */
 static enum mg_status tail_detail(struct mms_ctx *c, struct mg_ber_iter *it)
 {
@@ -999,14 +1018,7 @@ static enum mg_status confirmed_request(struct mms_ctx *c, const uint8_t *p, siz
 	struct mg_ber_tlv t;
 	enum mg_status st;
 
-	mg_ber_iter_init(&it, p, len);
-	if ((st = need(c, &it, &t)) != MG_OK)
-		return st;
-	if (!mg_ber_is(&t, MG_BER_UNIVERSAL, false, 2))
-		return fail(c, MG_R_MMS_INVOKE_ID);
-	if ((st = invoke_id(c, &t)) != MG_OK)
-		return st;
-	if ((st = need(c, &it, &t)) != MG_OK)
+	if ((st = lead_invoke_id(c, &it, p, len, MG_BER_UNIVERSAL, &t)) != MG_OK)
 		return st;
 	if (mg_ber_is(&t, MG_BER_UNIVERSAL, true, 16)) {
 		/* listOfModifier: attach to event condition / semaphore */
@@ -1028,14 +1040,7 @@ static enum mg_status confirmed_response(struct mms_ctx *c, const uint8_t *p, si
 	struct mg_ber_tlv t;
 	enum mg_status st;
 
-	mg_ber_iter_init(&it, p, len);
-	if ((st = need(c, &it, &t)) != MG_OK)
-		return st;
-	if (!mg_ber_is(&t, MG_BER_UNIVERSAL, false, 2))
-		return fail(c, MG_R_MMS_INVOKE_ID);
-	if ((st = invoke_id(c, &t)) != MG_OK)
-		return st;
-	if ((st = need(c, &it, &t)) != MG_OK)
+	if ((st = lead_invoke_id(c, &it, p, len, MG_BER_UNIVERSAL, &t)) != MG_OK)
 		return st;
 	if ((st = service_tag(c, &t)) != MG_OK)
 		return st;
@@ -1074,14 +1079,7 @@ static enum mg_status confirmed_error(struct mms_ctx *c, const uint8_t *p, size_
 	struct mg_ber_tlv t;
 	enum mg_status st;
 
-	mg_ber_iter_init(&it, p, len);
-	if ((st = need(c, &it, &t)) != MG_OK)
-		return st;
-	if (!is_ctx(&t, false, 0))
-		return fail(c, MG_R_MMS_INVOKE_ID);
-	if ((st = invoke_id(c, &t)) != MG_OK)
-		return st;
-	if ((st = need(c, &it, &t)) != MG_OK)
+	if ((st = lead_invoke_id(c, &it, p, len, MG_BER_CONTEXT, &t)) != MG_OK)
 		return st;
 	if (is_ctx(&t, false, 1)) { /* modifierPosition */
 		uint32_t pos;
@@ -1168,14 +1166,7 @@ static enum mg_status cancel_error(struct mms_ctx *c, const uint8_t *p, size_t l
 	struct mg_ber_tlv t;
 	enum mg_status st;
 
-	mg_ber_iter_init(&it, p, len);
-	if ((st = need(c, &it, &t)) != MG_OK)
-		return st;
-	if (!is_ctx(&t, false, 0))
-		return fail(c, MG_R_MMS_INVOKE_ID);
-	if ((st = invoke_id(c, &t)) != MG_OK)
-		return st;
-	if ((st = need(c, &it, &t)) != MG_OK)
+	if ((st = lead_invoke_id(c, &it, p, len, MG_BER_CONTEXT, &t)) != MG_OK)
 		return st;
 	if (!is_ctx(&t, true, 1))
 		return fail(c, MG_R_MMS_STRUCTURE);
