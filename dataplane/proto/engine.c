@@ -135,6 +135,16 @@ static enum mg_status fail(const struct feed_ctx *f, struct mg_ev *ev, uint8_t k
 	return MG_MALFORMED;
 }
 
+/* Broken framing: the rest of the chunk is consumed and refused with it. */
+static enum mg_status fail_chunk(const struct feed_ctx *f, size_t rest, enum mg_reason why)
+{
+	struct mg_ev ev;
+
+	f->c->d[f->dir].off += rest;
+	ev_init(&ev, f, MG_EV_MALFORMED);
+	return fail(f, &ev, MG_EV_MALFORMED, why);
+}
+
 /* ---- association rules ------------------------------------------------ */
 
 static int outstanding_find(const struct mg_engine_dir *d, uint32_t id)
@@ -456,9 +466,7 @@ enum mg_status mg_engine_feed(struct mg_engine *e, struct mg_engine_conn *c, uin
 		if (d->part_len == 0 && d->hdr_have == 0) {
 			st = mg_tpkt_header(p, len, &tl, &why);
 			if (st == MG_MALFORMED) {
-				d->off += len;
-				ev_init(&ev, &f, MG_EV_MALFORMED);
-				return fail(&f, &ev, MG_EV_MALFORMED, why);
+				return fail_chunk(&f, len, why);
 			}
 			if (st == MG_OK && len >= tl) {
 				/* Fast path: the whole TPKT is in this chunk. */
@@ -496,9 +504,7 @@ enum mg_status mg_engine_feed(struct mg_engine *e, struct mg_engine_conn *c, uin
 			d->off += take;
 			st = mg_tpkt_header(d->hdr, d->hdr_have, &tl, &why);
 			if (st == MG_MALFORMED) {
-				d->off += len;
-				ev_init(&ev, &f, MG_EV_MALFORMED);
-				return fail(&f, &ev, MG_EV_MALFORMED, why);
+				return fail_chunk(&f, len, why);
 			}
 			if (d->hdr_have < 4)
 				break;
@@ -507,16 +513,12 @@ enum mg_status mg_engine_feed(struct mg_engine *e, struct mg_engine_conn *c, uin
 			/* Move the 4 header bytes into the buffer behind the TSDU. */
 			tl = (uint16_t)((d->hdr[2] << 8) | d->hdr[3]);
 			if ((size_t)d->tsdu_len + tl > e->cfg.buf_size) {
-				d->off += len;
-				ev_init(&ev, &f, MG_EV_MALFORMED);
-				return fail(&f, &ev, MG_EV_MALFORMED, MG_R_ENG_REASM_BOUND);
+				return fail_chunk(&f, len, MG_R_ENG_REASM_BOUND);
 			}
 			if (!d->buf) {
 				d->buf = e->cfg.buf_get(e->cfg.buf_ud);
 				if (!d->buf) {
-					d->off += len;
-					ev_init(&ev, &f, MG_EV_MALFORMED);
-					return fail(&f, &ev, MG_EV_MALFORMED, MG_R_ENG_NO_BUFFER);
+					return fail_chunk(&f, len, MG_R_ENG_NO_BUFFER);
 				}
 			}
 			memcpy(d->buf + d->tsdu_len, d->hdr, 4);
