@@ -7,7 +7,7 @@
  * the same names) and cache miss (every name new: one Hyperscan scan).
  * Prints a table (best of 3 runs; the machine may be shared); no
  * thresholds. One glob per object rule, all distinct. Build: see bench/CMakeLists.txt or
- *   cc -O2 -Ipolicy -Idataplane/proto bench/policy_bench.c -lmgpolicy -lmgproto -lhs
+ *   cc -O2 -Ipolicy -Iproto bench/policy_bench.c -lmgpolicy -lmgproto -lhs
  */
 #include <stdarg.h>
 #include <stdint.h>

@@ -9,9 +9,11 @@
 
 #include <stdbool.h>
 
+#include "mg_xdp_cli.h"
+
 int mg_cmd_replay(int argc, char **argv); /* ctl/cmd_replay.c */
 int mg_cmd_policy(int argc, char **argv); /* ctl/cmd_policy.c: check|show FILE offline */
-int mg_cmd_xdp(int argc, char **argv);    /* ctl/cmd_xdp.c: attach|detach|status|reload */
+/* ebpf/xdp_cli.c: attach|detach|status|reload (mg_xdp_cli.h) */
 
 /* Online commands, talking to the running daemon over the control socket
  * (ctl/cmd_status.c, cmd_stats.c, cmd_flows.c, cmd_events.c, cmd_mode.c). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The daemon side of the control socket (wire format: ctl/ctl_proto.h).
+ * The daemon side of the control socket (wire format: ctlwire/ctl_proto.h).
  * One control thread, never a worker lcore, accepts connections on a Unix
  * SOCK_SEQPACKET socket, checks the peer's credentials (SO_PEERCRED: root,
  * the daemon's own uid, or the socket's group), validates each request and

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "mg_cmds.h"
+#include "mg_xdp_cli.h"
 
 int main(int argc, char **argv)
 {

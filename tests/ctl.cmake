@@ -8,19 +8,19 @@ find_package(Threads REQUIRED)
 
 set(MG_CTL_TEST_COMMON
   ${CMAKE_SOURCE_DIR}/dataplane/ctl_server.c
-  ${CMAKE_SOURCE_DIR}/ctl/ctl_proto.c
+  ${CMAKE_SOURCE_DIR}/ctlwire/ctl_proto.c
   ${CMAKE_SOURCE_DIR}/tests/ctl/fake_ops.c)
 
 add_executable(test_ctl_server ${CMAKE_SOURCE_DIR}/tests/ctl/test_ctl_server.c
   ${CMAKE_SOURCE_DIR}/ctl/ctl_client.c ${MG_CTL_TEST_COMMON})
-target_include_directories(test_ctl_server PRIVATE ${CMAKE_SOURCE_DIR}/ctl
+target_include_directories(test_ctl_server PRIVATE ${CMAKE_SOURCE_DIR}/ctl ${CMAKE_SOURCE_DIR}/ctlwire
   ${CMAKE_SOURCE_DIR}/dataplane ${CMAKE_SOURCE_DIR}/tests/ctl)
 target_link_libraries(test_ctl_server PRIVATE PkgConfig::JANSSON PkgConfig::CRITERION Threads::Threads)
 add_test(NAME test_ctl_server COMMAND test_ctl_server --jobs 1)
 set_tests_properties(test_ctl_server PROPERTIES LABELS "unit;ctl" TIMEOUT 120)
 
 add_executable(mg_ctl_fakesrv ${CMAKE_SOURCE_DIR}/tests/ctl/fake_daemon.c ${MG_CTL_TEST_COMMON})
-target_include_directories(mg_ctl_fakesrv PRIVATE ${CMAKE_SOURCE_DIR}/ctl
+target_include_directories(mg_ctl_fakesrv PRIVATE ${CMAKE_SOURCE_DIR}/ctl ${CMAKE_SOURCE_DIR}/ctlwire
   ${CMAKE_SOURCE_DIR}/dataplane ${CMAKE_SOURCE_DIR}/tests/ctl)
 target_link_libraries(mg_ctl_fakesrv PRIVATE PkgConfig::JANSSON Threads::Threads)
 

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mg_cmds.h"
+#include "mg_xdp_cli.h"
 
 #ifdef MG_HAVE_XDP
 #include "mg_policy.h"
