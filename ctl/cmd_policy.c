@@ -14,12 +14,22 @@
 #include "mg_cmds.h"
 #include "mg_policy.h"
 
+static void usage_to(FILE *f)
+{
+	fprintf(f, "usage: mmsgatectl policy check FILE\n"
+	           "       mmsgatectl policy show [--json] FILE   (offline)\n"
+	           "       mmsgatectl policy show [--json]        (running policy)\n"
+	           "       mmsgatectl policy load FILE            (running daemon)\n\n"
+	           "  check FILE  compile FILE; errors as file:line:col on stderr; exit 0 or 1\n"
+	           "  show FILE   the normalized policy (--json: as JSON)\n"
+	           "  show        the running policy with per-rule hit counters\n"
+	           "  load FILE   swap FILE in atomically on the running daemon\n"
+	           "'mmsgatectl policy load --help' shows the online options.\n");
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: mmsgatectl policy check FILE\n"
-	                "       mmsgatectl policy show [--json] FILE   (offline)\n"
-	                "       mmsgatectl policy show [--json]        (running policy)\n"
-	                "       mmsgatectl policy load FILE\n");
+	usage_to(stderr);
 }
 
 static struct mg_policy *compile_report(const char *file)
@@ -45,6 +55,10 @@ int mg_cmd_policy(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage_to(stdout);
+		return 0;
+	}
 	const char *verb = argv[1];
 	bool json = false;
 	const char *file = NULL;
@@ -52,7 +66,7 @@ int mg_cmd_policy(int argc, char **argv)
 		if (!strcmp(argv[i], "--json"))
 			json = true;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage();
+			usage_to(stdout);
 			return 0;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "mmsgatectl policy: unknown option '%s'\n", argv[i]);

@@ -25,9 +25,9 @@
 #include "mg_policy_export.h"
 #include "mg_xdp.h"
 
-static void xdp_usage(void)
+static void xdp_usage_to(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"usage: mmsgatectl xdp attach --policy FILE --inside IF --outside IF\n"
 		"                         [--mode native|skb] [--no-xsk peer|pass|drop] [--stateless]\n"
 		"                         [--pin DIR]\n"
@@ -45,6 +45,11 @@ static void xdp_usage(void)
 		"          (no SYN) instead of tracking connections in an LRU table\n");
 }
 
+static void xdp_usage(void)
+{
+	xdp_usage_to(stderr);
+}
+
 struct xdp_args {
 	const char *policy, *inside, *outside, *pin, *iface, *peer;
 	bool skb, json, fb_set, stateless;
@@ -52,6 +57,7 @@ struct xdp_args {
 	int first; /* index of the first positional argument */
 };
 
+/* 0 ok, 1 --help given, -1 usage error. */
 static int parse_args(int argc, char **argv, struct xdp_args *a)
 {
 	static const struct option opts[] = {
@@ -93,6 +99,7 @@ static int parse_args(int argc, char **argv, struct xdp_args *a)
 			}
 			a->fb_set = true;
 			break;
+		case 'h': return 1;
 		default: return -1;
 		}
 	}
@@ -193,10 +200,15 @@ int mg_cmd_xdp(int argc, char **argv)
 	}
 	sub = argv[1];
 	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0) {
-		xdp_usage();
+		xdp_usage_to(stdout);
 		return 0;
 	}
-	if (parse_args(argc - 1, argv + 1, &a)) {
+	rc = parse_args(argc - 1, argv + 1, &a);
+	if (rc > 0) { /* --help after a subcommand */
+		xdp_usage_to(stdout);
+		return 0;
+	}
+	if (rc < 0) {
 		xdp_usage();
 		return 2;
 	}
