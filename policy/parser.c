@@ -1050,50 +1050,6 @@ fail:
 
 /* ---- include -------------------------------------------------------------- */
 
-static char *read_whole_file(const char *path, size_t *len, int *errnum)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*errnum = errno;
-		return NULL;
-	}
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap + 1);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (n < cap)
-			break;
-		if (cap >= (size_t)64 << 20) { /* a policy over 64 MiB is a mistake */
-			free(buf);
-			buf = NULL;
-			*errnum = EFBIG;
-			fclose(f);
-			return NULL;
-		}
-		cap *= 2;
-		char *nb = realloc(buf, cap + 1);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-		} else {
-			buf = nb;
-		}
-	}
-	if (!buf)
-		*errnum = ENOMEM;
-	else if (ferror(f)) {
-		*errnum = errno ? errno : EIO;
-		free(buf);
-		buf = NULL;
-	} else {
-		buf[n] = 0;
-		*len = n;
-	}
-	fclose(f);
-	return buf;
-}
-
 static void stmt_include(struct ps *ps)
 {
 	struct mg_pol_token t = ps->tok;
@@ -1122,10 +1078,10 @@ static void stmt_include(struct ps *ps)
 	else
 		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - ps->file), ps->file, t.text);
 	size_t len = 0;
-	int e = 0;
-	char *text = read_whole_file(path, &len, &e);
+	const char *why = NULL;
+	char *text = mg_pol_read_file(path, &len, &why);
 	if (!text) {
-		err(ps, &t, "cannot read '%s': %s", path, strerror(e));
+		err(ps, &t, "cannot read '%s': %s", path, why);
 		return;
 	}
 	const char *fname = mg_pol_intern_file(ps->p, path);

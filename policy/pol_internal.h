@@ -227,11 +227,17 @@ struct mg_policy {
 	char **files; /* every file read (main + includes), for locations */
 };
 
-/* policy.c */
+/* policy.c: the driver (file → parse → check → compile) and lifetime. */
 struct mg_policy *mg_pol_new(const char *source);
+
+/* util.c: helpers the stages share. */
+#define MG_POL_MAX_FILE ((size_t)64 << 20) /* a policy over 64 MiB is a mistake */
 void *mg_pol_grow(void *v, size_t *cap, size_t n, size_t elem);
 int mg_pol_set_find(const struct mg_policy *p, const char *name);
 const char *mg_pol_intern_file(struct mg_policy *p, const char *path);
+/* The one reader of policy files (main and includes): NUL-terminated text,
+ * *len bytes; NULL with *why (static text) on error, too big or NUL byte. */
+char *mg_pol_read_file(const char *path, size_t *len, const char **why);
 
 /* parser.c: parse one file (and its includes) into p. */
 void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_t len, int depth,

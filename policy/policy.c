@@ -6,7 +6,6 @@
  * Each compiled policy gets a process-unique generation number that keys
  * the per-worker name caches, so a new policy never sees an old result.
  */
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,41 +14,6 @@
 #include "pol_internal.h"
 
 static _Atomic uint64_t generation_counter;
-
-void *mg_pol_grow(void *v, size_t *cap, size_t n, size_t elem)
-{
-	if (n <= *cap)
-		return v;
-	size_t nc = *cap ? *cap * 2 : 8;
-	while (nc < n)
-		nc *= 2;
-	void *nv = realloc(v, nc * elem);
-	if (!nv)
-		return NULL;
-	*cap = nc;
-	return nv;
-}
-
-int mg_pol_set_find(const struct mg_policy *p, const char *name)
-{
-	for (size_t i = 0; i < p->n_sets; i++)
-		if (!p->sets[i].anon && !strcmp(p->sets[i].name, name))
-			return (int)i;
-	return -1;
-}
-
-const char *mg_pol_intern_file(struct mg_policy *p, const char *path)
-{
-	char **v = mg_pol_grow(p->files, &p->cap_files, p->n_files + 1, sizeof(*v));
-	if (!v)
-		return NULL;
-	p->files = v;
-	char *s = strdup(path);
-	if (!s)
-		return NULL;
-	p->files[p->n_files++] = s;
-	return s;
-}
 
 struct mg_policy *mg_pol_new(const char *source)
 {
@@ -182,45 +146,13 @@ struct mg_policy *mg_policy_compile_string(const char *name, const char *text, s
 
 struct mg_policy *mg_policy_compile_file(const char *path, struct mg_diags *d)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		int e = errno;
+	size_t n = 0;
+	const char *why = NULL;
+	char *buf = mg_pol_read_file(path, &n, &why);
+	if (!buf) {
 		if (d)
 			mg_pol_diag(d, MG_DIAG_ERROR, (struct mg_pol_loc){path, 0, 0}, "",
-			            "cannot read policy: %s", strerror(e));
-		return NULL;
-	}
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1);
-	while (buf) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap || cap >= (size_t)256 << 20)
-			break;
-		char *nb = realloc(buf, cap * 2 + 1);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	bool bad = !buf || ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		if (d)
-			mg_pol_diag(d, MG_DIAG_ERROR, (struct mg_pol_loc){path, 0, 0}, "",
-			            "cannot read policy");
-		return NULL;
-	}
-	buf[n] = 0;
-	/* A NUL inside the file would silently truncate it: refuse. */
-	if (memchr(buf, 0, n)) {
-		free(buf);
-		if (d)
-			mg_pol_diag(d, MG_DIAG_ERROR, (struct mg_pol_loc){path, 0, 0}, "",
-			            "policy file contains a NUL byte");
+			            "cannot read policy: %s", why);
 		return NULL;
 	}
 	struct mg_policy *p = compile_text(path, buf, n, d);
