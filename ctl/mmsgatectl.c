@@ -5,9 +5,6 @@
  * in one dispatch table, xdp-filter style. Each subcommand prints its own
  * usage; this file only knows names and one-line summaries. Exit status:
  * 0 ok, 1 failure, 2 usage error.
- *
- * Subcommands living in files written in parallel are referenced weakly,
- * so the tool links (and says "not available") while one is missing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,13 +15,6 @@
 #define MG_VERSION "0.1.0"
 #endif
 
-#pragma weak mg_cmd_xdp
-#pragma weak mg_cmd_status
-#pragma weak mg_cmd_stats
-#pragma weak mg_cmd_flows
-#pragma weak mg_cmd_events
-#pragma weak mg_cmd_mode
-#pragma weak mg_ctl_set_socket
 
 struct mg_ctl_cmd {
 	const char *name;
@@ -76,8 +66,7 @@ int main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
-			if (mg_ctl_set_socket)
-				mg_ctl_set_socket(path);
+			mg_ctl_set_socket(path);
 			continue;
 		}
 		if (!strcmp(argv[i], "--")) {
@@ -99,11 +88,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
 		if (strcmp(argv[i], cmds[k].name))
 			continue;
-		if (!cmds[k].fn) {
-			fprintf(stderr, "mmsgatectl %s: not available in this build\n",
-				cmds[k].name);
-			return 1;
-		}
 		return cmds[k].fn(argc - i, argv + i);
 	}
 	fprintf(stderr, "mmsgatectl: unknown command '%s'\n", argv[i]);

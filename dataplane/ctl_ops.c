@@ -300,7 +300,6 @@ static int op_flows(void *ud, unsigned limit, json_t *out, char *err, size_t err
 			json_object_set_new(f, "pdus_c2s", u64(vf->pdus[MG_DIR_C2S]));
 			json_object_set_new(f, "pdus_s2c", u64(vf->pdus[MG_DIR_S2C]));
 			json_object_set_new(f, "denies", u64(vf->denies));
-#ifdef MG_DP_HAVE_FLOW_CLASSES
 			/* PDUs per IEC 61850 service class, both directions */
 			json_t *cls = json_object();
 			for (unsigned k = 1; k < MG_IEC__COUNT; k++) {
@@ -310,7 +309,6 @@ static int op_flows(void *ud, unsigned limit, json_t *out, char *err, size_t err
 							    json_integer(n));
 			}
 			json_object_set_new(f, "classes", cls);
-#endif
 			if (vf->rule_line)
 				json_object_set_new(f, "rule_line", json_integer(vf->rule_line));
 			json_object_set_new(f, "policy_generation", u64(vf->gen));
@@ -427,7 +425,6 @@ static int op_events(void *ud, int64_t since, unsigned limit, json_t *out, char 
 
 /* ---- policy ------------------------------------------------------------- */
 
-#ifdef MG_DP_HAVE_RULE_HITS
 /* Per-rule hit counters are cumulative per worker; `policy show` reports
  * them since the running generation was loaded, from a baseline taken at
  * each swap done here. */
@@ -441,7 +438,6 @@ static void hits_rebase(uint64_t gen)
 	memcpy(hits_base, c.mms_rule_hits, sizeof(hits_base));
 	hits_base_gen = gen;
 }
-#endif
 
 static int op_policy_load(void *ud, const char *path, json_t *out, char *err, size_t errlen,
 			  uint64_t *generation)
@@ -484,9 +480,7 @@ static int op_policy_load(void *ud, const char *path, json_t *out, char *err, si
 	if (rc != 0)
 		return rc;
 	*generation = mg_dp_policy_generation();
-#ifdef MG_DP_HAVE_RULE_HITS
 	hits_rebase(*generation);
-#endif
 	double check_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	double swap_ms = (double)(t2.tv_sec - t1.tv_sec) * 1e3 + (double)(t2.tv_nsec - t1.tv_nsec) / 1e6;
 	json_object_set_new(out, "check_ms", json_real(check_ms));
@@ -511,7 +505,6 @@ static int op_policy_show(void *ud, json_t *out, char *err, size_t errlen)
 		json_object_set_new(out, "text", json_string(text));
 		free(text);
 	}
-#ifdef MG_DP_HAVE_RULE_HITS
 	{
 		struct mg_policy_export ex;
 		struct mg_dp_ctr c;
@@ -541,7 +534,6 @@ static int op_policy_show(void *ud, json_t *out, char *err, size_t errlen)
 		json_object_set_new(out, "rules", rules);
 		json_object_set_new(out, "hits_since", json_string(based ? "load" : "start"));
 	}
-#endif
 	char *js = capture(mg_policy_print_json, pol->p);
 	if (js) {
 		json_t *j = json_loads(js, JSON_DECODE_ANY, NULL);

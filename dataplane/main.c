@@ -452,11 +452,7 @@ int main(int argc, char **argv)
 	}
 	mg_dp_telemetry_register();
 	if (mg_dp_cfg.ctl_socket != NULL) {
-		if (mg_dp_ctl_start == NULL) {
-			fprintf(stderr, "mmsgate: warning: no control server in this build; "
-					"--ctl-socket %s ignored\n",
-				mg_dp_cfg.ctl_socket);
-		} else if (mg_dp_ctl_start(mg_dp_cfg.ctl_socket, err, sizeof(err)) != 0) {
+		if (mg_dp_ctl_start(mg_dp_cfg.ctl_socket, err, sizeof(err)) != 0) {
 			mg_dp_events_stop();
 			mg_dp_ports_stop();
 			rte_eal_cleanup();
@@ -495,7 +491,7 @@ int main(int argc, char **argv)
 		}
 	}
 	rte_eal_mp_wait_lcore();
-	if (mg_dp_cfg.ctl_socket != NULL && mg_dp_ctl_stop != NULL)
+	if (mg_dp_cfg.ctl_socket != NULL)
 		mg_dp_ctl_stop();
 	/* Held segments still waiting for a verdict are dropped (and counted). */
 	for (w = 0; w < mg_dp_nworkers; w++)

@@ -112,7 +112,6 @@ enum mg_dp_drop {
 const char *mg_dp_drop_str(unsigned d);
 
 #define MG_DP_RULE_HITS 256 /* per-rule MMS hit counters (ctl policy show) */
-#define MG_DP_HAVE_RULE_HITS 1
 
 /* Per-lcore counters: written by one worker, summed by readers without
  * locks (aligned 64-bit loads are atomic on the targets we build for). */
@@ -203,7 +202,6 @@ struct mg_flow {
 	/* MMS PDUs per IEC 61850 class (saturating), for `mmsgatectl flows`
 	 * (dataplane/ctl_ops.c); zeroed with the flow. */
 	uint16_t pdus_class[MG_IEC__COUNT];
-#define MG_DP_HAVE_FLOW_CLASSES 1
 	struct mg_policy_peer peer;
 	struct mg_hold_dir d[2]; /* enum mg_dir */
 	struct mg_engine_conn eng;
@@ -229,10 +227,6 @@ struct mg_dp_policy {
 };
 
 /* ---- worker context (worker.c) -------------------------------------- */
-
-struct mg_txq {
-	struct rte_eth_dev_tx_buffer *buf;
-};
 
 struct mg_lcore {
 	unsigned wid;         /* worker index */
@@ -454,9 +448,9 @@ uint64_t mg_dp_policy_generation(void);
 /* Set the mode override: "enforce", "monitor" or "policy". 0 or -EINVAL. */
 int mg_dp_mode_set(const char *mode);
 const char *mg_dp_mode_str(void);
-/* The control server, if one is linked in (weak): started after the
- * workers when --ctl-socket is given. */
-int mg_dp_ctl_start(const char *path, char *err, size_t errlen) __attribute__((weak));
-void mg_dp_ctl_stop(void) __attribute__((weak));
+/* The control server (ctl_ops.c): started after the workers when
+ * --ctl-socket is given. */
+int mg_dp_ctl_start(const char *path, char *err, size_t errlen);
+void mg_dp_ctl_stop(void);
 
 #endif
