@@ -2,7 +2,8 @@
 /*
  * The per-connection MMS engine: TPKT framing and COTP TSDU reassembly over
  * chunks of any size, then one pass down session → presentation → ACSE →
- * MMS per completed TSDU, and the association rules of DESIGN.md §7.
+ * MMS per completed TSDU, and the association rules (docs/design.md,
+ * "Association state").
  *
  * Buffer layout when reassembling: buf[0..tsdu_len) holds the DT user data
  * of the TSDU collected so far; buf[tsdu_len..tsdu_len+part_len) holds the

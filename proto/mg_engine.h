@@ -5,7 +5,7 @@
  * protocol unit (a COTP control TPDU, or a complete TSDU walked through
  * session → presentation → ACSE → MMS). Owns the per-association state:
  * TPKT/COTP reassembly, presentation contexts, MMS initiate parameters and
- * outstanding invokeIDs (for the anomalies of DESIGN.md §7).
+ * outstanding invokeIDs (for the association anomalies, docs/design.md).
  *
  * Zero-copy where possible: a whole TPKT carrying a whole TSDU (COTP EOT)
  * inside one chunk is parsed in place. Only a TPKT that straddles chunks or
