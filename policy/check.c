@@ -203,6 +203,36 @@ static void check_shadowing(struct mg_policy *p, struct mg_diags *d)
 			}
 }
 
+/* reply-error answers confirmed requests only: say what happens to the
+ * other services a reply-error rule names (DESIGN.md "Deny modes"). */
+static void check_deny_modes(struct mg_policy *p, struct mg_diags *d)
+{
+	for (size_t i = 0; i < p->n_mms; i++) {
+		const struct mg_pol_mrule *r = &p->mms[i];
+		if (r->action != MG_ACT_DENY || r->deny_mode != MG_DENY_REPLY_ERROR || r->svc_any)
+			continue;
+		char removed[160] = "", reset[160] = "";
+		for (unsigned s = MG_SVC_CONFIRMED_MAX; s < MG_SVC__COUNT; s++) {
+			if (!((r->svc[s / 64] >> (s % 64)) & 1))
+				continue;
+			char *dst = s < MG_SVC_INITIATE ? removed : reset;
+			size_t n = strlen(dst);
+			snprintf(dst + n, sizeof(removed) - n, "%s%s", n ? ", " : "",
+			         mg_mms_svc_name((uint16_t)s));
+		}
+		if (removed[0])
+			mg_pol_diag(d, MG_DIAG_NOTE, r->loc, "mms",
+			            "%s cannot be answered: reply-error removes such PDUs from the "
+			            "stream and keeps the association",
+			            removed);
+		if (reset[0])
+			mg_pol_diag(
+			    d, MG_DIAG_NOTE, r->loc, "mms",
+			    "%s: refused by resetting the connection, whatever the deny mode",
+			    reset);
+	}
+}
+
 void mg_pol_check(struct mg_policy *p, struct mg_diags *d)
 {
 	resolve_sets(p, d);
@@ -213,4 +243,5 @@ void mg_pol_check(struct mg_policy *p, struct mg_diags *d)
 	if (d->nerrors == 0) /* after errors, empty/unused sets are mostly noise */
 		check_sets(p, d);
 	check_shadowing(p, d);
+	check_deny_modes(p, d);
 }

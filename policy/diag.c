@@ -27,7 +27,10 @@ void mg_diags_print(const struct mg_diags *d, FILE *out)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct mg_diag *g = &d->v[i];
 		fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col,
-		        g->sev == MG_DIAG_ERROR ? "error" : "warning", g->msg);
+		        g->sev == MG_DIAG_ERROR  ? "error"
+		        : g->sev == MG_DIAG_NOTE ? "note"
+		                                 : "warning",
+		        g->msg);
 	}
 }
 
@@ -40,6 +43,8 @@ void mg_pol_diag(struct mg_diags *d, enum mg_diag_sev sev, struct mg_pol_loc loc
 	 * keep the first 1000 diagnostics but still count the rest. */
 	if (sev == MG_DIAG_ERROR)
 		d->nerrors++;
+	else if (sev == MG_DIAG_NOTE)
+		d->nnotes++;
 	else
 		d->nwarnings++;
 	if (d->n >= 1000)

@@ -20,7 +20,10 @@
 
 /* ---- diagnostics ------------------------------------------------------ */
 
-enum mg_diag_sev { MG_DIAG_ERROR = 0, MG_DIAG_WARNING = 1 };
+/* A note explains how a valid construct will behave where the reader could
+ * guess wrong (e.g. a deny mode that cannot apply to some service); it
+ * counts as neither error nor warning. */
+enum mg_diag_sev { MG_DIAG_ERROR = 0, MG_DIAG_WARNING = 1, MG_DIAG_NOTE = 2 };
 
 struct mg_diag {
 	uint8_t sev;          /* enum mg_diag_sev */
@@ -34,6 +37,7 @@ struct mg_diags {
 	struct mg_diag *v;
 	size_t n, cap;
 	size_t nerrors, nwarnings;
+	size_t nnotes;
 };
 
 void mg_diags_init(struct mg_diags *d);
@@ -62,7 +66,25 @@ const char *mg_policy_source(const struct mg_policy *p); /* file path */
 /* ---- verdict types ---------------------------------------------------- */
 
 enum mg_action { MG_ACT_DENY = 0, MG_ACT_ALLOW = 1, MG_ACT_ALERT = 2 };
-enum mg_deny_mode { MG_DENY_DROP = 0 /* drop + reset association */, MG_DENY_REPLY_ERROR = 1 };
+/*
+ * How a deny is carried out on an MMS association (see policy/DESIGN.md
+ * "Deny modes"):
+ *   reset        drop the PDU and reset the TCP connection (the association
+ *                dies; the only possible answer to anomalies, malformed
+ *                units and non-MMS on port 102, whatever the rule says);
+ *   reply-error  keep the association: a confirmed request is answered as
+ *                the IED would refuse it (object-access-denied / a
+ *                confirmed-ErrorPDU), an unconfirmed PDU is removed from the
+ *                stream; the default of a bare `deny` and `mms default deny`.
+ * MG_DENY_DROP is the old name of MG_DENY_RESET (`deny drop` still parses).
+ */
+enum mg_deny_mode {
+	MG_DENY_RESET = 0,
+	MG_DENY_DROP = MG_DENY_RESET,
+	MG_DENY_REPLY_ERROR = 1,
+};
+/* "reset" / "reply-error" */
+const char *mg_deny_mode_str(uint8_t m);
 enum mg_mode { MG_MODE_ENFORCE = 0, MG_MODE_MONITOR = 1 };
 
 const char *mg_action_str(uint8_t a); /* "deny", "allow", "alert" */

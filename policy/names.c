@@ -67,6 +67,11 @@ int mg_pol_action_lookup(const char *name)
 	return -1;
 }
 
+const char *mg_deny_mode_str(uint8_t m)
+{
+	return m == MG_DENY_REPLY_ERROR ? "reply-error" : "reset";
+}
+
 const char *mg_action_str(uint8_t a)
 {
 	switch (a) {

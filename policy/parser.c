@@ -901,7 +901,20 @@ static void free_mrule(struct mg_pol_mrule *r)
 	free(r->name);
 }
 
-/* action [drop|reply-error] */
+static void __attribute__((format(printf, 3, 4)))
+note(struct ps *ps, const struct mg_pol_token *t, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	mg_pol_diag(ps->d, MG_DIAG_NOTE, t->loc, tok_text(t), "%s", msg);
+}
+
+/* action [reset|reply-error|drop]; a bare deny is reply-error (the
+ * association survives a refused request), `drop` is the old spelling of
+ * reset and gets a note saying so. */
 static bool parse_mms_action(struct ps *ps, struct mg_pol_mrule *r)
 {
 	int a = ps->tok.type == MG_TOK_WORD ? mg_pol_action_lookup(ps->tok.text) : -1;
@@ -912,12 +925,18 @@ static bool parse_mms_action(struct ps *ps, struct mg_pol_mrule *r)
 	}
 	r->action = (uint8_t)a;
 	next(ps);
-	if (is_word(ps, "drop") || is_word(ps, "reply-error")) {
+	r->deny_mode = MG_DENY_REPLY_ERROR;
+	if (is_word(ps, "drop") || is_word(ps, "reset") || is_word(ps, "reply-error")) {
 		if (a != MG_ACT_DENY) {
 			err(ps, &ps->tok, "'%s' only applies to deny", ps->tok.text);
 			return false;
 		}
-		r->deny_mode = is_word(ps, "drop") ? MG_DENY_DROP : MG_DENY_REPLY_ERROR;
+		if (is_word(ps, "drop"))
+			note(ps, &ps->tok,
+			     "'deny drop' means 'deny reset': drop the PDU and reset the "
+			     "association (a bare 'deny' answers with an error instead)");
+		r->deny_mode = is_word(ps, "reply-error") ? MG_DENY_REPLY_ERROR : MG_DENY_RESET;
+		r->deny_mode_explicit = true;
 		next(ps);
 	}
 	return true;

@@ -129,6 +129,7 @@ struct mg_pol_irule {
 struct mg_pol_mrule {
 	uint8_t action;    /* enum mg_action */
 	uint8_t deny_mode; /* enum mg_deny_mode */
+	bool deny_mode_explicit; /* the rule spelled the mode out */
 	bool log;
 	char *name;        /* NULL if unnamed */
 	uint16_t from, to; /* set index or MG_POL_SET_ANY */

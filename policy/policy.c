@@ -30,7 +30,7 @@ struct mg_policy *mg_pol_new(const char *source)
 	p->l2_default = MG_L2_DROP;
 	p->ip_default = MG_ACT_DENY;
 	p->mms_default = MG_ACT_DENY;
-	p->mms_default_deny_mode = MG_DENY_DROP;
+	p->mms_default_deny_mode = MG_DENY_REPLY_ERROR;
 	for (int i = 0; i < MG_R__COUNT; i++)
 		p->anomaly[i] = MG_ACT_DENY;
 	p->generation = atomic_fetch_add(&generation_counter, 1) + 1;

@@ -96,8 +96,8 @@ static void print_side(const struct mg_policy *p, uint16_t set, FILE *out)
 static void print_action(uint8_t action, uint8_t deny_mode, FILE *out)
 {
 	fprintf(out, "%s", mg_action_str(action));
-	if (action == MG_ACT_DENY && deny_mode == MG_DENY_REPLY_ERROR)
-		fprintf(out, " reply-error");
+	if (action == MG_ACT_DENY)
+		fprintf(out, " %s", mg_deny_mode_str(deny_mode));
 }
 
 static size_t count_anon(const struct mg_policy *p)
@@ -354,10 +354,11 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 			jstr(r->name, out);
 		else
 			fprintf(out, "null");
-		fprintf(out, ",\"action\":\"%s\",\"deny_mode\":\"%s\",\"log\":%s,\"from\":",
-		        mg_action_str(r->action),
-		        r->deny_mode == MG_DENY_REPLY_ERROR ? "reply-error" : "drop",
-		        r->log ? "true" : "false");
+		/* deny_mode: "reset" / "reply-error" for deny rules, null otherwise */
+		fprintf(out, ",\"action\":\"%s\",\"deny_mode\":%s%s%s,\"log\":%s,\"from\":",
+		        mg_action_str(r->action), r->action == MG_ACT_DENY ? "\"" : "",
+		        r->action == MG_ACT_DENY ? mg_deny_mode_str(r->deny_mode) : "null",
+		        r->action == MG_ACT_DENY ? "\"" : "", r->log ? "true" : "false");
 		jside(p, r->from, out);
 		fprintf(out, ",\"to\":");
 		jside(p, r->to, out);
@@ -396,7 +397,11 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 		}
 		fprintf(out, "]}");
 	}
-	fprintf(out, "],\"mms_default\":\"%s\",\"anomalies\":{", mg_action_str(p->mms_default));
+	fprintf(out, "],\"mms_default\":\"%s\",", mg_action_str(p->mms_default));
+	if (p->mms_default == MG_ACT_DENY)
+		fprintf(out, "\"mms_default_deny_mode\":\"%s\",",
+		        mg_deny_mode_str(p->mms_default_deny_mode));
+	fprintf(out, "\"anomalies\":{");
 	first = true;
 	for (int i = 1; i < MG_R__COUNT; i++) {
 		if (!p->anomaly_set[i])

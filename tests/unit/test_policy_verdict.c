@@ -130,7 +130,7 @@ Test(policy_verdict, seed_mms)
 	cr_assert_eq(v.rule_line, 20);
 	cr_assert_eq(verdict(p, s, "192.168.1.50", "10.0.0.20", &pdu, &v), MG_ACT_DENY);
 	cr_assert_eq(v.rule_index, -1);
-	cr_assert_eq(v.deny_mode, MG_DENY_DROP);
+	cr_assert_eq(v.deny_mode, MG_DENY_REPLY_ERROR);
 	cr_assert_eq(v.obj_index, 0);
 
 	/* read: everyone allowlisted */
@@ -419,5 +419,54 @@ Test(policy_verdict, icmp_nd)
 	cr_assert_eq(line, 18);
 	cr_assert_eq(mg_policy_conn(p, &a, &b, 58, 0, 128, &peer, &line), MG_CONN_DENY);
 	cr_assert_eq(mg_policy_conn(p, &a, &b, 1, 0, 135, &peer, &line), MG_CONN_DENY);
+	mg_policy_free(p);
+}
+
+/* Deny modes: bare deny = reply-error, reset and its old spelling drop
+ * reset; the default's mode follows `mms default deny [mode]`. */
+Test(policy_verdict, deny_modes)
+{
+	struct mg_diags d;
+	mg_diags_init(&d);
+	struct mg_policy *p =
+	    mg_policy_compile_string("modes.policy",
+	                             "ip allow mms from any to any\n"
+	                             "mms deny service write\n"
+	                             "mms deny reset service read\n"
+	                             "mms deny drop service getNameList\n"
+	                             "mms deny reply-error service identify, informationReport\n"
+	                             "mms allow service status\n"
+	                             "mms default deny reset\n",
+	                             &d);
+	cr_assert_not_null(p);
+	cr_assert_eq(d.nerrors, 0);
+	cr_assert_eq(d.nwarnings, 0);
+	cr_assert_eq(d.nnotes, 2, "drop spelled out, informationReport unanswerable: %zu",
+	             d.nnotes);
+	mg_diags_free(&d);
+	struct mg_policy_scratch *s = mg_policy_scratch_new();
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	static const struct {
+		uint16_t svc;
+		uint8_t action, mode;
+	} want[] = {
+	    {MG_SVC_WRITE, MG_ACT_DENY, MG_DENY_REPLY_ERROR},
+	    {MG_SVC_READ, MG_ACT_DENY, MG_DENY_RESET},
+	    {MG_SVC_GET_NAME_LIST, MG_ACT_DENY, MG_DENY_RESET},
+	    {MG_SVC_IDENTIFY, MG_ACT_DENY, MG_DENY_REPLY_ERROR},
+	    {MG_SVC_STATUS, MG_ACT_ALLOW, 0},
+	    {MG_SVC_FILE_OPEN, MG_ACT_DENY, MG_DENY_RESET}, /* the default */
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, want[i].svc, NULL);
+		cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), want[i].action,
+		             "service %u", want[i].svc);
+		if (want[i].action == MG_ACT_DENY)
+			cr_assert_eq(v.deny_mode, want[i].mode, "service %u", want[i].svc);
+	}
+	cr_assert_str_eq(mg_deny_mode_str(MG_DENY_RESET), "reset");
+	cr_assert_str_eq(mg_deny_mode_str(MG_DENY_REPLY_ERROR), "reply-error");
+	mg_policy_scratch_free(s);
 	mg_policy_free(p);
 }
