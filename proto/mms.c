@@ -259,14 +259,19 @@ static enum mg_status vmd_name(struct mms_ctx *c, const struct mg_ber_tlv *t)
 }
 
 /* FileName ::= SEQUENCE OF GraphicString, joined with '/' into the PDU's
- * scratch buffer (each name NUL-terminated there). */
-static enum mg_status file_name(struct mms_ctx *c, const struct mg_ber_tlv *t)
+ * scratch buffer (each name NUL-terminated there). root_ok: the name may be
+ * empty (no component, or one empty component), which names the root of
+ * the file store; only fileDirectory's fileSpecification allows that
+ * (libiec61850's client lists the root that way). The object is then the
+ * empty name. */
+static enum mg_status file_name_root(struct mms_ctx *c, const struct mg_ber_tlv *t, bool root_ok)
 {
 	struct mg_mms_pdu *pdu = c->pdu;
 	struct mg_ber_iter it;
 	struct mg_ber_tlv g;
 	enum mg_status st;
 	size_t start = c->fn_used, pos = start, n = 0;
+	bool empty_comp = false;
 
 	if (!t->constructed)
 		return fail(c, MG_R_MMS_OBJECT_NAME);
@@ -275,6 +280,10 @@ static enum mg_status file_name(struct mms_ctx *c, const struct mg_ber_tlv *t)
 		/* GraphicString (25); VisibleString (26) seen from some stacks. */
 		if (g.cls != MG_BER_UNIVERSAL || g.constructed || (g.tag != 25 && g.tag != 26))
 			return fail(c, MG_R_MMS_OBJECT_NAME);
+		if (g.len == 0 && root_ok && n == 0 && t->len == g.hdr_len) {
+			empty_comp = true;
+			continue;
+		}
 		if (g.len == 0 || !printable(g.val, g.len, 0x20))
 			return fail(c, MG_R_MMS_OBJECT_NAME);
 		size_t need_b = g.len + (n > 0 ? 1 : 0);
@@ -289,13 +298,20 @@ static enum mg_status file_name(struct mms_ctx *c, const struct mg_ber_tlv *t)
 	}
 	if (st != MG_NEED_MORE)
 		return st;
-	if (n == 0)
-		return fail(c, MG_R_MMS_EMPTY_LIST);
+	if (n == 0 && !root_ok)
+		return fail(c, empty_comp ? MG_R_MMS_OBJECT_NAME : MG_R_MMS_EMPTY_LIST);
+	if (pos >= MG_MMS_FILENAME_MAX)
+		return fail(c, MG_R_MMS_FILENAME_LONG);
 	pdu->filename_buf[pos] = '\0';
 	c->fn_used = pos + 1;
 	add_obj(c, MG_OBJ_FILE, MG_OBJK_FILE, NULL, 0, (const uint8_t *)pdu->filename_buf + start,
 		pos - start, false);
 	return MG_OK;
+}
+
+static enum mg_status file_name(struct mms_ctx *c, const struct mg_ber_tlv *t)
+{
+	return file_name_root(c, t, false);
 }
 
 /* Address CHOICE: a target with no name. Recorded as an OTHER object (the
@@ -877,7 +893,8 @@ static enum mg_status req_files(struct mms_ctx *c, const struct mg_ber_tlv *svc,
 	mg_ber_iter_init(&it, svc->val, svc->len);
 	while ((st = next(c, &it, &t)) == MG_OK) {
 		if (is_ctx(&t, true, tag_a) || is_ctx(&t, true, tag_b)) {
-			if ((st = file_name(c, &t)) != MG_OK)
+			if ((st = file_name_root(c, &t, c->pdu->service == MG_SVC_FILE_DIRECTORY)) !=
+			    MG_OK)
 				return st;
 			have_a |= t.tag == tag_a;
 		}

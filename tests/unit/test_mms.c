@@ -638,6 +638,18 @@ Test(mms, file_services)
 	OK(parse_b("a0{ 02{05} bf4d{} }"));
 	cr_assert_eq(pdu.nobj, 0);
 	cr_assert_eq(pdu.iec_class, MG_IEC_FILE_DIRECTORY);
+	/* libiec61850 lists the root with an empty specification: legal there
+	 * (the root directory, named by the empty name), in both spellings. */
+	OK(parse_b("a0{ 02{05} bf4d{ a0{ 19'' } } }"));
+	cr_assert_eq(pdu.nobj, 1);
+	obj_is(0, MG_OBJ_FILE, MG_OBJK_FILE, NULL, "");
+	cr_assert_eq(pdu.iec_class, MG_IEC_FILE_DIRECTORY);
+	OK(parse_b("a0{ 02{05} bf4d{ a0{} } }"));
+	obj_is(0, MG_OBJ_FILE, MG_OBJK_FILE, NULL, "");
+	/* ... but only as the whole name, and only for fileDirectory */
+	BAD(parse_b("a0{ 02{05} bf4d{ a0{ 19'' 19'x' } } }"), MG_R_MMS_OBJECT_NAME);
+	BAD(parse_b("a0{ 02{05} bf4d{ a0{ 19'x' 19'' } } }"), MG_R_MMS_OBJECT_NAME);
+	BAD(parse_b("a0{ 02{01} bf4c{ 19'' } }"), MG_R_MMS_OBJECT_NAME);
 	/* fileRead / fileClose: frsmID only */
 	OK(parse_b("a0{ 02{06} 9f49{01} }"));
 	cr_assert_eq(pdu.service, MG_SVC_FILE_READ);
