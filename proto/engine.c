@@ -148,27 +148,17 @@ static enum mg_status fail_chunk(const struct feed_ctx *f, size_t rest, enum mg_
 
 /* ---- association rules ------------------------------------------------ */
 
-static int outstanding_find(const struct mg_engine_dir *d, uint32_t id)
-{
-	for (unsigned i = 0; i < d->n_outstanding; i++)
-		if (d->outstanding[i] == id)
-			return (int)i;
-	return -1;
-}
-
-static void outstanding_del(struct mg_engine_dir *d, int i)
-{
-	d->outstanding[i] = d->outstanding[--d->n_outstanding];
-}
-
 /* Update the association from one decoded PDU; return the anomaly, if any. */
-static enum mg_reason assoc_update(struct mg_engine_conn *c, uint8_t dir,
-				   const struct mg_mms_pdu *m, uint32_t mms_len)
+static enum mg_reason assoc_update(struct mg_engine *e, struct mg_engine_conn *c, uint8_t dir,
+				   const struct mg_mms_pdu *m, uint32_t mms_len,
+				   const struct mg_pending_req **answered)
 {
 	struct mg_engine_dir *mine = &c->d[dir], *peer = &c->d[dir ^ 1];
 	enum mg_reason anom = MG_R_NONE;
-	int i;
+	struct mg_pending_req *r;
+	bool found;
 
+	*answered = NULL;
 	if (c->max_pdu && mms_len > c->max_pdu)
 		anom = MG_R_ANOM_PDU_TOO_BIG;
 
@@ -178,30 +168,33 @@ static enum mg_reason assoc_update(struct mg_engine_conn *c, uint8_t dir,
 			anom = MG_R_ANOM_REQ_BEFORE_INIT;
 		if (!m->has_invoke_id)
 			break;
-		if (outstanding_find(mine, m->invoke_id) >= 0) {
+		switch (mg_pending_add(&mine->pending, m, &r)) {
+		case MG_PENDING_DUP:
 			if (anom == MG_R_NONE)
 				anom = MG_R_ANOM_DUP_INVOKE_ID;
-		} else if (mine->n_outstanding >= MG_ENGINE_MAX_OUTSTANDING) {
+			break;
+		case MG_PENDING_FULL:
 			if (anom == MG_R_NONE)
 				anom = MG_R_ANOM_TOO_MANY_OUTSTANDING;
-		} else {
-			mine->outstanding[mine->n_outstanding++] = m->invoke_id;
+			break;
+		default:
+			break;
 		}
 		break;
 	case MG_MMS_CONFIRMED_RESPONSE:
 	case MG_MMS_CONFIRMED_ERROR:
-		i = m->has_invoke_id ? outstanding_find(peer, m->invoke_id) : -1;
-		if (i >= 0)
-			outstanding_del(peer, i);
+		found = m->has_invoke_id &&
+			mg_pending_take(&peer->pending, m->invoke_id, &e->answered);
+		if (found)
+			*answered = &e->answered;
 		else if (anom == MG_R_NONE)
 			anom = MG_R_ANOM_UNSOLICITED_RESP;
 		break;
 	case MG_MMS_CANCEL_RESPONSE:
 	case MG_MMS_CANCEL_ERROR:
 		/* The cancelled request gets no response of its own. */
-		i = m->has_invoke_id ? outstanding_find(peer, m->invoke_id) : -1;
-		if (i >= 0)
-			outstanding_del(peer, i);
+		if (m->has_invoke_id && mg_pending_take(&peer->pending, m->invoke_id, &e->answered))
+			*answered = &e->answered;
 		break;
 	case MG_MMS_INITIATE_REQUEST:
 		c->state = MG_AS_CONNECTING;
@@ -272,7 +265,7 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 			ev.mms = &f->e->pdu;
 			ev.mms_len = (uint32_t)len;
 			/* Track state as usual; the flag outranks other anomalies. */
-			(void)assoc_update(c, f->dir, &f->e->pdu, (uint32_t)len);
+			(void)assoc_update(f->e, c, f->dir, &f->e->pdu, (uint32_t)len, &ev.req);
 			ev.anomaly = MG_R_ANOM_BARE_MMS;
 			f->cb(f->ud, &ev);
 			return MG_OK;
@@ -362,7 +355,7 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 	ev.kind = MG_EV_MMS;
 	ev.mms = m;
 	ev.mms_len = (uint32_t)mms_len;
-	ev.anomaly = assoc_update(c, f->dir, m, (uint32_t)mms_len);
+	ev.anomaly = assoc_update(f->e, c, f->dir, m, (uint32_t)mms_len, &ev.req);
 	f->cb(f->ud, &ev);
 	return MG_OK;
 }

@@ -27,6 +27,7 @@
 #include "mg_acse.h"
 #include "mg_cotp.h"
 #include "mg_mms.h"
+#include "mg_pending.h"
 #include "mg_pres.h"
 #include "mg_session.h"
 #include "mg_status.h"
@@ -34,7 +35,7 @@
 enum mg_dir { MG_DIR_C2S = 0, MG_DIR_S2C = 1 };
 
 /* Bound on outstanding confirmed requests tracked per direction. */
-#define MG_ENGINE_MAX_OUTSTANDING 32
+#define MG_ENGINE_MAX_OUTSTANDING MG_PENDING_MAX
 
 struct mg_engine_cfg {
 	uint32_t buf_size; /* reassembly buffer size = bound on TSDU + one partial TPKT */
@@ -51,6 +52,7 @@ struct mg_engine_cfg {
 struct mg_engine {
 	struct mg_engine_cfg cfg;
 	struct mg_mms_pdu pdu; /* scratch: the PDU of the event being delivered */
+	struct mg_pending_req answered; /* scratch: the request ev->req points at */
 };
 
 enum mg_ev_kind {
@@ -77,6 +79,10 @@ struct mg_ev {
 	uint32_t mms_len;    /* bytes of the MMS PDU (0 if none) */
 	uint64_t end_off;    /* stream offset just past this unit */
 	const struct mg_mms_pdu *mms; /* MG_EV_MMS only; valid during the callback */
+	/* Confirmed response / error, cancel response / error: the outstanding
+	 * request it answers (mg_pending.h), NULL when none was outstanding.
+	 * Valid during the callback. */
+	const struct mg_pending_req *req;
 };
 
 typedef void (*mg_engine_cb)(void *ud, const struct mg_ev *ev);
@@ -101,8 +107,8 @@ struct mg_engine_dir {
 	uint8_t hdr[4];        /* TPKT header bytes while fewer than 4 are known */
 	uint8_t hdr_have;
 	bool poisoned;         /* a malformed unit was seen: everything after is refused */
-	uint16_t n_outstanding; /* confirmed requests sent in this direction, unanswered */
-	uint32_t outstanding[MG_ENGINE_MAX_OUTSTANDING];
+	/* Confirmed requests sent in this direction, unanswered (mg_pending.h). */
+	struct mg_pending pending;
 };
 
 /* Per-connection state; fixed size, no pointers but the two buffers. */

@@ -33,6 +33,9 @@ struct evrec {
 	enum mg_reason reason, anomaly;
 	uint16_t nobj;
 	char obj0[64];
+	bool has_req;         /* ev->req: the request a response answered */
+	uint16_t req_service;
+	uint64_t req_hash;
 };
 
 struct evlog {
@@ -53,6 +56,11 @@ static void collect(void *ud, const struct mg_ev *ev)
 	r->end_off = ev->end_off;
 	r->reason = ev->reason;
 	r->anomaly = ev->anomaly;
+	if (ev->req) {
+		r->has_req = true;
+		r->req_service = ev->req->service;
+		r->req_hash = ev->req->obj_hash;
+	}
 	if (ev->mms) {
 		r->pdu = ev->mms->type;
 		r->service = ev->mms->service;
@@ -225,6 +233,14 @@ Test(engine, response_matches_outstanding_request)
 	cr_assert_eq(l.r[1].dir, MG_DIR_S2C);
 	cr_assert_eq(l.r[1].anomaly, MG_R_NONE);
 	cr_assert_eq(l.r[2].anomaly, MG_R_ANOM_UNSOLICITED_RESP);
+	/* The response carries what its request named (mg_pending.h). */
+	cr_assert(l.r[1].has_req);
+	cr_assert_eq(l.r[1].req_service, MG_SVC_READ);
+	struct mg_mms_obj o = { .scope = MG_OBJ_VMD, .kind = MG_OBJK_VARLIST,
+				.item = (const uint8_t *)"MU1$STx", .item_len = 7 };
+	cr_assert_eq(l.r[1].req_hash, mg_pending_obj_hash(&o), "obj0 %s n %u", l.r[0].obj0, l.r[0].nobj);
+	cr_assert_not(l.r[0].has_req);
+	cr_assert_not(l.r[2].has_req);
 	/* Same invokeID again while outstanding. */
 	mg_engine_feed(&e, &c, MG_DIR_C2S, a, na, collect, &l);
 	mg_engine_feed(&e, &c, MG_DIR_C2S, a, na, collect, &l);
