@@ -27,6 +27,7 @@
 #include "mg_mms.h"
 #include "mg_pkt.h"
 #include "mg_policy.h"
+#include "mg_policy_outcome.h"
 #include "mg_stream.h"
 
 #define MMS_PORT 102
@@ -213,21 +214,16 @@ static void json_obj(struct mg_json *j, const struct mg_mms_obj *o)
 
 /* ---- verdicts ------------------------------------------------------------ */
 
-static uint8_t worse(uint8_t a, uint8_t b)
-{
-	/* deny > alert > allow */
-	static const uint8_t sev[3] = {[MG_ACT_DENY] = 2, [MG_ACT_ALLOW] = 0, [MG_ACT_ALERT] = 1};
-	return sev[a % 3] >= sev[b % 3] ? a : b;
-}
-
 struct rp_verdict {
 	bool have;
 	uint8_t action;
 	uint32_t rule_line;
 	const char *rule_name;
-	const char *why; /* "connection", "rule", "default", "anomaly", "malformed" */
+	const char *why; /* "connection", "rule", "default", "anomaly", "malformed", "no-mms" */
 };
 
+/* The connection verdict for associations that are not inspected; for
+ * inspected ones the dataplane's own decision, mg_policy_outcome_event(). */
 static void verdict_for(struct rp *r, const struct rp_conn *c, const struct mg_ev *ev,
 			struct rp_verdict *out)
 {
@@ -241,31 +237,13 @@ static void verdict_for(struct rp *r, const struct rp_conn *c, const struct mg_e
 		out->why = "connection";
 		return;
 	}
-	if (ev->kind == MG_EV_MALFORMED || ev->kind == MG_EV_NOT_MMS) {
-		out->action = (uint8_t)mg_policy_anomaly_action(r->pol, ev->reason);
-		out->why = "malformed";
-		return;
-	}
-	if (ev->kind != MG_EV_MMS || !ev->mms) {
-		out->action = MG_ACT_ALLOW;
-		out->why = "no-mms";
-		return;
-	}
-	struct mg_verdict v;
-	memset(&v, 0, sizeof(v));
-	mg_policy_mms_verdict(r->pol, r->scr, &c->peer, ev->dir == MG_DIR_C2S, ev->mms, &v);
-	out->action = v.action;
-	out->rule_line = v.rule_line;
-	out->rule_name = v.rule_name;
-	out->why = v.rule_index >= 0 ? "rule" : "default";
-	if (ev->anomaly != MG_R_NONE) {
-		uint8_t a = (uint8_t)mg_policy_anomaly_action(r->pol, ev->anomaly);
-		if (worse(a, out->action) != out->action) {
-			out->action = a;
-			out->rule_line = 0;
-			out->rule_name = NULL;
-			out->why = "anomaly";
-		}
+	struct mg_policy_outcome oc;
+	mg_policy_outcome_event(r->pol, r->scr, &c->peer, ev, mg_policy_mode(r->pol), &oc);
+	out->action = oc.action;
+	out->why = mg_outcome_src_str(oc.src);
+	if (oc.have_verdict && oc.src != MG_OSRC_ANOMALY) {
+		out->rule_line = oc.v.rule_line;
+		out->rule_name = oc.v.rule_name;
 	}
 }
 

@@ -18,11 +18,7 @@
 #include <rte_tcp.h>
 
 #include "mg_dp.h"
-
-static inline int severity(uint8_t a)
-{
-	return a == MG_ACT_DENY ? 2 : a == MG_ACT_ALERT ? 1 : 0;
-}
+#include "mg_policy_outcome.h"
 
 static void refresh_peer(struct mg_lcore *lc, struct mg_flow *f)
 {
@@ -67,21 +63,13 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 	struct mg_lcore *lc = ctx->lc;
 	struct mg_flow *f = ctx->f;
 	struct mg_hold_dir *d = &f->d[ctx->dir];
-	const struct mg_policy *p = lc->pol->p;
 	const struct mg_mms_pdu *pdu = NULL;
-	struct mg_verdict v;
-	bool have_v = false;
-	enum mg_reason why = MG_R_NONE;
-	uint8_t action = MG_ACT_ALLOW;
+	struct mg_policy_outcome oc;
 
 	if (ctx->deny)
 		return; /* the association is being reset: later units are moot */
 
-	switch (ev->kind) {
-	case MG_EV_COTP:
-	case MG_EV_UPPER:
-		break;
-	case MG_EV_MMS:
+	if (ev->kind == MG_EV_MMS && ev->mms != NULL) {
 		pdu = ev->mms;
 		lc->ctr->mms_pdus++;
 		f->pdus[ctx->dir]++;
@@ -94,46 +82,35 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 		}
 		if (unlikely(f->gen != lc->pol->gen))
 			refresh_peer(lc, f);
-		mg_policy_mms_verdict(p, lc->scratch, &f->peer, ctx->dir == MG_DIR_C2S, pdu, &v);
-		have_v = true;
-		lc->ctr->mms_rule_hits[RTE_MIN((uint32_t)(v.rule_index + 1), MG_DP_RULE_HITS - 1u)]++;
-		action = v.action;
-		if (ev->anomaly != MG_R_NONE) {
-			why = ev->anomaly;
-			uint8_t a = (uint8_t)mg_policy_anomaly_action(p, why);
-			if (severity(a) > severity(action))
-				action = a;
-		}
-		break;
-	case MG_EV_MALFORMED:
-	case MG_EV_NOT_MMS:
-	default:
-		why = ev->reason != MG_R_NONE ? ev->reason : MG_R_ENG_POISONED;
-		action = (uint8_t)mg_policy_anomaly_action(p, why);
-		break;
 	}
+	mg_policy_outcome_event(lc->pol->p, lc->scratch, &f->peer, ev,
+				lc->monitor ? MG_MODE_MONITOR : MG_MODE_ENFORCE, &oc);
+	if (oc.have_verdict)
+		lc->ctr->mms_rule_hits[RTE_MIN((uint32_t)(oc.v.rule_index + 1),
+					       MG_DP_RULE_HITS - 1u)]++;
+	enum mg_reason why = (enum mg_reason)oc.reason;
+	const struct mg_verdict *v = oc.have_verdict ? &oc.v : NULL;
+
 	if (why != MG_R_NONE && why < MG_R__COUNT)
 		lc->ctr->reason[why]++;
 	if (pdu != NULL || why != MG_R_NONE)
-		lc->ctr->verdict[action]++;
+		lc->ctr->verdict[oc.action]++;
 
-	if (action == MG_ACT_DENY) {
-		if (lc->monitor) {
-			lc->ctr->monitor_would_deny++;
-			emit(lc, f, MG_DPEV_MONITOR, action, pdu, why, have_v ? &v : NULL);
-		} else {
-			ctx->deny = true;
-			ctx->why = why != MG_R_NONE ? MG_DPD_MMS_ANOMALY : MG_DPD_MMS_DENIED;
-			f->denies++;
-			emit(lc, f, why != MG_R_NONE ? MG_DPEV_ANOMALY : MG_DPEV_DENY, action, pdu, why,
-			     have_v ? &v : NULL);
-			return;
-		}
+	if (oc.deny) {
+		ctx->deny = true;
+		ctx->why = why != MG_R_NONE ? MG_DPD_MMS_ANOMALY : MG_DPD_MMS_DENIED;
+		f->denies++;
+		emit(lc, f, why != MG_R_NONE ? MG_DPEV_ANOMALY : MG_DPEV_DENY, oc.action, pdu, why, v);
+		return;
+	}
+	if (oc.would_deny) {
+		lc->ctr->monitor_would_deny++;
+		emit(lc, f, MG_DPEV_MONITOR, oc.action, pdu, why, v);
 	} else if (why != MG_R_NONE) {
-		emit(lc, f, MG_DPEV_ANOMALY, action, pdu, why, have_v ? &v : NULL);
-	} else if (action == MG_ACT_ALERT || (have_v && v.log)) {
-		emit(lc, f, action == MG_ACT_ALERT ? MG_DPEV_ALERT : MG_DPEV_MONITOR, action, pdu,
-		     why, &v);
+		emit(lc, f, MG_DPEV_ANOMALY, oc.action, pdu, why, v);
+	} else if (oc.record) {
+		emit(lc, f, oc.action == MG_ACT_ALERT ? MG_DPEV_ALERT : MG_DPEV_MONITOR, oc.action,
+		     pdu, why, v);
 	}
 	if (ev->end_off > d->ok_off)
 		d->ok_off = ev->end_off;

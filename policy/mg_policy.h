@@ -87,6 +87,13 @@ enum mg_deny_mode {
 const char *mg_deny_mode_str(uint8_t m);
 enum mg_mode { MG_MODE_ENFORCE = 0, MG_MODE_MONITOR = 1 };
 
+/* The one order of actions (deny > alert > allow): the most severe of
+ * several results wins, across objects, rules and anomalies. */
+static inline unsigned mg_action_severity(uint8_t a)
+{
+	return a == MG_ACT_DENY ? 2 : a == MG_ACT_ALERT ? 1 : 0;
+}
+
 const char *mg_action_str(uint8_t a); /* "deny", "allow", "alert" */
 enum mg_mode mg_policy_mode(const struct mg_policy *p);
 

@@ -162,11 +162,6 @@ fail:
 
 /* ---- MMS ---------------------------------------------------------------- */
 
-static inline unsigned severity(uint8_t action)
-{
-	return action == MG_ACT_DENY ? 2 : action == MG_ACT_ALERT ? 1 : 0;
-}
-
 static uint32_t name_hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
@@ -271,19 +266,19 @@ static int eval_unknown(const struct mg_policy *p, const struct mg_policy_peer *
 			continue;
 		bool maybe = !r->class_any || r->objrule >= 0;
 		if (!maybe) {
-			if (worst_rule == -2 || severity(r->action) >= worst) {
+			if (worst_rule == -2 || mg_action_severity(r->action) >= worst) {
 				*action = r->action;
 				return (int)i;
 			}
 			*action = (uint8_t)(worst == 2 ? MG_ACT_DENY : MG_ACT_ALERT);
 			return worst_rule;
 		}
-		if (worst_rule == -2 || severity(r->action) > worst) {
-			worst = severity(r->action);
+		if (worst_rule == -2 || mg_action_severity(r->action) > worst) {
+			worst = mg_action_severity(r->action);
 			worst_rule = (int)i;
 		}
 	}
-	if (worst_rule == -2 || severity(p->mms_default) >= worst) {
+	if (worst_rule == -2 || mg_action_severity(p->mms_default) >= worst) {
 		*action = p->mms_default;
 		return -1;
 	}
@@ -331,7 +326,7 @@ static uint16_t pdu_service(const struct mg_mms_pdu *pdu)
 static void take(struct mg_verdict *v, const struct mg_policy *p, uint8_t action, int rule,
                  int16_t obj, bool *first)
 {
-	if (!*first && severity(action) <= severity(v->action))
+	if (!*first && mg_action_severity(action) <= mg_action_severity(v->action))
 		return;
 	*first = false;
 	v->action = action;
