@@ -46,7 +46,7 @@ struct mg_policy_outcome {
  * poisoned direction); other units are allowed without a verdict.
  */
 void mg_policy_outcome_event(const struct mg_policy *p, struct mg_policy_scratch *s,
-			     const struct mg_policy_peer *peer, const struct mg_ev *ev,
-			     enum mg_mode mode, struct mg_policy_outcome *out);
+                             const struct mg_policy_peer *peer, const struct mg_ev *ev,
+                             enum mg_mode mode, struct mg_policy_outcome *out);
 
 #endif

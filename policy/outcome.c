@@ -24,8 +24,8 @@ const char *mg_outcome_src_str(uint8_t s)
 }
 
 void mg_policy_outcome_event(const struct mg_policy *p, struct mg_policy_scratch *s,
-			     const struct mg_policy_peer *peer, const struct mg_ev *ev,
-			     enum mg_mode mode, struct mg_policy_outcome *out)
+                             const struct mg_policy_peer *peer, const struct mg_ev *ev,
+                             enum mg_mode mode, struct mg_policy_outcome *out)
 {
 	out->action = MG_ACT_ALLOW;
 	out->src = MG_OSRC_NONE;
@@ -34,8 +34,7 @@ void mg_policy_outcome_event(const struct mg_policy *p, struct mg_policy_scratch
 
 	switch (ev->kind) {
 	case MG_EV_COTP:
-	case MG_EV_UPPER:
-		break;
+	case MG_EV_UPPER: break;
 	case MG_EV_MMS:
 		if (ev->mms == NULL)
 			break;
@@ -63,5 +62,5 @@ void mg_policy_outcome_event(const struct mg_policy *p, struct mg_policy_scratch
 	out->deny = out->action == MG_ACT_DENY && mode != MG_MODE_MONITOR;
 	out->would_deny = out->action == MG_ACT_DENY && mode == MG_MODE_MONITOR;
 	out->record = out->action != MG_ACT_ALLOW || out->reason != MG_R_NONE ||
-		      (out->have_verdict && out->v.log);
+	              (out->have_verdict && out->v.log);
 }

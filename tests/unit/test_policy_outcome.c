@@ -28,12 +28,12 @@ static struct mg_policy *compile_or_die(const char *text)
 }
 
 static const char pol_text[] = "set scada { 10.0.0.10 }\n"
-			       "set ieds { 10.0.0.20 }\n"
-			       "ip allow mms from @scada to @ieds\n"
-			       "anomaly request-before-initiate alert\n"
-			       "mms allow from @scada to @ieds class read\n"
-			       "mms alert from @scada to @ieds class browse\n"
-			       "mms default deny\n";
+                               "set ieds { 10.0.0.20 }\n"
+                               "ip allow mms from @scada to @ieds\n"
+                               "anomaly request-before-initiate alert\n"
+                               "mms allow from @scada to @ieds class read\n"
+                               "mms alert from @scada to @ieds class browse\n"
+                               "mms default deny\n";
 
 struct fx {
 	struct mg_policy *p;
@@ -55,7 +55,7 @@ static void fx_init(struct fx *x, const char *text)
 	inet_pton(AF_INET, "10.0.0.20", sv.a);
 	uint32_t line = 0;
 	cr_assert_eq(mg_policy_conn(x->p, &c, &sv, 6, 40000, 102, &x->peer, &line),
-		     MG_CONN_INSPECT);
+	             MG_CONN_INSPECT);
 }
 
 static void fx_fini(struct fx *x)
@@ -66,7 +66,7 @@ static void fx_fini(struct fx *x)
 
 /* An MMS confirmed request from the client with one object. */
 static const struct mg_ev *mms_ev(struct fx *x, uint16_t svc, const char *obj,
-				  enum mg_reason anomaly)
+                                  enum mg_reason anomaly)
 {
 	memset(&x->pdu, 0, sizeof(x->pdu));
 	x->pdu.type = MG_MMS_CONFIRMED_REQUEST;
@@ -112,7 +112,7 @@ Test(policy_outcome, rule_allows_read)
 	struct mg_policy_outcome oc;
 	fx_init(&x, pol_text);
 	mg_policy_outcome_event(x.p, x.s, &x.peer, mms_ev(&x, MG_SVC_READ, "LD/XCBR1$ST$Pos", 0),
-				MG_MODE_ENFORCE, &oc);
+	                        MG_MODE_ENFORCE, &oc);
 	cr_assert_eq(oc.action, MG_ACT_ALLOW);
 	cr_assert_eq(oc.src, MG_OSRC_RULE);
 	cr_assert(oc.have_verdict);
@@ -131,8 +131,8 @@ Test(policy_outcome, default_deny_enforce_and_monitor)
 	struct mg_policy_outcome oc;
 	fx_init(&x, pol_text);
 	mg_policy_outcome_event(x.p, x.s, &x.peer,
-				mms_ev(&x, MG_SVC_WRITE, "LD/CSWI1$CO$Pos$Oper", 0),
-				MG_MODE_ENFORCE, &oc);
+	                        mms_ev(&x, MG_SVC_WRITE, "LD/CSWI1$CO$Pos$Oper", 0),
+	                        MG_MODE_ENFORCE, &oc);
 	cr_assert_eq(oc.action, MG_ACT_DENY);
 	cr_assert_eq(oc.src, MG_OSRC_DEFAULT);
 	cr_assert(oc.deny);
@@ -140,8 +140,8 @@ Test(policy_outcome, default_deny_enforce_and_monitor)
 	cr_assert(oc.record);
 	/* The same unit under monitor mode: would deny, passes. */
 	mg_policy_outcome_event(x.p, x.s, &x.peer,
-				mms_ev(&x, MG_SVC_WRITE, "LD/CSWI1$CO$Pos$Oper", 0),
-				MG_MODE_MONITOR, &oc);
+	                        mms_ev(&x, MG_SVC_WRITE, "LD/CSWI1$CO$Pos$Oper", 0),
+	                        MG_MODE_MONITOR, &oc);
 	cr_assert_eq(oc.action, MG_ACT_DENY);
 	cr_assert_not(oc.deny);
 	cr_assert(oc.would_deny);
@@ -155,7 +155,7 @@ Test(policy_outcome, alert_rule_is_recorded)
 	struct mg_policy_outcome oc;
 	fx_init(&x, pol_text);
 	mg_policy_outcome_event(x.p, x.s, &x.peer, mms_ev(&x, MG_SVC_GET_NAME_LIST, NULL, 0),
-				MG_MODE_ENFORCE, &oc);
+	                        MG_MODE_ENFORCE, &oc);
 	cr_assert_eq(oc.action, MG_ACT_ALERT);
 	cr_assert_eq(oc.src, MG_OSRC_RULE);
 	cr_assert_not(oc.deny);
@@ -169,9 +169,10 @@ Test(policy_outcome, anomaly_worsens_only_upwards)
 	struct mg_policy_outcome oc;
 	fx_init(&x, pol_text);
 	/* read allowed by rule + an alert anomaly: alert, decided by the anomaly */
-	mg_policy_outcome_event(x.p, x.s, &x.peer,
-				mms_ev(&x, MG_SVC_READ, "LD/XCBR1$ST$Pos", MG_R_ANOM_REQ_BEFORE_INIT),
-				MG_MODE_ENFORCE, &oc);
+	mg_policy_outcome_event(
+	    x.p, x.s, &x.peer,
+	    mms_ev(&x, MG_SVC_READ, "LD/XCBR1$ST$Pos", MG_R_ANOM_REQ_BEFORE_INIT), MG_MODE_ENFORCE,
+	    &oc);
 	cr_assert_eq(oc.action, MG_ACT_ALERT);
 	cr_assert_eq(oc.src, MG_OSRC_ANOMALY);
 	cr_assert_eq(oc.reason, MG_R_ANOM_REQ_BEFORE_INIT);
@@ -179,17 +180,18 @@ Test(policy_outcome, anomaly_worsens_only_upwards)
 	cr_assert_eq(oc.v.action, MG_ACT_ALLOW);
 	cr_assert(oc.record);
 	/* read allowed + a deny anomaly (default fail closed): deny */
-	mg_policy_outcome_event(x.p, x.s, &x.peer,
-				mms_ev(&x, MG_SVC_READ, "LD/XCBR1$ST$Pos", MG_R_ANOM_UNSOLICITED_RESP),
-				MG_MODE_ENFORCE, &oc);
+	mg_policy_outcome_event(
+	    x.p, x.s, &x.peer,
+	    mms_ev(&x, MG_SVC_READ, "LD/XCBR1$ST$Pos", MG_R_ANOM_UNSOLICITED_RESP), MG_MODE_ENFORCE,
+	    &oc);
 	cr_assert_eq(oc.action, MG_ACT_DENY);
 	cr_assert_eq(oc.src, MG_OSRC_ANOMALY);
 	cr_assert(oc.deny);
 	/* write denied by default + an alert anomaly: still deny, by the verdict */
-	mg_policy_outcome_event(x.p, x.s, &x.peer,
-				mms_ev(&x, MG_SVC_WRITE, "LD/CSWI1$CO$Pos$Oper",
-				       MG_R_ANOM_REQ_BEFORE_INIT),
-				MG_MODE_ENFORCE, &oc);
+	mg_policy_outcome_event(
+	    x.p, x.s, &x.peer,
+	    mms_ev(&x, MG_SVC_WRITE, "LD/CSWI1$CO$Pos$Oper", MG_R_ANOM_REQ_BEFORE_INIT),
+	    MG_MODE_ENFORCE, &oc);
 	cr_assert_eq(oc.action, MG_ACT_DENY);
 	cr_assert_eq(oc.src, MG_OSRC_DEFAULT);
 	cr_assert_eq(oc.reason, MG_R_ANOM_REQ_BEFORE_INIT);
@@ -202,7 +204,7 @@ Test(policy_outcome, malformed_and_not_mms)
 	struct mg_policy_outcome oc;
 	fx_init(&x, pol_text);
 	mg_policy_outcome_event(x.p, x.s, &x.peer, unit_ev(&x, MG_EV_MALFORMED, MG_R_BER_TRUNCATED),
-				MG_MODE_ENFORCE, &oc);
+	                        MG_MODE_ENFORCE, &oc);
 	cr_assert_eq(oc.action, MG_ACT_DENY);
 	cr_assert_eq(oc.src, MG_OSRC_MALFORMED);
 	cr_assert_eq(oc.reason, MG_R_BER_TRUNCATED);
@@ -210,7 +212,7 @@ Test(policy_outcome, malformed_and_not_mms)
 	cr_assert(oc.deny);
 	/* a malformed unit without a named reason counts as a poisoned direction */
 	mg_policy_outcome_event(x.p, x.s, &x.peer, unit_ev(&x, MG_EV_NOT_MMS, MG_R_NONE),
-				MG_MODE_MONITOR, &oc);
+	                        MG_MODE_MONITOR, &oc);
 	cr_assert_eq(oc.reason, MG_R_ENG_POISONED);
 	cr_assert(oc.would_deny);
 	cr_assert_not(oc.deny);
@@ -224,7 +226,7 @@ Test(policy_outcome, units_without_mms_pass_silently)
 	fx_init(&x, pol_text);
 	for (uint8_t k = MG_EV_COTP; k <= MG_EV_UPPER; k++) {
 		mg_policy_outcome_event(x.p, x.s, &x.peer, unit_ev(&x, k, MG_R_NONE),
-					MG_MODE_ENFORCE, &oc);
+		                        MG_MODE_ENFORCE, &oc);
 		cr_assert_eq(oc.action, MG_ACT_ALLOW);
 		cr_assert_eq(oc.src, MG_OSRC_NONE);
 		cr_assert_not(oc.record);
@@ -239,10 +241,10 @@ Test(policy_outcome, logging_rule_is_recorded)
 	struct fx x;
 	struct mg_policy_outcome oc;
 	fx_init(&x, "set scada { 10.0.0.10 }\nset ieds { 10.0.0.20 }\n"
-		    "ip allow mms from @scada to @ieds\n"
-		    "mms allow from @scada to @ieds class read log\nmms default deny\n");
+	            "ip allow mms from @scada to @ieds\n"
+	            "mms allow from @scada to @ieds class read log\nmms default deny\n");
 	mg_policy_outcome_event(x.p, x.s, &x.peer, mms_ev(&x, MG_SVC_READ, "LD/XCBR1$ST$Pos", 0),
-				MG_MODE_ENFORCE, &oc);
+	                        MG_MODE_ENFORCE, &oc);
 	cr_assert_eq(oc.action, MG_ACT_ALLOW);
 	cr_assert(oc.v.log);
 	cr_assert(oc.record);
