@@ -148,6 +148,8 @@ static const char *l2_verdict_str(enum mg_l2_verdict v)
 	case MG_L2_DROP: return "drop";
 	case MG_L2_PASS: return "pass";
 	case MG_L2_IP: return "ip";
+	case MG_L2_STREAM: return "stream";
+	case MG_L2_UNKNOWN_STREAM: return "unknown_stream";
 	}
 	return "?";
 }
@@ -593,8 +595,23 @@ static void tcp102(struct rp *r, const uint8_t *frame, const struct mg_pkt *pk)
 
 /* ---- frames -------------------------------------------------------------- */
 
-static void emit_frame(struct rp *r, const struct pcap_pkthdr *h, const struct mg_pkt *pk,
-		       enum mg_pkt_status ps)
+/* The L2 verdict as the dataplane makes it, including the stream check
+ * (APPID right after the EtherType, destination MAC) of mg_policy_l2_stream. */
+static enum mg_l2_verdict l2_frame_verdict(const struct mg_policy *pol, const uint8_t *f,
+					   size_t len, const struct mg_pkt *pk)
+{
+	enum mg_l2_verdict v = mg_policy_l2(pol, pk->ethertype, pk->vid);
+	if (v != MG_L2_STREAM)
+		return v;
+	size_t off = 14 + 4u * pk->ntags;
+	uint32_t appid = MG_APPID_NONE;
+	if (mg_policy_has_appid(pk->ethertype) && len >= off + 2)
+		appid = (uint32_t)f[off] << 8 | f[off + 1];
+	return mg_policy_l2_stream(pol, pk->ethertype, pk->vid, appid, f);
+}
+
+static void emit_frame(struct rp *r, const struct pcap_pkthdr *h, const uint8_t *f, size_t flen,
+		       const struct mg_pkt *pk, enum mg_pkt_status ps)
 {
 	char eb[16], tbuf[48], sb[INET6_ADDRSTRLEN], db[INET6_ADDRSTRLEN];
 	const char *cls = l2_class(pk->ethertype, eb, sizeof(eb));
@@ -602,7 +619,7 @@ static void emit_frame(struct rp *r, const struct pcap_pkthdr *h, const struct m
 	uint32_t l3rule = 0;
 	bool is_ip = ps == MG_PKT_OK && pk->ip_ver != 0;
 	if (r->pol) {
-		l2v = l2_verdict_str(mg_policy_l2(r->pol, pk->ethertype, pk->vid));
+		l2v = l2_verdict_str(l2_frame_verdict(r->pol, f, flen, pk));
 		if (is_ip && (pk->ip_proto == 6 || pk->ip_proto == 17) &&
 		    !(pk->frag && !pk->frag_first)) {
 			struct mg_addr s = {.ver = pk->ip_ver}, d = {.ver = pk->ip_ver};
@@ -784,7 +801,7 @@ static void frame(struct rp *r, const struct pcap_pkthdr *h, const uint8_t *data
 			uint8_t dir;
 			r->cur = conn_get(r, &pk, &dir);
 		}
-		emit_frame(r, h, &pk, ps);
+		emit_frame(r, h, p, len, &pk, ps);
 		r->cur = NULL;
 	}
 	if (is102) {

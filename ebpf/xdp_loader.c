@@ -46,6 +46,21 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* What the XDP maps cannot express is refused, never silently dropped from
+ * the policy: l2 stream identity (appid/dst) has no XDP table yet. */
+static int policy_supported(const struct mg_policy_export *e, char *err, size_t errlen)
+{
+	const struct mg_pol_l2_stream *s =
+	    e->n_l2_exact ? &e->l2_exact[0] : e->n_l2_wide ? &e->l2_wide[0] : NULL;
+	if (!s)
+		return 0;
+	seterr(err, errlen,
+	       "policy line %u: l2 'appid'/'dst' (GOOSE/SV stream identity) is not supported in "
+	       "XDP mode; use the DPDK dataplane or drop appid/dst from the l2 rules",
+	       s->line);
+	return -EOPNOTSUPP;
+}
+
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG || (level == LIBBPF_INFO && !getenv("MG_XDP_VERBOSE")))
@@ -308,6 +323,8 @@ int mg_xdp_attach(const struct mg_xdp_attach_opts *o, const struct mg_policy_exp
 		seterr(err, errlen, "inside and outside are the same interface");
 		return -EINVAL;
 	}
+	if ((rc = policy_supported(e, err, errlen)))
+		return rc;
 	if ((rc = mg_xdp_bpffs_ensure())) {
 		seterr(err, errlen, "cannot mount bpffs on /sys/fs/bpf: %s", strerror(-rc));
 		return rc;
@@ -514,6 +531,8 @@ static int reload_maps(const struct mg_xdp_maps *mp, const struct mg_policy_expo
 	uint32_t gen;
 	int rc;
 
+	if ((rc = policy_supported(e, err, errlen)))
+		return rc;
 	if (!prm) {
 		if (mg_xdp_maps_active_gen(&m, &gen) == 0 && mg_xdp_maps_read_cfg(&m, gen, &cfg) == 0 &&
 		    cfg.loaded) {

@@ -19,6 +19,10 @@ void mg_policy_export(const struct mg_policy *p, struct mg_policy_export *out)
 	out->l2_default = p->l2_default;
 	out->n_l2 = p->n_x_l2;
 	out->l2 = p->x_l2;
+	out->n_l2_exact = p->n_l2exact;
+	out->l2_exact = p->l2exact;
+	out->n_l2_wide = p->n_l2wide;
+	out->l2_wide = p->l2wide;
 	out->n_sets = p->n_sets;
 	out->set_names = p->x_set_names;
 	out->n_prefix = p->n_x_prefix;

@@ -103,12 +103,28 @@ enum mg_l2_verdict {
 	MG_L2_DROP = 0,
 	MG_L2_PASS = 1, /* forward untouched, no further inspection */
 	MG_L2_IP = 2,   /* IPv4/IPv6: continue to the L3/L4 checks */
+	MG_L2_STREAM = 3, /* this VLAN only for declared streams: ask mg_policy_l2_stream() */
+	MG_L2_UNKNOWN_STREAM = 4, /* allowed VLAN, stream (APPID, dst MAC) not declared: drop */
 };
 
 /* vid: VLAN id of the outermost tag, MG_VID_UNTAGGED for untagged frames;
  * priority-tagged frames have vid 0. ethertype: the innermost one. */
 #define MG_VID_UNTAGGED 0xFFFF
 enum mg_l2_verdict mg_policy_l2(const struct mg_policy *p, uint16_t ethertype, uint16_t vid);
+
+/* After MG_L2_STREAM: MG_L2_PASS if (ethertype, vid, appid, dst) is a
+ * declared stream, else MG_L2_UNKNOWN_STREAM. appid: the first two payload
+ * octets of a GOOSE/GSE/SV frame, MG_APPID_NONE for other EtherTypes or a
+ * frame too short to have one (then only rules without `appid` match).
+ * dst: the destination MAC, 6 octets. Exact APPIDs are a binary search. */
+#define MG_APPID_NONE 0xFFFFFFFFu
+enum mg_l2_verdict mg_policy_l2_stream(const struct mg_policy *p, uint16_t ethertype, uint16_t vid,
+                                       uint32_t appid, const uint8_t dst[6]);
+/* The EtherTypes whose frames carry an APPID (GOOSE, GSE, SV). */
+static inline bool mg_policy_has_appid(uint16_t ethertype)
+{
+	return ethertype == 0x88B8 || ethertype == 0x88B9 || ethertype == 0x88BA;
+}
 
 /* ---- layer 3/4 -------------------------------------------------------- */
 

@@ -15,6 +15,20 @@ struct mg_pol_l2_entry {
 	uint8_t verdict;         /* enum mg_l2_verdict */
 };
 
+/* A declared stream (l2.c): exact entries have one VID (or untagged) and
+ * one APPID and are sorted by key = et << 32 | vid << 16 | appid for a
+ * binary search; the rest (APPID ranges, no APPID, VID ranges) are "wide"
+ * entries scanned in order. mac_lo..mac_hi = 0..0xFFFFFFFFFFFF for any. */
+struct mg_pol_l2_stream {
+	uint64_t key; /* exact entries only */
+	uint16_t ethertype;
+	uint16_t vid_lo, vid_hi; /* MG_VID_UNTAGGED..MG_VID_UNTAGGED = untagged */
+	uint16_t appid_lo, appid_hi;
+	bool any_appid;
+	uint64_t mac_lo, mac_hi;
+	uint32_t line;
+};
+
 /* One prefix of one named set, as written in the policy. */
 struct mg_pol_prefix {
 	struct mg_addr addr;
@@ -49,7 +63,9 @@ struct mg_policy_export {
 	bool allow_fragments;
 	uint8_t l2_default;           /* enum mg_l2_verdict for unnamed EtherTypes */
 	size_t n_l2;
-	const struct mg_pol_l2_entry *l2;
+	const struct mg_pol_l2_entry *l2; /* verdict MG_L2_STREAM: only the streams below */
+	size_t n_l2_exact, n_l2_wide;
+	const struct mg_pol_l2_stream *l2_exact, *l2_wide;
 	size_t n_sets;
 	const char *const *set_names;
 	size_t n_prefix;

@@ -9,6 +9,7 @@
  * After an error the rest of the statement is skipped and parsing goes on,
  * so one run reports every broken line.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -513,7 +514,7 @@ struct l2_ctx {
 	uint16_t et[32];
 	size_t n_et;
 	struct mg_pol_l2_stmt st;
-	size_t cap_range;
+	size_t cap_range, cap_appid, cap_mac;
 };
 
 static bool l2_et_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
@@ -583,6 +584,82 @@ static bool l2_vlan_item(struct ps *ps, const struct mg_pol_token *t, void *vctx
 	return l2_add_range(ps, c, (uint16_t)lo, (uint16_t)hi, t);
 }
 
+static bool l2_appid_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct l2_ctx *c = vctx;
+	unsigned long lo, hi;
+	if (!parse_range(t->text, 0xFFFF, &lo, &hi)) {
+		err(ps, t, "invalid APPID '%s' (a number 0-0xffff or a range such as 0x3000-0x30ff)",
+		    t->text);
+		return false;
+	}
+	void *v = mg_pol_grow(c->st.appid, &c->cap_appid, c->st.n_appid + 1, sizeof(c->st.appid[0]));
+	if (!v) {
+		err(ps, t, "out of memory");
+		return false;
+	}
+	c->st.appid = v;
+	c->st.appid[c->st.n_appid].lo = (uint16_t)lo;
+	c->st.appid[c->st.n_appid].hi = (uint16_t)hi;
+	c->st.n_appid++;
+	return true;
+}
+
+/* "01:0c:cd:01:00:01": six colon-separated two-digit hex octets. */
+static bool parse_mac(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (n != 17)
+		return false;
+	for (size_t i = 0; i < 6; i++) {
+		const char *q = s + 3 * i;
+		if (!isxdigit((unsigned char)q[0]) || !isxdigit((unsigned char)q[1]) ||
+		    (i < 5 && q[2] != ':'))
+			return false;
+		char h[3] = {q[0], q[1], 0};
+		v = v << 8 | strtoul(h, NULL, 16);
+	}
+	*out = v;
+	return true;
+}
+
+static bool l2_mac_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct l2_ctx *c = vctx;
+	const char *dash = strchr(t->text, '-');
+	uint64_t lo, hi;
+	bool ok = dash ? parse_mac(t->text, (size_t)(dash - t->text), &lo) &&
+	                     parse_mac(dash + 1, strlen(dash + 1), &hi) && lo <= hi
+	               : parse_mac(t->text, t->len, &lo) && (hi = lo, true);
+	if (!ok) {
+		err(ps, t,
+		    "invalid MAC address '%s' (six hex octets such as 01:0c:cd:01:00:01, or a "
+		    "range lo-hi)",
+		    t->text);
+		return false;
+	}
+	void *v = mg_pol_grow(c->st.mac, &c->cap_mac, c->st.n_mac + 1, sizeof(c->st.mac[0]));
+	if (!v) {
+		err(ps, t, "out of memory");
+		return false;
+	}
+	c->st.mac = v;
+	c->st.mac[c->st.n_mac].lo = lo;
+	c->st.mac[c->st.n_mac].hi = hi;
+	c->st.n_mac++;
+	return true;
+}
+
+static void *dup_array(const void *a, size_t n, size_t elem)
+{
+	if (!n)
+		return NULL;
+	void *v = malloc(n * elem);
+	if (v)
+		memcpy(v, a, n * elem);
+	return v;
+}
+
 static void stmt_l2(struct ps *ps)
 {
 	struct mg_policy *p = ps->p;
@@ -606,13 +683,55 @@ static void stmt_l2(struct ps *ps)
 	memset(&c, 0, sizeof(c));
 	if (!parse_list(ps, "an EtherType", false, l2_et_item, &c))
 		goto out;
-	if (is_word(ps, "vlan") || is_word(ps, "vlans")) {
-		next(ps);
-		if (!parse_list(ps, "a VLAN id, range, 'untagged' or 'priority-tagged'", false,
-		                l2_vlan_item, &c))
-			goto out;
-	} else {
+	bool seen_vlan = false, seen_appid = false, seen_dst = false;
+	struct mg_pol_token appid_tok = {0}, dst_tok = {0};
+	for (;;) {
+		if (is_word(ps, "vlan") || is_word(ps, "vlans")) {
+			if (seen_vlan) {
+				err(ps, &ps->tok, "'vlan' given twice");
+				goto out;
+			}
+			seen_vlan = true;
+			next(ps);
+			if (!parse_list(ps, "a VLAN id, range, 'untagged' or 'priority-tagged'",
+			                false, l2_vlan_item, &c))
+				goto out;
+		} else if (is_word(ps, "appid")) {
+			if (seen_appid) {
+				err(ps, &ps->tok, "'appid' given twice");
+				goto out;
+			}
+			seen_appid = true;
+			appid_tok = ps->tok;
+			next(ps);
+			if (!parse_list(ps, "an APPID or APPID range", false, l2_appid_item, &c))
+				goto out;
+		} else if (is_word(ps, "dst")) {
+			if (seen_dst) {
+				err(ps, &ps->tok, "'dst' given twice");
+				goto out;
+			}
+			seen_dst = true;
+			dst_tok = ps->tok;
+			next(ps);
+			if (!parse_list(ps, "a MAC address or range", false, l2_mac_item, &c))
+				goto out;
+		} else {
+			break;
+		}
+	}
+	if (!seen_vlan)
 		c.st.any_vlan = true;
+	for (size_t i = 0; i < c.n_et && !ps->failed; i++) {
+		bool ip = c.et[i] == 0x0800 || c.et[i] == 0x86DD;
+		if (seen_appid && !mg_policy_has_appid(c.et[i]))
+			err(ps, &appid_tok,
+			    "'appid' applies only to goose, gse and sv (EtherType 0x%04x has no "
+			    "APPID)",
+			    c.et[i]);
+		else if (seen_dst && ip)
+			err(ps, &dst_tok,
+			    "'dst' does not apply to ipv4/ipv6 (they go to the L3/L4 rules)");
 	}
 	if (ps->failed)
 		goto out;
@@ -640,10 +759,21 @@ static void stmt_l2(struct ps *ps)
 			}
 			memcpy(s->range, c.st.range, c.st.n_range * sizeof(s->range[0]));
 		}
+		s->appid = dup_array(c.st.appid, c.st.n_appid, sizeof(c.st.appid[0]));
+		s->mac = dup_array(c.st.mac, c.st.n_mac, sizeof(c.st.mac[0]));
+		if ((c.st.n_appid && !s->appid) || (c.st.n_mac && !s->mac)) {
+			free(s->appid);
+			free(s->mac);
+			free(s->range);
+			err(ps, &ps->tok, "out of memory");
+			goto out;
+		}
 		p->n_l2++;
 	}
 out:
 	free(c.st.range);
+	free(c.st.appid);
+	free(c.st.mac);
 }
 
 /* ---- ip ------------------------------------------------------------------- */

@@ -98,6 +98,15 @@ struct mg_pol_l2_stmt {
 	struct {
 		uint16_t lo, hi;
 	} * range;       /* lo==hi==MG_VID_UNTAGGED for untagged */
+	/* Stream identity (GOOSE/GSE/SV APPID, destination MAC): none = any. */
+	size_t n_appid;
+	struct {
+		uint16_t lo, hi;
+	} * appid;
+	size_t n_mac;
+	struct {
+		uint64_t lo, hi; /* 48-bit MAC as a number, first octet most significant */
+	} * mac;
 	uint8_t verdict; /* MG_L2_PASS / MG_L2_DROP / MG_L2_IP */
 	uint32_t line;
 };
@@ -160,8 +169,11 @@ struct mg_pol_l2_row {
 	uint16_t ethertype;
 	uint8_t verdict;
 	bool untagged;
-	uint64_t vid[4096 / 64];
+	bool untagged_stream;       /* untagged only for declared streams */
+	uint64_t vid[4096 / 64];    /* VIDs the EtherType may use at all */
+	uint64_t stream[4096 / 64]; /* of those, VIDs only for declared streams */
 };
+
 
 struct mg_policy {
 	char *source;
@@ -192,6 +204,8 @@ struct mg_policy {
 	/* compiled */
 	size_t n_l2row;
 	struct mg_pol_l2_row *l2row;
+	size_t n_l2exact, n_l2wide;
+	struct mg_pol_l2_stream *l2exact, *l2wide;
 	size_t n_masks;
 	struct mg_setmask *masks;
 	struct mg_pol_ivt4 v4;

@@ -52,6 +52,8 @@ void mg_pol_free_compiled(struct mg_policy *p)
 	free(p->always);
 	free(p->plain_rule);
 	free(p->l2row);
+	free(p->l2exact);
+	free(p->l2wide);
 	free(p->masks);
 	free(p->v4.start);
 	free(p->v4.midx);
@@ -75,8 +77,11 @@ void mg_policy_free(struct mg_policy *p)
 		free(p->sets[i].elem);
 	}
 	free(p->sets);
-	for (size_t i = 0; i < p->n_l2; i++)
+	for (size_t i = 0; i < p->n_l2; i++) {
 		free(p->l2[i].range);
+		free(p->l2[i].appid);
+		free(p->l2[i].mac);
+	}
 	free(p->l2);
 	free(p->ip);
 	for (size_t i = 0; i < p->n_mms; i++) {

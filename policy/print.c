@@ -33,6 +33,30 @@ static void fmt_vlan(uint16_t lo, uint16_t hi, char *buf, size_t n)
 		snprintf(buf, n, "%u-%u", lo, hi);
 }
 
+static void fmt_appid(uint16_t lo, uint16_t hi, char *buf, size_t n)
+{
+	if (lo == hi)
+		snprintf(buf, n, "0x%04x", lo);
+	else
+		snprintf(buf, n, "0x%04x-0x%04x", lo, hi);
+}
+
+static int fmt_mac1(uint64_t v, char *buf, size_t n)
+{
+	return snprintf(buf, n, "%02x:%02x:%02x:%02x:%02x:%02x", (unsigned)(v >> 40) & 0xff,
+	                (unsigned)(v >> 32) & 0xff, (unsigned)(v >> 24) & 0xff,
+	                (unsigned)(v >> 16) & 0xff, (unsigned)(v >> 8) & 0xff, (unsigned)v & 0xff);
+}
+
+static void fmt_mac(uint64_t lo, uint64_t hi, char *buf, size_t n)
+{
+	int k = fmt_mac1(lo, buf, n);
+	if (lo != hi && k > 0 && (size_t)k + 1 < n) {
+		buf[k] = '-';
+		fmt_mac1(hi, buf + k + 1, n - (size_t)k - 1);
+	}
+}
+
 static const char *ipsvc_str(const struct mg_pol_irule *r, char *buf, size_t n)
 {
 	switch (r->svc) {
@@ -148,6 +172,16 @@ void mg_policy_print(const struct mg_policy *p, FILE *out)
 				fmt_vlan(s->range[k].lo, s->range[k].hi, v, sizeof(v));
 				fprintf(out, "%s%s", k ? ", " : "", v);
 			}
+		}
+		for (size_t k = 0; k < s->n_appid; k++) {
+			char v[32];
+			fmt_appid(s->appid[k].lo, s->appid[k].hi, v, sizeof(v));
+			fprintf(out, "%s%s", k ? ", " : " appid ", v);
+		}
+		for (size_t k = 0; k < s->n_mac; k++) {
+			char v[48];
+			fmt_mac(s->mac[k].lo, s->mac[k].hi, v, sizeof(v));
+			fprintf(out, "%s%s", k ? ", " : " dst ", v);
 		}
 		fprintf(out, "\n");
 	}
@@ -321,16 +355,35 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 		        "%s{\"ethertype\":\"%s\",\"value\":%u,\"line\":%u,\"vlans\":", i ? "," : "",
 		        et, s->ethertype, s->line);
 		if (s->any_vlan) {
-			fprintf(out, "\"any\"}");
-			continue;
+			fprintf(out, "\"any\"");
+		} else {
+			fprintf(out, "[");
+			for (size_t k = 0; k < s->n_range; k++) {
+				char v[32];
+				fmt_vlan(s->range[k].lo, s->range[k].hi, v, sizeof(v));
+				fprintf(out, "%s\"%s\"", k ? "," : "", v);
+			}
+			fprintf(out, "]");
 		}
-		fprintf(out, "[");
-		for (size_t k = 0; k < s->n_range; k++) {
-			char v[32];
-			fmt_vlan(s->range[k].lo, s->range[k].hi, v, sizeof(v));
-			fprintf(out, "%s\"%s\"", k ? "," : "", v);
+		if (s->n_appid) {
+			fprintf(out, ",\"appids\":[");
+			for (size_t k = 0; k < s->n_appid; k++) {
+				char v[32];
+				fmt_appid(s->appid[k].lo, s->appid[k].hi, v, sizeof(v));
+				fprintf(out, "%s\"%s\"", k ? "," : "", v);
+			}
+			fprintf(out, "]");
 		}
-		fprintf(out, "]}");
+		if (s->n_mac) {
+			fprintf(out, ",\"dst\":[");
+			for (size_t k = 0; k < s->n_mac; k++) {
+				char v[48];
+				fmt_mac(s->mac[k].lo, s->mac[k].hi, v, sizeof(v));
+				fprintf(out, "%s\"%s\"", k ? "," : "", v);
+			}
+			fprintf(out, "]");
+		}
+		fprintf(out, "}");
 	}
 	fprintf(out, "],\"l2_default\":\"%s\",\"ip\":[",
 	        p->l2_default == MG_L2_PASS ? "pass" : "drop");

@@ -291,6 +291,61 @@ Test(policy_verdict, l2)
 	mg_policy_free(p);
 }
 
+/* l2 appid/dst: a VLAN opened only by stream rules answers MG_L2_STREAM,
+ * and the stream lookup passes exactly the declared (VID, APPID, MAC). */
+Test(policy_verdict, l2_streams)
+{
+	static const uint8_t m1[6] = {0x01, 0x0c, 0xcd, 0x01, 0x00, 0x01};
+	static const uint8_t m2[6] = {0x01, 0x0c, 0xcd, 0x01, 0x00, 0x02};
+	static const uint8_t m3[6] = {0x01, 0x0c, 0xcd, 0x04, 0x00, 0x10};
+	static const uint8_t bc[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct mg_policy *p = compile_or_die(
+	    "l2 pass goose vlan 10 appid 0x3001 dst 01:0c:cd:01:00:01\n"
+	    "l2 pass goose vlan 10, untagged appid 0x3002, 0x3010-0x301f\n"
+	    "l2 pass sv vlan 1-4094 appid 0x4000 dst 01:0c:cd:04:00:00-01:0c:cd:04:00:ff\n"
+	    "l2 pass goose vlan 20\n"
+	    "l2 pass goose vlan 20 appid 1\n"
+	    "l2 pass arp dst ff:ff:ff:ff:ff:ff\n");
+	cr_assert_eq(mg_policy_l2(p, 0x88B8, 10), MG_L2_STREAM);
+	cr_assert_eq(mg_policy_l2(p, 0x88B8, MG_VID_UNTAGGED), MG_L2_STREAM);
+	cr_assert_eq(mg_policy_l2(p, 0x88B8, 11), MG_L2_DROP);
+	cr_assert_eq(mg_policy_l2(p, 0x88B8, 20), MG_L2_PASS); /* a plain rule opens it */
+	cr_assert_eq(mg_policy_l2(p, 0x88BA, 300), MG_L2_STREAM);
+	cr_assert_eq(mg_policy_l2(p, 0x88BA, 0), MG_L2_DROP);
+	cr_assert_eq(mg_policy_l2(p, 0x0806, 5), MG_L2_STREAM);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88B8, 10, 0x3001, m1), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88B8, 10, 0x3001, m2), MG_L2_UNKNOWN_STREAM);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88B8, 10, 0x3003, m1), MG_L2_UNKNOWN_STREAM);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88B8, 10, 0x3002, m2), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88B8, MG_VID_UNTAGGED, 0x3002, m2), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88B8, MG_VID_UNTAGGED, 0x3001, m1),
+	             MG_L2_UNKNOWN_STREAM);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88B8, 10, 0x3015, bc), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88B8, 10, 0x3020, bc), MG_L2_UNKNOWN_STREAM);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88B8, 10, MG_APPID_NONE, m1), MG_L2_UNKNOWN_STREAM);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88BA, 4094, 0x4000, m3), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x88BA, 4094, 0x4000, m1), MG_L2_UNKNOWN_STREAM);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x0806, 5, MG_APPID_NONE, bc), MG_L2_PASS);
+	cr_assert_eq(mg_policy_l2_stream(p, 0x0806, 5, MG_APPID_NONE, m1), MG_L2_UNKNOWN_STREAM);
+	mg_policy_free(p);
+
+	/* appid only where frames carry one; dst not on IP; bad literals */
+	static const char *const bad[] = {
+	    "l2 pass arp appid 1\n", "l2 pass ipv4 dst 01:0c:cd:01:00:01\n",
+	    "l2 pass goose appid 0x10000\n", "l2 pass goose dst 01:0c:cd:01:00\n",
+	    "l2 pass goose dst 01-0c-cd-01-00-01\n", "l2 pass goose appid 1 appid 2\n",
+	    "l2 pass goose dst 01:0c:cd:01:00:09-01:0c:cd:01:00:01\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct mg_diags d;
+		mg_diags_init(&d);
+		struct mg_policy *q = mg_policy_compile_string("t", bad[i], &d);
+		cr_assert_null(q, "accepted: %s", bad[i]);
+		cr_assert_gt(d.nerrors, 0);
+		mg_diags_free(&d);
+	}
+}
+
 Test(policy_verdict, ip_services)
 {
 	struct mg_policy *p = compile_or_die("set ntp { 192.168.0.1 }\nset lan { 192.168.0.0/24 }\n"
