@@ -43,6 +43,27 @@ static const enum mg_dp_drop pkt_drop[] = {
 	[MG_PKT_EXT_HDRS] = MG_DPD_PKT_EXT_HDRS,
 };
 
+/* A VLAN open only to declared streams: (EtherType, VID, APPID, dst MAC)
+ * through a per-worker direct-mapped cache; a miss asks the policy (binary
+ * search). pay: offset of the payload (GOOSE/GSE/SV: the APPID). */
+static uint8_t l2_stream(struct mg_lcore *lc, const uint8_t *p, uint32_t len, unsigned pay,
+                         uint16_t et, uint16_t vid)
+{
+	uint32_t appid = MG_APPID_NONE;
+	if (mg_policy_has_appid(et) && len >= pay + 2)
+		appid = rd16(p + pay);
+	uint64_t mac = 0;
+	memcpy(&mac, p, 6);
+	uint64_t a = mac << 16 | vid, b = (uint64_t)et << 32 | appid;
+	unsigned slot = (unsigned)(((a ^ (a >> 29) ^ b) * 0x9E3779B97F4A7C15ull) >> 56);
+	if (unlikely(lc->l2s_key[slot].a != a || lc->l2s_key[slot].b != b)) {
+		lc->l2s_key[slot].a = a;
+		lc->l2s_key[slot].b = b;
+		lc->l2s_val[slot] = (uint8_t)mg_policy_l2_stream(lc->pol->p, et, vid, appid, p);
+	}
+	return lc->l2s_val[slot];
+}
+
 void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 {
 	/* Some PMDs (net_af_packet: the kernel untags) hand the outer tag in
@@ -77,7 +98,8 @@ void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 				mg_dp_drop(lc, side, m, MG_DPD_PKT_TRUNCATED);
 				return;
 			}
-			et = rd16(p + 20);
+			off = 20;
+			et = rd16(p + off);
 			if (unlikely(et == MG_ETH_VLAN || et == MG_ETH_QINQ)) {
 				mg_dp_drop(lc, side, m, MG_DPD_PKT_TOO_MANY_TAGS);
 				return;
@@ -92,19 +114,26 @@ void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 	unsigned slot = (key ^ (key >> 7) ^ (key >> 16)) & (RTE_DIM(lc->l2c_key) - 1);
 	if (unlikely(lc->l2c_gen != lc->pol->gen)) {
 		memset(lc->l2c_key, 0xff, sizeof(lc->l2c_key));
+		memset(lc->l2s_key, 0xff, sizeof(lc->l2s_key));
 		lc->l2c_gen = lc->pol->gen;
 	}
 	if (unlikely(lc->l2c_key[slot] != key)) {
 		lc->l2c_key[slot] = key;
 		lc->l2c_val[slot] = (uint8_t)mg_policy_l2(lc->pol->p, et, vid);
 	}
-	switch (lc->l2c_val[slot]) {
+	uint8_t v = lc->l2c_val[slot];
+	if (unlikely(v == MG_L2_STREAM))
+		v = l2_stream(lc, p, len, off + 2, et, vid);
+	switch (v) {
 	case MG_L2_PASS:
 		/* The cheapest path: GOOSE/GSE/SV/ARP/PTP … as the policy says. */
 		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
 		return;
 	case MG_L2_IP:
 		break;
+	case MG_L2_UNKNOWN_STREAM:
+		mg_dp_refuse(lc, side, m, MG_DPD_L2_UNKNOWN_STREAM);
+		return;
 	case MG_L2_DROP:
 	default:
 		mg_dp_refuse(lc, side, m, MG_DPD_L2_POLICY);

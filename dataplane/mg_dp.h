@@ -79,6 +79,7 @@ const char *mg_dp_l2_class_str(unsigned c);
  * mg_reason). The strings are what stats/telemetry/JSON show. */
 #define MG_DP_DROPS(X)                                                        \
 	X(L2_POLICY, "l2_policy_drop")                                        \
+	X(L2_UNKNOWN_STREAM, "l2_unknown_stream")                             \
 	X(PKT_TRUNCATED, "frame_truncated")                                   \
 	X(PKT_BAD_L3, "ip_header_bad")                                        \
 	X(PKT_BAD_L4, "l4_header_bad")                                        \
@@ -250,6 +251,12 @@ struct mg_lcore {
 	uint64_t l2c_gen;
 	uint32_t l2c_key[64];
 	uint8_t l2c_val[64];
+	/* Stream cache (EtherType, VID, APPID, dst MAC) → verdict for VLANs the
+	 * policy opens only to declared streams (l2 appid/dst), same l2c_gen. */
+	struct {
+		uint64_t a, b;
+	} l2s_key[256];
+	uint8_t l2s_val[256];
 	/* Software dispatch (dispatch.c): frames in from the rx core, frames
 	 * out to it (one ring per side; the rx core owns the only tx queue). */
 	struct rte_ring *in_ring;
