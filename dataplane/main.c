@@ -8,6 +8,13 @@
  * then only watches: periodic stats, --exit-on-idle, signals. On SIGINT or
  * SIGTERM the workers stop, held segments are released as drops, and the
  * final counters are printed (and written as JSON with --json-stats).
+ *
+ * As a service (issue 16): --config FILE supplies EAL arguments (ports by
+ * PCI address or vdev, cores, memory) and option defaults that the command
+ * line overrides; the control socket is served at its default path; the
+ * systemd notify protocol says READY once the ports are up, SIGHUP reloads
+ * the configured policy file atomically, and the watchdog is pinged only
+ * while every worker's loop keeps turning. Messages go through mg_log().
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +34,26 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 
+#include "mg_conf.h"
 #include "mg_dp.h"
+#include "mg_log.h"
+
+#ifdef MG_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#else
+static int sd_notify(int unset, const char *state)
+{
+	(void)unset;
+	(void)state;
+	return 0;
+}
+static int sd_watchdog_enabled(int unset, uint64_t *usec)
+{
+	(void)unset;
+	(void)usec;
+	return 0;
+}
+#endif
 
 struct mg_dp_cfg mg_dp_cfg = {
 	.port = {0, 1},
@@ -51,13 +77,18 @@ static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"Usage: %s [EAL options] -- --policy FILE [options]\n"
+		"       %s --config FILE [options]\n"
 		"\n"
 		"mmsgate: inline IEC 61850 firewall (transparent two-port bridge).\n"
 		"Frames received on one port leave on the other unless the policy drops them;\n"
 		"MMS on TCP/102 is inspected per PDU before its bytes are forwarded.\n"
 		"\n"
 		"Application options (after --):\n"
-		"  --policy FILE          policy to enforce (required)\n"
+		"  --config FILE          read EAL settings (ports by PCI address or vdev, cores,\n"
+		"                         memory) and defaults for these options from FILE\n"
+		"                         (mmsgate.conf(5) in mmsgate(8)); the command line\n"
+		"                         overrides it, its EAL options come after the file's\n"
+		"  --policy FILE          policy to enforce (required; SIGHUP reloads it)\n"
 		"  --inside PORT          DPDK port facing the substation (default 0)\n"
 		"  --outside PORT         DPDK port facing the corporate/SCADA side (default 1)\n"
 		"  --workers N            worker lcores (default: all worker lcores given to EAL).\n"
@@ -66,8 +97,18 @@ static void usage(FILE *f, const char *prog)
 		"                         software dispatch: worker 0 receives, hashes each flow\n"
 		"                         symmetrically to a worker, and transmits\n"
 		"  --mode enforce|monitor override the policy's mode at start-up\n"
-		"  --ctl-socket PATH      control socket for mmsgatectl (if the control server\n"
-		"                         is built in)\n"
+		"  --ctl-socket PATH      control socket for mmsgatectl (default\n"
+		"                         " MG_DP_DEFAULT_SOCKET ", 'none' = no socket)\n"
+		"  --metrics-listen ADDR:PORT  serve Prometheus /metrics (a bare PORT listens\n"
+		"                         on 127.0.0.1; default off)\n"
+		"  --capture-denied DIR   write denied frames and what the gate sent in answer\n"
+		"                         to rotating pcap files in DIR (default off)\n"
+		"  --capture-file-mb N    rotate capture files at N MiB (default 16)\n"
+		"  --capture-files N      keep at most N capture files (default 8)\n"
+		"  --capture-rate N       capture at most N frames per second (default 100)\n"
+		"  --syslog               daemon messages to syslog (default: stderr, with\n"
+		"                         journald priorities when run by systemd)\n"
+		"  --log-level LEVEL      err, warning, notice, info (default) or debug\n"
 		"  --events FILE          append deny/alert/anomaly/policy events as JSON lines\n"
 		"  --events-syslog        also send events to syslog\n"
 		"  --stats-interval S     print counters every S seconds (0 = never, default)\n"
@@ -95,8 +136,9 @@ static void usage(FILE *f, const char *prog)
 		"  %s --no-huge --no-shconf -m 512 --no-pci -l 0,1 \\\n"
 		"    --vdev net_pcap0,rx_pcap=inside.pcap,tx_pcap=to-inside.pcap \\\n"
 		"    --vdev net_pcap1,rx_pcap=outside.pcap,tx_pcap=to-outside.pcap \\\n"
-		"    -- --policy site.policy --ts-order --exit-on-idle 500\n",
-		prog, prog);
+		"    -- --policy site.policy --ts-order --exit-on-idle 500\n"
+		"As a service: %s --config /etc/mmsgate/mmsgate.conf\n",
+		prog, prog, prog, prog);
 }
 
 static int parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -119,7 +161,8 @@ enum {
 	OPT_POLICY = 256, OPT_INSIDE, OPT_OUTSIDE, OPT_WORKERS, OPT_MODE, OPT_CTL, OPT_EVENTS,
 	OPT_SYSLOG, OPT_STATS_INT, OPT_JSON, OPT_MAXFLOWS, OPT_HOLD, OPT_OOO, OPT_REASM,
 	OPT_MBUFS, OPT_SYNTO, OPT_TCPTO, OPT_UDPTO, OPT_CLOSETO, OPT_IDLE, OPT_TSORDER, OPT_QUIET,
-	OPT_VERSION, OPT_HELP, OPT_INJECT,
+	OPT_VERSION, OPT_HELP, OPT_INJECT, OPT_CONFIG, OPT_METRICS, OPT_CAPDIR, OPT_CAPMB,
+	OPT_CAPFILES, OPT_CAPRATE, OPT_LOGSYS, OPT_LOGLEVEL,
 };
 
 static const struct option longopts[] = {
@@ -148,10 +191,59 @@ static const struct option longopts[] = {
 	{"bench-inject", required_argument, NULL, OPT_INJECT},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{"help", no_argument, NULL, OPT_HELP},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"metrics-listen", required_argument, NULL, OPT_METRICS},
+	{"capture-denied", required_argument, NULL, OPT_CAPDIR},
+	{"capture-file-mb", required_argument, NULL, OPT_CAPMB},
+	{"capture-files", required_argument, NULL, OPT_CAPFILES},
+	{"capture-rate", required_argument, NULL, OPT_CAPRATE},
+	{"syslog", no_argument, NULL, OPT_LOGSYS},
+	{"log-level", required_argument, NULL, OPT_LOGLEVEL},
 	{NULL, 0, NULL, 0},
 };
 
 static const char *start_mode;
+/* The configuration file and what the command line left to it. */
+static struct mg_conf conf;
+static const char *port_spec[2]; /* conf's inside/outside unless --inside/--outside */
+static bool log_syslog;
+static int log_level = LOG_INFO;
+
+/* Option defaults from the configuration file (the command line, parsed
+ * next, overrides them). */
+static void apply_conf(void)
+{
+	if (conf.policy[0])
+		mg_dp_cfg.policy_path = conf.policy;
+	if (conf.ctl_socket[0])
+		mg_dp_cfg.ctl_socket = conf.ctl_socket;
+	if (conf.events[0])
+		mg_dp_cfg.events_path = conf.events;
+	if (conf.events_syslog >= 0)
+		mg_dp_cfg.events_syslog = conf.events_syslog;
+	if (conf.metrics_listen[0])
+		mg_dp_cfg.metrics_listen = conf.metrics_listen;
+	if (conf.capture_dir[0])
+		mg_dp_cfg.capture_dir = conf.capture_dir;
+	if (conf.capture_file_mb)
+		mg_dp_cfg.capture_file_mb = conf.capture_file_mb;
+	if (conf.capture_files)
+		mg_dp_cfg.capture_files = conf.capture_files;
+	if (conf.capture_rate)
+		mg_dp_cfg.capture_rate = conf.capture_rate;
+	if (conf.workers)
+		mg_dp_cfg.workers = conf.workers;
+	if (conf.mode[0])
+		start_mode = conf.mode;
+	if (conf.log_level[0])
+		log_level = mg_conf_log_level(conf.log_level);
+	if (conf.log_syslog >= 0)
+		log_syslog = conf.log_syslog;
+	if (conf.inside[0])
+		port_spec[MG_SIDE_INSIDE] = conf.inside;
+	if (conf.outside[0])
+		port_spec[MG_SIDE_OUTSIDE] = conf.outside;
+}
 
 /* 0 ok, 1 exit 0 (help/version), -1 usage error. */
 static int parse_app(int argc, char **argv, const char *prog)
@@ -168,11 +260,13 @@ static int parse_app(int argc, char **argv, const char *prog)
 			if (parse_u32("--inside", optarg, 0, RTE_MAX_ETHPORTS - 1, &v))
 				return -1;
 			mg_dp_cfg.port[MG_SIDE_INSIDE] = (uint16_t)v;
+			port_spec[MG_SIDE_INSIDE] = NULL;
 			break;
 		case OPT_OUTSIDE:
 			if (parse_u32("--outside", optarg, 0, RTE_MAX_ETHPORTS - 1, &v))
 				return -1;
 			mg_dp_cfg.port[MG_SIDE_OUTSIDE] = (uint16_t)v;
+			port_spec[MG_SIDE_OUTSIDE] = NULL;
 			break;
 		case OPT_WORKERS:
 			if (parse_u32("--workers", optarg, 1, MG_DP_MAX_WORKERS, &mg_dp_cfg.workers))
@@ -240,6 +334,42 @@ static int parse_app(int argc, char **argv, const char *prog)
 				return -1;
 			break;
 		case OPT_QUIET: mg_dp_cfg.quiet = true; break;
+		case OPT_CONFIG: break; /* read before the other options */
+		case OPT_METRICS: {
+			char a[64];
+			uint16_t port;
+			if (mg_conf_listen(optarg, a, sizeof(a), &port) != 0) {
+				fprintf(stderr,
+					"mmsgate: --metrics-listen: '%s' is not ADDR:PORT or PORT\n",
+					optarg);
+				return -1;
+			}
+			mg_dp_cfg.metrics_listen = optarg;
+			break;
+		}
+		case OPT_CAPDIR: mg_dp_cfg.capture_dir = optarg; break;
+		case OPT_CAPMB:
+			if (parse_u32("--capture-file-mb", optarg, 1, 4096, &mg_dp_cfg.capture_file_mb))
+				return -1;
+			break;
+		case OPT_CAPFILES:
+			if (parse_u32("--capture-files", optarg, 1, 10000, &mg_dp_cfg.capture_files))
+				return -1;
+			break;
+		case OPT_CAPRATE:
+			if (parse_u32("--capture-rate", optarg, 1, 1000000, &mg_dp_cfg.capture_rate))
+				return -1;
+			break;
+		case OPT_LOGSYS: log_syslog = true; break;
+		case OPT_LOGLEVEL:
+			log_level = mg_conf_log_level(optarg);
+			if (log_level < 0) {
+				fprintf(stderr, "mmsgate: --log-level: '%s' is not err, warning, "
+						"notice, info or debug\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case OPT_VERSION: printf("mmsgate %s\n", MG_DP_VERSION); return 1;
 		case 'h':
 		case OPT_HELP: usage(stdout, prog); return 1;
@@ -261,13 +391,91 @@ static int parse_app(int argc, char **argv, const char *prog)
 		fprintf(stderr, "mmsgate: --policy FILE is required\n");
 		return -1;
 	}
+	if (mg_dp_cfg.metrics_listen != NULL) {
+		char a[64];
+		uint16_t port;
+		if (mg_conf_listen(mg_dp_cfg.metrics_listen, a, sizeof(a), &port) != 0) {
+			fprintf(stderr, "mmsgate: metrics-listen: '%s' is not ADDR:PORT or PORT\n",
+				mg_dp_cfg.metrics_listen);
+			return -1;
+		}
+	}
 	return 0;
 }
 
+/* --config FILE (or --config=FILE) among the application options: read it
+ * before the other options so that they override it. 0, or 1 with the
+ * message printed. */
+static int read_config(int argc, char **argv)
+{
+	const char *path = NULL;
+	char err[600];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+	}
+	if (path == NULL)
+		return 0;
+	mg_conf_init(&conf);
+	if (mg_conf_load(path, &conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "mmsgate: %s\n", err);
+		return 1;
+	}
+	apply_conf();
+	return 0;
+}
+
+static volatile sig_atomic_t reload_requested;
+
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (sig == SIGHUP) {
+		reload_requested = 1;
+		return;
+	}
 	mg_dp_quit = true;
+}
+
+/* SIGHUP (systemctl reload): the configured policy file, compiled and
+ * checked, swapped in atomically; on error the running policy stays. */
+static void reload_policy(void)
+{
+	char err[512];
+
+	sd_notify(0, "RELOADING=1\nSTATUS=reloading the policy");
+	if (mg_dp_policy_swap(mg_dp_cfg.policy_path, err, sizeof(err)) == 0)
+		mg_log(LOG_NOTICE, "SIGHUP: policy %s loaded: generation %" PRIu64,
+		       mg_dp_cfg.policy_path, mg_dp_policy_generation());
+	else
+		mg_log(LOG_ERR, "SIGHUP: policy %s rejected, generation %" PRIu64 " keeps running: %s",
+		       mg_dp_cfg.policy_path, mg_dp_policy_generation(), err);
+	char st[128];
+	snprintf(st, sizeof(st), "READY=1\nSTATUS=forwarding, policy generation %" PRIu64,
+		 mg_dp_policy_generation());
+	sd_notify(0, st);
+}
+
+/* Ports named in the configuration file: their DPDK port ids. */
+static int resolve_ports(char *err, size_t errlen)
+{
+	for (unsigned s = 0; s < 2; s++) {
+		char name[MG_CONF_STR];
+		uint16_t id;
+		if (port_spec[s] == NULL)
+			continue;
+		if (mg_conf_port_name(port_spec[s], name, sizeof(name)) != 0 ||
+		    rte_eth_dev_get_port_by_name(name, &id) != 0) {
+			snprintf(err, errlen, "%s port '%s' was not found (is the NIC bound to a "
+					      "DPDK driver? dpdk-devbind.py --status)",
+				 s == MG_SIDE_INSIDE ? "inside" : "outside", port_spec[s]);
+			return -1;
+		}
+		mg_dp_cfg.port[s] = id;
+	}
+	return 0;
 }
 
 static void print_stats(FILE *f, const char *title)
@@ -282,7 +490,8 @@ static void print_stats(FILE *f, const char *title)
 
 static int fail(const char *what, const char *err)
 {
-	fprintf(stderr, "mmsgate: %s: %s\n", what, err);
+	mg_log(LOG_ERR, "%s: %s", what, err);
+	sd_notify(0, "STATUS=start-up failed");
 	return 1;
 }
 
@@ -292,24 +501,32 @@ int main(int argc, char **argv)
 	int sep = -1, rc;
 	const char *prog = argv[0];
 
+	bool has_config = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0 && sep < 0)
 			sep = i;
+		if (!strcmp(argv[i], "--config") || !strncmp(argv[i], "--config=", 9))
+			has_config = true;
+	}
+	for (int i = 1; i < argc; i++) {
 		if ((strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) &&
-		    (sep >= 0 || argc == 2)) {
+		    (i > sep || argc == 2)) {
 			usage(stdout, prog);
 			return 0;
 		}
-		if (strcmp(argv[i], "--version") == 0 && (sep >= 0 || argc == 2)) {
+		if (strcmp(argv[i], "--version") == 0 && (i > sep || argc == 2)) {
 			printf("mmsgate %s\n", MG_DP_VERSION);
 			return 0;
 		}
 	}
-	if (sep < 0) {
-		fprintf(stderr, "mmsgate: missing '--' before the application options\n");
+	if (sep < 0 && !has_config) {
+		fprintf(stderr, "mmsgate: missing '--' before the application options "
+				"(or give --config FILE)\n");
 		usage(stderr, prog);
 		return 2;
 	}
+	if (sep < 0)
+		sep = 0; /* --config FILE [options]: every argument is an application option */
 	/* Application options first: a bad option or policy never starts EAL. */
 	char **app = calloc((size_t)(argc - sep + 1), sizeof(char *));
 	if (app == NULL)
@@ -317,6 +534,11 @@ int main(int argc, char **argv)
 	app[0] = argv[0];
 	for (int i = sep + 1; i < argc; i++)
 		app[i - sep] = argv[i];
+	mg_dp_cfg.ctl_socket = MG_DP_DEFAULT_SOCKET;
+	if (read_config(argc - sep, app) != 0) {
+		free(app);
+		return 1;
+	}
 	rc = parse_app(argc - sep, app, prog);
 	if (rc != 0) {
 		if (rc < 0)
@@ -325,6 +547,9 @@ int main(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	}
 	free(app);
+	mg_log_setup(log_syslog, log_level);
+	if (!strcmp(mg_dp_cfg.ctl_socket, "none"))
+		mg_dp_cfg.ctl_socket = NULL;
 
 	struct mg_diags diags;
 	mg_diags_init(&diags);
@@ -341,9 +566,23 @@ int main(int argc, char **argv)
 	if (start_mode)
 		mg_dp_mode_set(start_mode);
 
-	rc = rte_eal_init(sep, argv);
+	/* EAL arguments: the configuration file's, then the command line's. */
+	static char eal_buf[4096];
+	char *eal_argv[128];
+	int eal_argc = 1;
+	eal_argv[0] = argv[0];
+	if (has_config) {
+		int n = mg_conf_eal_argv(&conf, eal_buf, sizeof(eal_buf), eal_argv + 1, 64);
+		if (n < 0)
+			return fail("configuration", "too many EAL arguments");
+		eal_argc += n;
+	}
+	for (int i = 1; i < sep && eal_argc < 127; i++)
+		eal_argv[eal_argc++] = argv[i];
+	eal_argv[eal_argc] = NULL;
+	rc = rte_eal_init(eal_argc, eal_argv);
 	if (rc < 0) {
-		fprintf(stderr, "mmsgate: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		mg_log(LOG_ERR, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 		return 1;
 	}
 	mg_dp_hz = rte_get_tsc_hz();
@@ -355,6 +594,11 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	if (resolve_ports(err, sizeof(err)) != 0) {
+		rte_eal_cleanup();
+		return fail("ports", err);
+	}
 
 	/* Workers: one per worker lcore unless --workers says fewer. */
 	unsigned avail = rte_lcore_count() - 1;
@@ -394,9 +638,9 @@ int main(int argc, char **argv)
 		mg_dp_cfg.dispatch = true; /* one rx core merges the two ports */
 	mg_dp_nworkers = mg_dp_cfg.workers;
 	if (mg_dp_cfg.dispatch && !mg_dp_cfg.quiet)
-		fprintf(stderr, "mmsgate: %u workers by software dispatch (the ports have no RSS "
-				"or too few queues; worker 0 receives and transmits)\n",
-			mg_dp_nworkers);
+		mg_log(LOG_INFO, "%u workers by software dispatch (the ports have no RSS "
+				 "or too few queues; worker 0 receives and transmits)",
+		       mg_dp_nworkers);
 
 	static const struct rte_mbuf_dynfield priv_desc = {
 		.name = "mmsgate_hold",
@@ -452,13 +696,23 @@ int main(int argc, char **argv)
 	}
 	mg_dp_telemetry_register();
 	if (mg_dp_cfg.ctl_socket != NULL) {
+		bool by_default = !strcmp(mg_dp_cfg.ctl_socket, MG_DP_DEFAULT_SOCKET);
 		if (mg_dp_ctl_start(mg_dp_cfg.ctl_socket, err, sizeof(err)) != 0) {
+			if (by_default) {
+				/* The default path is a convenience: another daemon (a
+				 * test, a second gate) may hold it. Asked-for paths must
+				 * work. */
+				mg_log(LOG_WARNING, "no control socket: %s", err);
+				mg_dp_cfg.ctl_socket = NULL;
+				goto ctl_done;
+			}
 			mg_dp_events_stop();
 			mg_dp_ports_stop();
 			rte_eal_cleanup();
 			return fail("control socket", err);
 		}
 	}
+ctl_done:
 	if (!mg_dp_cfg.quiet) {
 		printf("mmsgate %s: policy %s (%s mode), inside port %u, outside port %u, %u "
 		       "worker(s)\n",
@@ -475,9 +729,42 @@ int main(int argc, char **argv)
 				      ? rte_rdtsc() + mg_dp_cfg.stats_interval * mg_dp_hz
 				      : UINT64_MAX;
 	uint64_t idle = (uint64_t)mg_dp_cfg.exit_on_idle_ms * mg_dp_hz / 1000;
+	/* systemd: READY once the ports are up and the workers run; the
+	 * watchdog is pinged at half its period, and only when every worker
+	 * passed a quiescent point since the previous ping (a stuck worker
+	 * stops the pings and systemd restarts the gate). */
+	uint64_t wd_usec = 0, wd_period = UINT64_MAX, next_wd = UINT64_MAX;
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {
+		wd_period = wd_usec / 2 * (mg_dp_hz / 1000000);
+		next_wd = rte_rdtsc() + wd_period;
+		(void)mg_dp_workers_progressed(); /* first token */
+	}
+	{
+		char st[160];
+		snprintf(st, sizeof(st), "READY=1\nSTATUS=forwarding, policy generation %" PRIu64
+					 "\nMAINPID=%ld",
+			 mg_dp_policy_generation(), (long)getpid());
+		sd_notify(0, st);
+	}
+	mg_log(LOG_NOTICE, "ready: policy %s (%s mode), %u worker(s), control socket %s",
+	       mg_dp_cfg.policy_path, mg_dp_mode_str(), mg_dp_nworkers,
+	       mg_dp_cfg.ctl_socket ? mg_dp_cfg.ctl_socket : "none");
 	while (!mg_dp_quit) {
 		usleep(10000);
 		uint64_t now = rte_rdtsc();
+		if (reload_requested) {
+			reload_requested = 0;
+			reload_policy();
+		}
+		if (now >= next_wd) {
+			if (mg_dp_workers_progressed())
+				sd_notify(0, "WATCHDOG=1");
+			else
+				mg_log(LOG_WARNING, "watchdog: a worker did not report a quiescent "
+						    "state for %" PRIu64 " ms; not pinging systemd",
+				       wd_usec / 2000);
+			next_wd = now + wd_period;
+		}
 		if (now >= next_stats) {
 			print_stats(stdout, "counters");
 			next_stats = now + mg_dp_cfg.stats_interval * mg_dp_hz;
@@ -490,6 +777,7 @@ int main(int argc, char **argv)
 				mg_dp_quit = true;
 		}
 	}
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 	rte_eal_mp_wait_lcore();
 	if (mg_dp_cfg.ctl_socket != NULL)
 		mg_dp_ctl_stop();

@@ -36,6 +36,7 @@
 #define MG_DP_MAX_WORKERS 16
 #define MG_DP_BURST 32
 #define MG_DP_TCP_MMS_PORT 102
+#define MG_DP_DEFAULT_SOCKET "/run/mmsgate/mmsgate.sock"
 
 /* Port roles. A frame received on one side leaves on the other. */
 enum mg_side { MG_SIDE_INSIDE = 0, MG_SIDE_OUTSIDE = 1 };
@@ -63,6 +64,10 @@ struct mg_dp_cfg {
 	uint32_t nb_mbufs;
 	uint32_t syn_timeout_s, tcp_timeout_s, close_timeout_s, udp_timeout_s;
 	bool quiet;
+	/* The appliance (issue 16): /metrics, denied-traffic captures. */
+	const char *metrics_listen;  /* ADDR:PORT or PORT, NULL = off */
+	const char *capture_dir;     /* NULL = off */
+	uint32_t capture_file_mb, capture_files, capture_rate;
 };
 extern struct mg_dp_cfg mg_dp_cfg;
 extern volatile bool mg_dp_quit;
@@ -436,6 +441,9 @@ void mg_dp_policy_worker_online(unsigned wid);
 void mg_dp_policy_worker_offline(unsigned wid);
 void mg_dp_policy_quiescent(unsigned wid);
 void mg_dp_policy_fini(void);
+/* Main lcore (systemd watchdog): every online worker passed a quiescent
+ * point since the previous call? Never blocks. */
+bool mg_dp_workers_progressed(void);
 static inline const struct mg_dp_policy *mg_dp_policy_current(void)
 {
 	extern struct mg_dp_policy *mg_dp_active;

@@ -112,6 +112,25 @@ void mg_dp_policy_quiescent(unsigned wid)
 	rte_rcu_qsbr_quiescent(qsv, wid);
 }
 
+/* The systemd watchdog's liveness test (main lcore): the same QSBR
+ * variable the swaps wait on, polled without blocking. A token taken at
+ * one call is checked at the next; true once every online worker has
+ * reported a quiescent state since, i.e. every worker's loop has turned. */
+bool mg_dp_workers_progressed(void)
+{
+	static uint64_t token;
+	static bool have;
+
+	if (qsv == NULL)
+		return false;
+	if (have && rte_rcu_qsbr_check(qsv, token, false) != 1)
+		return false;
+	bool ok = have;
+	token = rte_rcu_qsbr_start(qsv);
+	have = true;
+	return ok;
+}
+
 int mg_dp_policy_swap(const char *path, char *err, size_t errlen)
 {
 	struct mg_dp_policy *w, *old;

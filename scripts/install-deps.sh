@@ -11,6 +11,7 @@ PKGS=(
   libhyperscan-dev libcriterion-dev libpcap-dev libjansson-dev
   tshark tcpdump iproute2 ethtool python3 jq
   libclang-rt-14-dev clang-format
+  libsystemd-dev libmicrohttpd-dev systemd man-db prometheus debootstrap dpkg-dev file
 )
 missing=()
 for p in "${PKGS[@]}"; do

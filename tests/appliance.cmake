@@ -15,3 +15,9 @@ if(TARGET mmsgatectl)
     $<TARGET_FILE:mmsgatectl> ${_dp} ${_xdp})
   set_tests_properties(help_all PROPERTIES LABELS "unit;ctl" TIMEOUT 60)
 endif()
+
+# The configuration file parser is DPDK-free: compiled into its unit test.
+if(TARGET test_conf)
+  target_sources(test_conf PRIVATE ${CMAKE_SOURCE_DIR}/dataplane/conf.c)
+  target_include_directories(test_conf PRIVATE ${CMAKE_SOURCE_DIR}/dataplane)
+endif()
