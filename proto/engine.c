@@ -378,6 +378,17 @@ static enum mg_status tpkt_unit(const struct feed_ctx *f, const uint8_t *q, size
 	ev.cotp_type = t.type;
 
 	if (t.type != MG_COTP_DT) {
+		/* A control TPDU between the DTs of one TSDU: the partial TSDU
+		 * has no verdict and must not be released with it. */
+		if (d->tsdu_len != 0)
+			return fail(f, &ev, MG_EV_MALFORMED, MG_R_COTP_TPDU_IN_TSDU);
+		/* RFC 1006 carries class 0 only: expedited data, acknowledgements
+		 * and rejects do not exist there, and class 0 CR/CC/DR carry no
+		 * user data. Bytes a receiver might take from them were never
+		 * inspected: an anomaly (deny by default). */
+		if (t.type == MG_COTP_ED || t.type == MG_COTP_EA || t.type == MG_COTP_AK ||
+		    t.type == MG_COTP_RJ || t.user_len != 0)
+			return fail(f, &ev, MG_EV_MALFORMED, MG_R_COTP_NOT_CLASS0);
 		switch (t.type) {
 		case MG_COTP_CR:
 			c->state = MG_AS_COTP_CR;

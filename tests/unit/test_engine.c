@@ -417,3 +417,75 @@ Test(engine, bare_mms_on_cotp_is_flagged)
 	cr_assert_eq(l.r[0].pdu, MG_MMS_CONCLUDE_REQUEST);
 	cr_assert_eq(l.r[0].anomaly, MG_R_ANOM_BARE_MMS);
 }
+
+/* A DT without EOT, then a control TPDU: the partial TSDU gets no event
+ * that would cover its bytes (nothing may be released before its unit has
+ * a verdict); the direction is refused from there. */
+Test(engine, control_tpdu_inside_tsdu_is_refused)
+{
+	static const char *const after[] = {
+		"0300001611d01801000400c1020002c2020200c0010a", /* CC */
+		"0300000b06800000000000",                       /* DR, li 6 */
+		"030000090470000001",                           /* ER */
+		"030000130ee00000000600c1020002c2020001",       /* CR */
+	};
+	for (unsigned k = 0; k < sizeof(after) / sizeof(after[0]); k++) {
+		struct mg_engine e;
+		struct mg_engine_conn c;
+		struct evlog l = {0};
+		uint8_t s[256], t[64];
+		size_t n = fragmented_read(s, sizeof(s));
+		/* the first DT (no EOT) of the fragmented read: 7 + 5 bytes */
+		size_t first = 12;
+		size_t nt = mg_test_hex(after[k], t, sizeof(t));
+
+		setup_engine(&e, 4096, true);
+		mg_engine_conn_init(&c);
+		cr_assert_eq(mg_engine_feed(&e, &c, 0, s, first, collect, &l), MG_OK);
+		cr_assert_eq(l.n, 0);
+		cr_assert_eq(mg_engine_feed(&e, &c, 0, t, nt, collect, &l), MG_MALFORMED,
+			     "case %u", k);
+		cr_assert_eq(l.n, 1);
+		cr_assert_eq(l.r[0].kind, MG_EV_MALFORMED);
+		cr_assert_eq(l.r[0].reason, MG_R_COTP_TPDU_IN_TSDU, "case %u", k);
+		/* the rest of the TSDU no longer completes anything */
+		cr_assert_eq(mg_engine_feed(&e, &c, 0, s + first, n - first, collect, &l),
+			     MG_MALFORMED);
+		cr_assert_eq(l.r[1].reason, MG_R_ENG_POISONED);
+		mg_engine_conn_release(&e, &c);
+		cr_assert_eq(n_get, n_put);
+	}
+}
+
+/* ED (with user data that would reach the receiver uninspected), EA, AK,
+ * RJ, and user data on a class 0 CR or DR: never forwarded as harmless
+ * control units. */
+Test(engine, tpdu_types_class0_does_not_use)
+{
+	static const char *const bad[] = {
+		"0300000f0410000080" "deadbeef6161",  /* ED, EOT, 6 bytes of data */
+		"030000090420000080",                 /* EA */
+		"030000090460000005",                 /* AK */
+		"030000090450000005",                 /* RJ */
+		"030000180ee00000000600c1020002c2020001" "4142434445", /* CR + user data */
+		"0300000d06800000000000" "4142",      /* DR + user data */
+	};
+	for (unsigned k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		struct mg_engine e;
+		struct mg_engine_conn c;
+		struct evlog l = {0};
+		uint8_t t[64];
+		size_t nt = mg_test_hex(bad[k], t, sizeof(t));
+
+		cr_assert_eq((size_t)(t[2] << 8 | t[3]), nt, "case %u: TPKT length", k);
+		setup_engine(&e, 4096, true);
+		mg_engine_conn_init(&c);
+		c.cotp_connected = true;
+		c.state = MG_AS_ASSOCIATED;
+		cr_assert_eq(mg_engine_feed(&e, &c, 0, t, nt, collect, &l), MG_MALFORMED,
+			     "case %u", k);
+		cr_assert_eq(l.n, 1);
+		cr_assert_eq(l.r[0].reason, MG_R_COTP_NOT_CLASS0, "case %u", k);
+		cr_assert_eq(l.r[0].end_off, nt);
+	}
+}
