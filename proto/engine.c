@@ -116,6 +116,7 @@ static void ev_init(struct mg_ev *ev, const struct feed_ctx *f, uint8_t kind)
 	ev->reason = MG_R_NONE;
 	ev->anomaly = MG_R_NONE;
 	ev->end_off = f->c->d[f->dir].off;
+	ev->pres_ctx = -1;
 }
 
 /* Poison the direction and report once; the caller stops feeding. */
@@ -147,6 +148,13 @@ static enum mg_status fail_chunk(const struct feed_ctx *f, size_t rest, enum mg_
 }
 
 /* ---- association rules ------------------------------------------------ */
+
+bool mg_engine_refused(struct mg_engine_conn *c, uint8_t dir, uint32_t invoke_id)
+{
+	struct mg_pending_req gone;
+
+	return mg_pending_take(&c->d[dir & 1].pending, invoke_id, &gone);
+}
 
 /* Update the association from one decoded PDU; return the anomaly, if any. */
 static enum mg_reason assoc_update(struct mg_engine *e, struct mg_engine_conn *c, uint8_t dir,
@@ -264,6 +272,7 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 			ev.kind = MG_EV_MMS;
 			ev.mms = &f->e->pdu;
 			ev.mms_len = (uint32_t)len;
+			ev.mms_bytes = p;
 			/* Track state as usual; the flag outranks other anomalies. */
 			(void)assoc_update(f->e, c, f->dir, &f->e->pdu, (uint32_t)len, &ev.req);
 			ev.anomaly = MG_R_ANOM_BARE_MMS;
@@ -355,6 +364,8 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 	ev.kind = MG_EV_MMS;
 	ev.mms = m;
 	ev.mms_len = (uint32_t)mms_len;
+	ev.mms_bytes = mms;
+	ev.pres_ctx = pp.ctx_id;
 	ev.anomaly = assoc_update(f->e, c, f->dir, m, (uint32_t)mms_len, &ev.req);
 	f->cb(f->ud, &ev);
 	return MG_OK;

@@ -83,6 +83,11 @@ struct mg_ev {
 	 * request it answers (mg_pending.h), NULL when none was outstanding.
 	 * Valid during the callback. */
 	const struct mg_pending_req *req;
+	/* MG_EV_MMS: the PDU's own bytes (what mg_refuse_plan reads) and the
+	 * presentation context it travelled on (-1: none, bare MMS); the bytes
+	 * are valid during the callback only. */
+	const uint8_t *mms_bytes;
+	int32_t pres_ctx;
 };
 
 typedef void (*mg_engine_cb)(void *ud, const struct mg_ev *ev);
@@ -142,6 +147,16 @@ enum mg_status mg_engine_feed(struct mg_engine *e, struct mg_engine_conn *c, uin
  * forgotten; the next chunk must start at a TPKT header. The stream offset
  * keeps counting, the association state is kept. */
 void mg_engine_dir_reset(struct mg_engine *e, struct mg_engine_conn *c, uint8_t dir);
+
+/*
+ * The gate answered (refused) the confirmed request invoke_id that travelled
+ * in direction dir, in the peer's place: forget it as outstanding, so the
+ * next request with the same invokeID is not a duplicate and refusals do
+ * not pile up to too_many_outstanding_requests; the real response never
+ * comes (the peer never saw the request). Returns false when invoke_id was
+ * not outstanding.
+ */
+bool mg_engine_refused(struct mg_engine_conn *c, uint8_t dir, uint32_t invoke_id);
 
 /* Bytes of this direction consumed but not yet covered by an event
  * (held in a partial unit). */
