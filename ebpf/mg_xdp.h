@@ -22,7 +22,7 @@
 
 /* File descriptors of the program's maps (owned by whoever opened them). */
 struct mg_xdp_maps {
-	int gen, cfg, lpm4, lpm6, l2, conn, peers, xsks, counters;
+	int gen, cfg, lpm4, lpm6, l2, l2s, conn, peers, xsks, counters;
 };
 
 /* Loader settings not carried by the policy. */
@@ -33,7 +33,7 @@ struct mg_xdp_params {
 
 /* Statistics of one map fill (for messages and tests). */
 struct mg_xdp_fill_stats {
-	size_t n_lpm4, n_lpm6, n_l2, n_conn;
+	size_t n_lpm4, n_lpm6, n_l2, n_l2s, n_conn;
 	uint32_t gen; /* the generation now active */
 };
 
@@ -47,6 +47,10 @@ int mg_xdp_fallback_parse(const char *s, uint8_t *fb); /* 0 or -EINVAL */
  * generation stays intact until the next swap purges it, so frames that
  * already read the old generation finish with a consistent policy.
  * 0 or -errno (the active generation is unchanged on failure). */
+/* 0, or -EOPNOTSUPP/-E2BIG with a message naming the policy line when the
+ * XDP maps cannot express the policy (l2 stream rules with APPID or MAC
+ * ranges, too many streams). mg_xdp_maps_swap refuses such a policy too. */
+int mg_xdp_policy_check(const struct mg_policy_export *e, char *err, size_t errlen);
 int mg_xdp_maps_swap(const struct mg_xdp_maps *m, const struct mg_policy_export *e,
 		     const struct mg_xdp_params *prm, struct mg_xdp_fill_stats *st);
 int mg_xdp_maps_active_gen(const struct mg_xdp_maps *m, uint32_t *gen);

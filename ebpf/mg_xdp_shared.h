@@ -20,14 +20,14 @@
 
 /* Sizes of one generation; maps hold two. */
 #define MG_XDP_MAX_PREFIX 16384 /* per address family */
-#define MG_XDP_MAX_L2     8192
+#define MG_XDP_MAX_L2     64   /* EtherTypes the policy names (one row each) */
+#define MG_XDP_MAX_STREAM 8192 /* declared GOOSE/GSE/SV streams (l2 appid/dst) */
 #define MG_XDP_MAX_CONN   1024
 #define MG_XDP_MAX_IFACES 64
 #define MG_XDP_CT_MAX     131072 /* tracked connections (LRU) */
 #define MG_XDP_SET_WORDS  4 /* 256 named sets, as MG_POLICY_MAX_SETS */
 
 #define MG_XDP_VID_UNTAGGED 0xFFFF /* as MG_VID_UNTAGGED */
-#define MG_XDP_VID_ANY      0xFFFE /* L2 key: every VID 0..4095 */
 #define MG_XDP_MAX_VLANS    2      /* 802.1Q + QinQ */
 #define MG_XDP_MMS_PORT     102
 
@@ -38,7 +38,12 @@
 #define MG_XDP_CT_REFRESH_NS  (1000000000ull)
 
 /* Values mirror policy/mg_policy.h (checked by static asserts in xdp_maps.c). */
-enum mg_xdp_l2_verdict { MG_XDP_L2_DROP = 0, MG_XDP_L2_PASS = 1, MG_XDP_L2_IP = 2 };
+enum mg_xdp_l2_verdict {
+	MG_XDP_L2_DROP = 0,
+	MG_XDP_L2_PASS = 1,
+	MG_XDP_L2_IP = 2,
+	MG_XDP_L2_STREAM = 3, /* only declared streams: look up mg_l2s */
+};
 enum mg_xdp_conn_verdict { MG_XDP_CONN_DENY = 0, MG_XDP_CONN_ALLOW = 1, MG_XDP_CONN_INSPECT = 2 };
 enum mg_xdp_mode { MG_XDP_ENFORCE = 0, MG_XDP_MONITOR = 1 };
 
@@ -71,7 +76,8 @@ enum mg_xdp_fallback {
 	X(NO_PEER, "no_peer_interface")                                                            \
 	X(NO_POLICY, "no_policy_loaded")                                                           \
 	X(MONITOR, "monitor_forwarded")                                                            \
-	X(IP6_EXT, "ipv6_too_many_ext_headers")
+	X(IP6_EXT, "ipv6_too_many_ext_headers")                                                    \
+	X(L2_UNKNOWN_STREAM, "l2_unknown_stream")
 
 #define MG_XDP_R_ENUM(sym, name) MG_XDP_R_##sym,
 enum mg_xdp_reason { MG_XDP_REASONS(MG_XDP_R_ENUM) MG_XDP_R_MAX };
@@ -107,9 +113,30 @@ struct mg_xdp_lpm6_key {
 	__u8 pad[3];
 };
 
+/* The L2 table: one row per EtherType the policy names, as the DPDK path
+ * (policy/l2.c): a VID bitmap, so any VLAN set the language accepts fits. */
 struct mg_xdp_l2_key {
 	__u16 ethertype; /* host order */
-	__u16 vid;       /* outermost VID, MG_XDP_VID_UNTAGGED or MG_XDP_VID_ANY */
+	__u16 pad;
+	__u32 gen;
+};
+struct mg_xdp_l2_row {
+	__u8 verdict;         /* enum mg_xdp_l2_verdict for the VIDs in vid[] */
+	__u8 untagged;        /* verdict for untagged frames */
+	__u8 pad[6];
+	__u64 vid[4096 / 64]; /* VIDs with `verdict` (others: drop) */
+	__u64 stream[4096 / 64]; /* of those, VIDs only for declared streams */
+};
+
+/* A declared stream (exact VID, APPID; one MAC or any MAC). */
+struct mg_xdp_l2s_key {
+	__u16 ethertype;
+	__u16 vid;   /* MG_XDP_VID_UNTAGGED for untagged */
+	__u16 appid; /* 0 with no_appid */
+	__u8 mac[6]; /* all zero with any_mac */
+	__u8 any_mac;
+	__u8 no_appid; /* frames of EtherTypes without an APPID */
+	__u16 pad;
 	__u32 gen;
 };
 

@@ -83,8 +83,15 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 2 * MG_XDP_MAX_L2);
 	__type(key, struct mg_xdp_l2_key);
-	__type(value, __u32);
+	__type(value, struct mg_xdp_l2_row);
 } mg_l2 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * MG_XDP_MAX_STREAM);
+	__type(key, struct mg_xdp_l2s_key);
+	__type(value, __u32);
+} mg_l2s SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -513,6 +520,36 @@ static __always_inline int do_ipv6(struct xdp_md *ctx, const struct mg_xdp_cfg *
 	return decide_ip(ctx, cfg, &m, tcp_flags, frag, first);
 }
 
+/* A VLAN open only to declared streams: (EtherType, VID, APPID, dst MAC),
+ * then the same with any MAC. The APPID is the first payload octets of a
+ * GOOSE/GSE/SV frame; other EtherTypes look up with no_appid. */
+static __always_inline int l2_stream(struct xdp_md *ctx, const struct mg_xdp_cfg *cfg, __u32 gen,
+				const struct ethhdr *eth, void *p, void *end, __u16 proto, __u16 vid)
+{
+	struct mg_xdp_l2s_key s = {};
+	const __u8 *a = p;
+
+	s.ethertype = proto;
+	s.vid = vid;
+	s.gen = gen;
+	if (proto == 0x88B8 || proto == 0x88B9 || proto == 0x88BA) {
+		if ((void *)(a + 2) > end)
+			return refuse(ctx, cfg, MG_XDP_R_L2_UNKNOWN_STREAM);
+		s.appid = (__u16)(a[0] << 8 | a[1]);
+	} else {
+		s.no_appid = 1;
+	}
+	__builtin_memcpy(s.mac, eth->h_dest, 6);
+	if (!bpf_map_lookup_elem(&mg_l2s, &s)) {
+		__builtin_memset(s.mac, 0, 6);
+		s.any_mac = 1;
+		if (!bpf_map_lookup_elem(&mg_l2s, &s))
+			return refuse(ctx, cfg, MG_XDP_R_L2_UNKNOWN_STREAM);
+	}
+	count(MG_XDP_R_L2_PASS);
+	return to_peer(ctx);
+}
+
 SEC("xdp")
 int mg_xdp(struct xdp_md *ctx)
 {
@@ -520,9 +557,10 @@ int mg_xdp(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	struct mg_xdp_cfg *cfg;
 	struct mg_xdp_l2_key k = {};
+	struct mg_xdp_l2_row *row;
 	struct ethhdr *eth = data;
 	__u32 zero = 0, gen, verdict;
-	__u32 *genp, *vp;
+	__u32 *genp;
 	__u16 proto, vid = MG_XDP_VID_UNTAGGED;
 	void *p;
 
@@ -556,14 +594,21 @@ int mg_xdp(struct xdp_md *ctx)
 		return refuse(ctx, cfg, MG_XDP_R_VLAN_DEPTH);
 
 	k.ethertype = proto;
-	k.vid = vid;
 	k.gen = gen;
-	vp = bpf_map_lookup_elem(&mg_l2, &k);
-	if (!vp && vid != MG_XDP_VID_UNTAGGED) {
-		k.vid = MG_XDP_VID_ANY;
-		vp = bpf_map_lookup_elem(&mg_l2, &k);
+	row = bpf_map_lookup_elem(&mg_l2, &k);
+	if (!row) {
+		verdict = cfg->l2_default;
+	} else if (vid == MG_XDP_VID_UNTAGGED) {
+		verdict = row->untagged;
+	} else {
+		__u32 w = (vid >> 6) & 63, b = vid & 63;
+
+		verdict = MG_XDP_L2_DROP;
+		if ((row->vid[w] >> b) & 1)
+			verdict = (row->stream[w] >> b) & 1 ? MG_XDP_L2_STREAM : row->verdict;
 	}
-	verdict = vp ? *vp : cfg->l2_default;
+	if (verdict == MG_XDP_L2_STREAM)
+		return l2_stream(ctx, cfg, gen, eth, p, end, proto, vid);
 
 	if (verdict == MG_XDP_L2_PASS) {
 		count(MG_XDP_R_L2_PASS);

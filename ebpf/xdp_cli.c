@@ -181,8 +181,8 @@ static int do_reload(struct xdp_args *a)
 		fprintf(stderr, "xdp reload: %s\n", err);
 	else
 		printf("xdp: policy %s active (generation %u: %zu IPv4 + %zu IPv6 prefixes, "
-		       "%zu L2 entries, %zu conn rules)\n",
-		       a->policy, st.gen, st.n_lpm4, st.n_lpm6, st.n_l2, st.n_conn);
+		       "%zu L2 rows, %zu L2 streams, %zu conn rules)\n",
+		       a->policy, st.gen, st.n_lpm4, st.n_lpm6, st.n_l2, st.n_l2s, st.n_conn);
 	mg_policy_free(p);
 	return rc ? 1 : 0;
 }

@@ -46,20 +46,6 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* What the XDP maps cannot express is refused, never silently dropped from
- * the policy: l2 stream identity (appid/dst) has no XDP table yet. */
-static int policy_supported(const struct mg_policy_export *e, char *err, size_t errlen)
-{
-	const struct mg_pol_l2_stream *s =
-	    e->n_l2_exact ? &e->l2_exact[0] : e->n_l2_wide ? &e->l2_wide[0] : NULL;
-	if (!s)
-		return 0;
-	seterr(err, errlen,
-	       "policy line %u: l2 'appid'/'dst' (GOOSE/SV stream identity) is not supported in "
-	       "XDP mode; use the DPDK dataplane or drop appid/dst from the l2 rules",
-	       s->line);
-	return -EOPNOTSUPP;
-}
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -90,6 +76,7 @@ struct mg_xdp *mg_xdp_open(void)
 	x->maps.lpm4 = bpf_map__fd(x->skel->maps.mg_lpm4);
 	x->maps.lpm6 = bpf_map__fd(x->skel->maps.mg_lpm6);
 	x->maps.l2 = bpf_map__fd(x->skel->maps.mg_l2);
+	x->maps.l2s = bpf_map__fd(x->skel->maps.mg_l2s);
 	x->maps.conn = bpf_map__fd(x->skel->maps.mg_conn);
 	x->maps.peers = bpf_map__fd(x->skel->maps.mg_peers);
 	x->maps.xsks = bpf_map__fd(x->skel->maps.xsks_map);
@@ -150,7 +137,7 @@ static int pinned_fd(const char *dir, const char *name)
 
 void mg_xdp_maps_close(struct mg_xdp_maps *m)
 {
-	int *fds[] = {&m->gen,   &m->cfg,   &m->lpm4, &m->lpm6,    &m->l2,
+	int *fds[] = {&m->gen,  &m->cfg,   &m->lpm4, &m->lpm6,    &m->l2, &m->l2s,
 		      &m->conn, &m->peers, &m->xsks, &m->counters};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -167,7 +154,8 @@ int mg_xdp_maps_open_pinned(const char *pin_dir, struct mg_xdp_maps *m)
 		int *fd;
 		const char *name;
 	} t[] = {{&m->gen, "mg_gen"},     {&m->cfg, "mg_cfg"},     {&m->lpm4, "mg_lpm4"},
-		 {&m->lpm6, "mg_lpm6"},   {&m->l2, "mg_l2"},       {&m->conn, "mg_conn"},
+		 {&m->lpm6, "mg_lpm6"},   {&m->l2, "mg_l2"},       {&m->l2s, "mg_l2s"},
+		 {&m->conn, "mg_conn"},
 		 {&m->peers, "mg_peers"}, {&m->xsks, "xsks_map"}, {&m->counters, "mg_counters"}};
 	int err;
 
@@ -190,7 +178,8 @@ int mg_xdp_maps_open_iface(const char *ifname, struct mg_xdp_maps *m, __u32 *pro
 		int *fd;
 		const char *name;
 	} t[] = {{&m->gen, "mg_gen"},     {&m->cfg, "mg_cfg"},     {&m->lpm4, "mg_lpm4"},
-		 {&m->lpm6, "mg_lpm6"},   {&m->l2, "mg_l2"},       {&m->conn, "mg_conn"},
+		 {&m->lpm6, "mg_lpm6"},   {&m->l2, "mg_l2"},       {&m->l2s, "mg_l2s"},
+		 {&m->conn, "mg_conn"},
 		 {&m->peers, "mg_peers"}, {&m->xsks, "xsks_map"}, {&m->counters, "mg_counters"}};
 	const size_t nt = sizeof(t) / sizeof(t[0]);
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -323,7 +312,7 @@ int mg_xdp_attach(const struct mg_xdp_attach_opts *o, const struct mg_policy_exp
 		seterr(err, errlen, "inside and outside are the same interface");
 		return -EINVAL;
 	}
-	if ((rc = policy_supported(e, err, errlen)))
+	if ((rc = mg_xdp_policy_check(e, err, errlen)))
 		return rc;
 	if ((rc = mg_xdp_bpffs_ensure())) {
 		seterr(err, errlen, "cannot mount bpffs on /sys/fs/bpf: %s", strerror(-rc));
@@ -531,7 +520,7 @@ static int reload_maps(const struct mg_xdp_maps *mp, const struct mg_policy_expo
 	uint32_t gen;
 	int rc;
 
-	if ((rc = policy_supported(e, err, errlen)))
+	if ((rc = mg_xdp_policy_check(e, err, errlen)))
 		return rc;
 	if (!prm) {
 		if (mg_xdp_maps_active_gen(&m, &gen) == 0 && mg_xdp_maps_read_cfg(&m, gen, &cfg) == 0 &&

@@ -21,6 +21,7 @@
 
 #define MG_SAME(a, b) ((int)(a) == (int)(b))
 _Static_assert(MG_SAME(MG_XDP_L2_DROP, MG_L2_DROP) && MG_SAME(MG_XDP_L2_PASS, MG_L2_PASS) &&
+		       MG_SAME(MG_XDP_L2_STREAM, MG_L2_STREAM) &&
 		       MG_SAME(MG_XDP_L2_IP, MG_L2_IP),
 	       "L2 verdicts");
 _Static_assert(MG_SAME(MG_XDP_CONN_DENY, MG_CONN_DENY) && MG_SAME(MG_XDP_CONN_ALLOW, MG_CONN_ALLOW) &&
@@ -220,6 +221,10 @@ static uint32_t l2_gen(const void *k)
 {
 	return ((const struct mg_xdp_l2_key *)k)->gen;
 }
+static uint32_t l2s_gen(const void *k)
+{
+	return ((const struct mg_xdp_l2s_key *)k)->gen;
+}
 
 /* ---- fill one generation ------------------------------------------------- */
 
@@ -267,63 +272,88 @@ static bool is_ip_ethertype(uint16_t et)
 	return et == 0x0800 || et == 0x86DD;
 }
 
-/* The policy's L2 semantics (policy/l2.c): the first entry naming the
- * EtherType on this VID decides; an EtherType the policy names is dropped
- * on every VID it does not list; IPv4/IPv6 not named at all go to the L3/L4
- * checks; everything else takes the default. */
-static uint8_t l2_verdict(const struct mg_policy_export *e, uint16_t et, uint16_t vid)
+/* The policy's L2 semantics (policy/l2.c): an EtherType the policy names
+ * is dropped on every VID no entry lists; on a listed VID a PASS/IP entry
+ * wins over a stream-only (MG_L2_STREAM) one. IPv4/IPv6 not named at all
+ * go to the L3/L4 checks; unnamed EtherTypes take the default (no row). */
+static void l2_mark(__u64 *bm, uint16_t lo, uint16_t hi)
 {
-	bool named = false;
-
-	for (size_t i = 0; i < e->n_l2; i++) {
-		const struct mg_pol_l2_entry *l = &e->l2[i];
-
-		if (l->ethertype != et)
-			continue;
-		named = true;
-		if (vid >= l->vid_lo && vid <= l->vid_hi)
-			return l->verdict;
-	}
-	if (named)
-		return MG_L2_DROP;
-	return is_ip_ethertype(et) ? MG_L2_IP : e->l2_default;
-}
-
-static int l2_put(const struct mg_xdp_maps *m, uint32_t gen, uint16_t et, uint16_t vid,
-		  uint32_t verdict, size_t *n)
-{
-	struct mg_xdp_l2_key k;
-
-	if (++*n > MG_XDP_MAX_L2)
-		return -E2BIG;
-	memset(&k, 0, sizeof(k));
-	k.ethertype = et;
-	k.vid = vid;
-	k.gen = gen;
-	return bpf_map_update_elem(m->l2, &k, &verdict, BPF_ANY) ? -errno : 0;
+	for (unsigned v = lo; v <= hi && v < 4096; v++)
+		bm[v / 64] |= 1ull << (v % 64);
 }
 
 static int write_l2_one(const struct mg_xdp_maps *m, const struct mg_policy_export *e,
 			uint32_t gen, uint16_t et, size_t *n)
 {
-	uint8_t v[4096], u;
-	bool uniform = true;
-	int err;
+	struct mg_xdp_l2_row row;
+	__u64 plain[4096 / 64] = {0};
+	bool u_plain = false, u_stream = false, named = false;
+	struct mg_xdp_l2_key k;
 
-	u = l2_verdict(e, et, MG_XDP_VID_UNTAGGED);
-	if (u != e->l2_default && (err = l2_put(m, gen, et, MG_XDP_VID_UNTAGGED, u, n)))
-		return err;
-	for (unsigned vid = 0; vid < 4096; vid++) {
-		v[vid] = l2_verdict(e, et, (uint16_t)vid);
-		if (v[vid] != v[0])
-			uniform = false;
+	memset(&row, 0, sizeof(row));
+	row.verdict = is_ip_ethertype(et) ? MG_XDP_L2_IP : MG_XDP_L2_PASS;
+	for (size_t i = 0; i < e->n_l2; i++) {
+		const struct mg_pol_l2_entry *l = &e->l2[i];
+		bool stream = l->verdict == MG_L2_STREAM;
+
+		if (l->ethertype != et)
+			continue;
+		named = true;
+		if (l->verdict == MG_L2_DROP)
+			continue;
+		if (!stream)
+			row.verdict = l->verdict;
+		if (l->vid_lo == MG_VID_UNTAGGED) {
+			if (stream)
+				u_stream = true;
+			else
+				u_plain = true;
+			continue;
+		}
+		l2_mark(row.vid, l->vid_lo, l->vid_hi);
+		l2_mark(stream ? row.stream : plain, l->vid_lo, l->vid_hi);
 	}
-	if (uniform)
-		return v[0] != e->l2_default ? l2_put(m, gen, et, MG_XDP_VID_ANY, v[0], n) : 0;
-	for (unsigned vid = 0; vid < 4096; vid++) {
-		if (v[vid] != e->l2_default && (err = l2_put(m, gen, et, (uint16_t)vid, v[vid], n)))
-			return err;
+	if (!named && !is_ip_ethertype(et))
+		return 0;
+	if (!named) {
+		l2_mark(row.vid, 0, 4095);
+		u_plain = true;
 	}
+	for (size_t w = 0; w < 4096 / 64; w++)
+		row.stream[w] &= ~plain[w];
+	row.untagged = u_plain ? row.verdict : u_stream ? MG_XDP_L2_STREAM : MG_XDP_L2_DROP;
+	if (++*n > MG_XDP_MAX_L2)
+		return -E2BIG;
+	memset(&k, 0, sizeof(k));
+	k.ethertype = et;
+	k.gen = gen;
+	return bpf_map_update_elem(m->l2, &k, &row, BPF_ANY) ? -errno : 0;
+}
+
+static int write_l2s(const struct mg_xdp_maps *m, const struct mg_policy_export *e, uint32_t gen,
+		     struct mg_xdp_fill_stats *st)
+{
+	uint32_t one = 1;
+
+	for (size_t i = 0; i < e->n_l2_exact; i++) {
+		const struct mg_pol_l2_stream *s = &e->l2_exact[i];
+		struct mg_xdp_l2s_key k;
+
+		memset(&k, 0, sizeof(k));
+		k.ethertype = s->ethertype;
+		k.vid = s->vid_lo;
+		k.appid = s->appid_lo;
+		k.gen = gen;
+		if (s->mac_lo == s->mac_hi) {
+			for (int b = 0; b < 6; b++)
+				k.mac[b] = (uint8_t)(s->mac_lo >> (40 - 8 * b));
+		} else {
+			k.any_mac = 1; /* the loader refused every other MAC range */
+		}
+		if (bpf_map_update_elem(m->l2s, &k, &one, BPF_ANY))
+			return -errno;
+	}
+	st->n_l2s = e->n_l2_exact;
 	return 0;
 }
 
@@ -345,7 +375,7 @@ static int write_l2(const struct mg_xdp_maps *m, const struct mg_policy_export *
 			return err;
 	}
 	st->n_l2 = n;
-	return 0;
+	return write_l2s(m, e, gen, st);
 }
 
 static int put_conn(const struct mg_xdp_maps *m, uint32_t gen, uint32_t i,
@@ -397,6 +427,36 @@ static int write_conn(const struct mg_xdp_maps *m, const struct mg_policy_export
 	return 0;
 }
 
+/* What the XDP maps cannot express is refused, never silently dropped from
+ * the policy: streams with APPID ranges or MAC ranges (the XDP stream table
+ * holds exact (VID, APPID) keys with one MAC or any MAC). */
+int mg_xdp_policy_check(const struct mg_policy_export *e, char *err, size_t errlen)
+{
+	const struct mg_pol_l2_stream *s = e->n_l2_wide ? &e->l2_wide[0] : NULL;
+	for (size_t i = 0; !s && i < e->n_l2_exact; i++) {
+		const struct mg_pol_l2_stream *x = &e->l2_exact[i];
+		if (x->mac_lo != x->mac_hi && !(x->mac_lo == 0 && x->mac_hi == 0xFFFFFFFFFFFFull))
+			s = x;
+	}
+	if (s) {
+		if (err && errlen)
+			snprintf(err, errlen,
+		       "policy line %u: l2 rule not supported in XDP mode: XDP matches GOOSE/SV "
+		       "streams by single APPIDs on listed VLANs (at most 64 per range) with one "
+		       "'dst' MAC or none; APPID ranges, MAC ranges and 'dst' without 'appid' need "
+		       "the DPDK dataplane",
+		       s->line);
+		return -EOPNOTSUPP;
+	}
+	if (e->n_l2_exact > MG_XDP_MAX_STREAM) {
+		if (err && errlen)
+			snprintf(err, errlen, "policy declares %zu l2 streams; XDP mode holds at most %u",
+		       e->n_l2_exact, MG_XDP_MAX_STREAM);
+		return -E2BIG;
+	}
+	return 0;
+}
+
 int mg_xdp_maps_active_gen(const struct mg_xdp_maps *m, uint32_t *gen)
 {
 	uint32_t zero = 0;
@@ -425,13 +485,14 @@ int mg_xdp_maps_swap(const struct mg_xdp_maps *m, const struct mg_policy_export 
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if ((err = mg_xdp_maps_active_gen(m, &cur)))
+	if ((err = mg_xdp_policy_check(e, NULL, 0)) || (err = mg_xdp_maps_active_gen(m, &cur)))
 		return err;
 	next = cur ^ 1;
 	/* The idle generation may hold the policy before last: clear it. */
 	if ((err = purge_gen(m->lpm4, sizeof(struct mg_xdp_lpm4_key), next, lpm4_gen)) ||
 	    (err = purge_gen(m->lpm6, sizeof(struct mg_xdp_lpm6_key), next, lpm6_gen)) ||
-	    (err = purge_gen(m->l2, sizeof(struct mg_xdp_l2_key), next, l2_gen)))
+	    (err = purge_gen(m->l2, sizeof(struct mg_xdp_l2_key), next, l2_gen)) ||
+	    (err = purge_gen(m->l2s, sizeof(struct mg_xdp_l2s_key), next, l2s_gen)))
 		return err;
 	if ((err = ptab_build(&t, e)))
 		goto out;

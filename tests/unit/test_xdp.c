@@ -914,24 +914,42 @@ static void cross_check(const struct mg_policy *p)
 			enum mg_l2_verdict want = mg_policy_l2(p, ets[i], vid), got;
 			struct fb f;
 
-			eth(&f, mac_b, tags, ets[i]);
-			if (ets[i] == 0x0800) {
-				ipv4(&f, IP(198, 51, 100, 1), IP(198, 51, 100, 2), 6, 20, 0);
-				tcp(&f, 40000, 9, TH_SYN);
-			} else if (ets[i] == 0x86DD) {
-				uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8};
-				ipv6(&f, a, a, 6, 20);
-				tcp(&f, 40000, 9, TH_SYN);
-			} else {
-				for (int k = 0; k < 46; k++)
-					put8(&f, 0);
+
+			static const uint16_t appids[] = {0x3001, 0x3002, 0x0001};
+			const uint8_t *dsts[] = {mac_goose, mac_b};
+			bool ip = ets[i] == 0x0800 || ets[i] == 0x86DD;
+			for (size_t v = 0; v < (ip ? 1u : 6u); v++) {
+				const uint8_t *dst = ip ? mac_b : dsts[v / 3];
+				uint16_t appid = appids[v % 3];
+				enum mg_l2_verdict w = want;
+
+				eth(&f, dst, tags, ets[i]);
+				if (ets[i] == 0x0800) {
+					ipv4(&f, IP(198, 51, 100, 1), IP(198, 51, 100, 2), 6, 20, 0);
+					tcp(&f, 40000, 9, TH_SYN);
+				} else if (ets[i] == 0x86DD) {
+					uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8};
+					ipv6(&f, a, a, 6, 20);
+					tcp(&f, 40000, 9, TH_SYN);
+				} else {
+					put16(&f, appid);
+					for (int k = 0; k < 44; k++)
+						put8(&f, 0);
+				}
+				if (w == MG_L2_STREAM)
+					w = mg_policy_l2_stream(p, ets[i], vid,
+								mg_policy_has_appid(ets[i]) ? appid
+											    : MG_APPID_NONE,
+								dst);
+				run(&f, &r);
+				got = r == MG_XDP_R_L2_PASS   ? MG_L2_PASS
+				      : r == MG_XDP_R_L2_DROP ? MG_L2_DROP
+				      : r == MG_XDP_R_L2_UNKNOWN_STREAM ? MG_L2_UNKNOWN_STREAM
+									: MG_L2_IP;
+				cr_expect_eq(got, w, "EtherType %04x VID %d APPID %04x: xdp %d, policy %d",
+					     ets[i], vids[j], appid, got, w);
+				n_l2++;
 			}
-			run(&f, &r);
-			got = r == MG_XDP_R_L2_PASS ? MG_L2_PASS
-			      : r == MG_XDP_R_L2_DROP ? MG_L2_DROP : MG_L2_IP;
-			cr_expect_eq(got, want, "EtherType %04x VID %d: xdp %d, policy %d", ets[i],
-				     vids[j], got, want);
-			n_l2++;
 		}
 	}
 
@@ -1019,6 +1037,63 @@ Test(xdp_policy, permissive_defaults_same_verdicts, .fini = teardown)
 	cr_assert_not_null(p, "the test policy does not compile");
 	cross_check(p);
 	mg_policy_free(p);
+}
+
+/* Any VLAN set the language accepts fits the VID bitmap (this one failed
+ * with "Argument list too long" when the table was keyed by VID), and l2
+ * stream rules (exact APPID, one dst MAC or none) give the compiler's
+ * verdicts, including l2_unknown_stream. */
+Test(xdp_policy, vlan_sets_and_streams_same_verdicts, .fini = teardown)
+{
+	static const char text[] =
+		"mode enforce\n"
+		"l2 pass goose, sv vlan priority-tagged, untagged, 1-4094\n"
+		"l2 pass gse vlan 10, untagged appid 0x3001 dst 01:0c:cd:01:00:01\n"
+		"l2 pass gse vlan 11 appid 0x3002, 0x0001\n"
+		"l2 pass 0x88B9 vlan 100 appid 1\n"
+		"l2 pass arp vlan untagged\n"
+		"set scada { 10.0.0.0/24 }\n"
+		"set ieds  { 10.1.0.0/16, fd01::/64 }\n"
+		"ip allow mms from @scada to @ieds\n";
+	struct mg_diags d;
+	struct mg_policy *p;
+
+	mg_diags_init(&d);
+	p = mg_policy_compile_string("streams.policy", text, &d);
+	if (!p)
+		mg_diags_print(&d, stderr);
+	mg_diags_free(&d);
+	cr_assert_not_null(p, "the test policy does not compile");
+	cross_check(p);
+	mg_policy_free(p);
+}
+
+/* What the XDP tables cannot hold is refused with the policy line, never
+ * ignored: APPID ranges, MAC ranges, dst without appid. */
+Test(xdp_policy, unsupported_stream_rules_refused)
+{
+	static const char *const bad[] = {
+		"l2 pass goose vlan 10 appid 0x3000-0x30ff\n",
+		"\nl2 pass goose vlan 10 appid 1 dst 01:0c:cd:01:00:00-01:0c:cd:01:00:ff\n",
+		"l2 pass arp dst ff:ff:ff:ff:ff:ff\n",
+		"l2 pass sv vlan 1-4094 appid 0x4000\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct mg_diags d;
+		struct mg_policy_export e;
+		char err[512] = "";
+		struct mg_policy *p;
+
+		mg_diags_init(&d);
+		p = mg_policy_compile_string("bad.policy", bad[i], &d);
+		mg_diags_free(&d);
+		cr_assert_not_null(p);
+		mg_policy_export(p, &e);
+		cr_expect_eq(mg_xdp_policy_check(&e, err, sizeof(err)), -EOPNOTSUPP, "%s", bad[i]);
+		cr_expect(strstr(err, i == 1 ? "line 2" : "line 1") != NULL, "%s", err);
+		cr_expect(strstr(err, "not supported in XDP mode") != NULL, "%s", err);
+		mg_policy_free(p);
+	}
 }
 
 Test(xdp_policy, seed_policy_same_verdicts, .fini = teardown)
