@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_data.h"
 #include "json_out.h"
 #include "mg_cmds.h"
 #include "mg_cotp.h"
@@ -326,6 +327,7 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 				mg_json_kv_bool(j, "objects_truncated", true);
 			mg_json_kv_str(j, "class", cls);
 			mg_json_kv_u64(j, "len", ev->mms_len);
+			mg_json_write_data(j, m);
 		}
 		if (ev->kind == MG_EV_UPPER) {
 			if (ev->ses_kind)

@@ -143,6 +143,11 @@ struct mg_mms_pdu {
 	uint16_t service;        /* unified service id, MG_SVC_NONE if none */
 	bool has_invoke_id;
 	uint32_t invoke_id;
+	/* Write request: the content of listOfData (one Data per object when
+	 * the objects were listed, obj[i] ↔ element i), a view decoded on
+	 * demand with mg_mmsdata.h; NULL for every other PDU. */
+	const uint8_t *write_data;
+	uint32_t write_data_len;
 	/* Objects named (requests; informationReport's variable list name). */
 	uint16_t nobj;
 	bool obj_truncated;      /* more than MG_MMS_MAX_OBJS were named */

@@ -671,7 +671,11 @@ static enum mg_status req_write(struct mms_ctx *c, const struct mg_ber_tlv *svc)
 	 * server and we disagree on what is written where. */
 	if (nvar && nvar != ndata)
 		return fail(c, MG_R_MMS_DATA_COUNT);
-	return walk_bounded(c, data.val, data.len);
+	if ((st = walk_bounded(c, data.val, data.len)) != MG_OK)
+		return st;
+	c->pdu->write_data = data.val;
+	c->pdu->write_data_len = (uint32_t)data.len;
+	return MG_OK;
 }
 
 static enum mg_status req_gvaa(struct mms_ctx *c, const struct mg_ber_tlv *svc)

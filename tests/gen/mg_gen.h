@@ -92,12 +92,14 @@ enum mg_gen_data_kind {
 	MG_GEN_D_STRUCT,  /* structure of n members in sub[] */
 	MG_GEN_D_ARRAY,   /* array of n members in sub[] */
 	MG_GEN_D_FAIL,    /* access failure (AccessResult failure / write failure) */
+	MG_GEN_D_DOUBLE,  /* IEEE double, MMS floating-point (exponent width 11): d */
 };
 
 struct mg_gen_data {
 	uint8_t kind;
 	int64_t i;
 	float f;
+	double d;
 	uint32_t bits;
 	uint8_t nbits;
 	uint64_t utc;
@@ -112,6 +114,23 @@ void mg_gen_w_data(struct mg_gen_w *w, const struct mg_gen_data *d);
  * ctlNum, T, Test, Check) written as MMS Data; 'with_check' false for Cancel. */
 void mg_gen_w_oper(struct mg_gen_w *w, bool ctl_val, uint8_t ctl_num, bool with_check);
 
+/* Any control structure: ctlVal of any Data shape (boolean for SPC/DPC,
+ * integer for INC, structure {i|f} for APC, bit-string(2) for BSC), the
+ * optional operTm, origin, ctlNum, T, Test and (Oper/SBOw) Check. */
+struct mg_gen_ctl {
+	struct mg_gen_data ctl_val;
+	bool has_oper_tm;
+	uint64_t oper_tm; /* seconds */
+	int or_cat;
+	const char *or_ident;
+	uint32_t ctl_num;
+	uint64_t t;       /* seconds; 0 = the generator's fixed time */
+	bool test;
+	bool with_check;  /* false for Cancel */
+	bool synchrocheck, interlock;
+};
+void mg_gen_w_ctl(struct mg_gen_w *w, const struct mg_gen_ctl *c);
+
 /* Confirmed requests. Each returns the MMS PDU length (0 on overflow). */
 size_t mg_gen_mms_read(uint8_t *buf, size_t cap, uint32_t invoke, const char *const *names, int n);
 /* read by variable list name (e.g. a dataset "LD0/LLN0$DS1"). */
@@ -121,6 +140,8 @@ size_t mg_gen_mms_write(uint8_t *buf, size_t cap, uint32_t invoke, const char *c
 /* Write an Oper/SBOw (with_check) or Cancel structure to one control object. */
 size_t mg_gen_mms_write_oper(uint8_t *buf, size_t cap, uint32_t invoke, const char *name,
 			     bool ctl_val, uint8_t ctl_num, bool with_check);
+size_t mg_gen_mms_write_ctl(uint8_t *buf, size_t cap, uint32_t invoke, const char *name,
+			    const struct mg_gen_ctl *c);
 /* objclass: 0 namedVariable, 2 namedVariableList, 8 journal, 9 domain;
  * domain NULL → vmdSpecific scope. */
 size_t mg_gen_mms_get_name_list(uint8_t *buf, size_t cap, uint32_t invoke, int objclass,

@@ -57,6 +57,15 @@ void mg_gen_w_data(struct mg_gen_w *w, const struct mg_gen_data *d)
 		mg_gen_w_prim(w, MG_GEN_CTX(7), b, 5);
 		break;
 	}
+	case MG_GEN_D_DOUBLE: {
+		uint64_t u;
+		memcpy(&u, &d->d, 8);
+		uint8_t b[9] = {11};
+		for (int k = 0; k < 8; k++)
+			b[1 + k] = (uint8_t)(u >> (56 - 8 * k));
+		mg_gen_w_prim(w, MG_GEN_CTX(7), b, 9);
+		break;
+	}
 	case MG_GEN_D_BITS: w_bits(w, MG_GEN_CTX(4), d->bits, d->nbits); break;
 	case MG_GEN_D_OCTETS: mg_gen_w_prim(w, MG_GEN_CTX(9), d->s, d->n); break;
 	case MG_GEN_D_VSTRING: mg_gen_w_str(w, MG_GEN_CTX(10), d->s); break;
@@ -73,22 +82,36 @@ void mg_gen_w_data(struct mg_gen_w *w, const struct mg_gen_data *d)
 	}
 }
 
-void mg_gen_w_oper(struct mg_gen_w *w, bool ctl_val, uint8_t ctl_num, bool with_check)
+void mg_gen_w_ctl(struct mg_gen_w *w, const struct mg_gen_ctl *c)
 {
 	mg_gen_w_begin(w, MG_GEN_CTXC(2)); /* structure */
-	uint8_t b = ctl_val ? 1 : 0;
-	mg_gen_w_prim(w, MG_GEN_CTX(3), &b, 1); /* ctlVal */
-	mg_gen_w_begin(w, MG_GEN_CTXC(2));      /* origin */
-	mg_gen_w_int(w, MG_GEN_CTX(5), 3);      /* orCat = remote-control */
-	mg_gen_w_str(w, MG_GEN_CTX(9), "SCADA1"); /* orIdent */
+	mg_gen_w_data(w, &c->ctl_val);     /* ctlVal */
+	if (c->has_oper_tm)
+		w_utc(w, MG_GEN_CTX(17), c->oper_tm); /* operTm */
+	mg_gen_w_begin(w, MG_GEN_CTXC(2));            /* origin */
+	mg_gen_w_int(w, MG_GEN_CTX(5), c->or_cat);    /* orCat */
+	mg_gen_w_str(w, MG_GEN_CTX(9), c->or_ident ? c->or_ident : ""); /* orIdent */
 	mg_gen_w_end(w);
-	mg_gen_w_int(w, MG_GEN_CTX(6), ctl_num); /* ctlNum */
-	w_utc(w, MG_GEN_CTX(17), GEN_UTC_SECS);  /* T */
-	b = 0;
+	mg_gen_w_int(w, MG_GEN_CTX(6), c->ctl_num);         /* ctlNum */
+	w_utc(w, MG_GEN_CTX(17), c->t ? c->t : GEN_UTC_SECS); /* T */
+	uint8_t b = c->test ? 1 : 0;
 	mg_gen_w_prim(w, MG_GEN_CTX(3), &b, 1); /* Test */
-	if (with_check)
-		w_bits(w, MG_GEN_CTX(4), 0, 2); /* Check: no synchro/interlock check */
+	if (c->with_check) /* Check: bit 0 synchrocheck, bit 1 interlock-check */
+		w_bits(w, MG_GEN_CTX(4),
+		       (c->synchrocheck ? 0x80000000u : 0) | (c->interlock ? 0x40000000u : 0), 2);
 	mg_gen_w_end(w);
+}
+
+void mg_gen_w_oper(struct mg_gen_w *w, bool ctl_val, uint8_t ctl_num, bool with_check)
+{
+	struct mg_gen_ctl c = {
+		.ctl_val = {.kind = MG_GEN_D_BOOL, .i = ctl_val},
+		.or_cat = 3, /* remote-control */
+		.or_ident = "SCADA1",
+		.ctl_num = ctl_num,
+		.with_check = with_check, /* no synchro/interlock check */
+	};
+	mg_gen_w_ctl(w, &c);
 }
 
 /* Confirmed-RequestPDU [0] { invokeID, service }: open/close around it. */
@@ -178,6 +201,20 @@ size_t mg_gen_mms_write_oper(uint8_t *buf, size_t cap, uint32_t invoke, const ch
 	w_list_of_variable(&w, &name, 1);
 	mg_gen_w_begin(&w, MG_GEN_CTXC(0));
 	mg_gen_w_oper(&w, ctl_val, ctl_num, with_check);
+	mg_gen_w_end(&w);
+	mg_gen_w_end(&w);
+	return pdu_end(&w);
+}
+
+size_t mg_gen_mms_write_ctl(uint8_t *buf, size_t cap, uint32_t invoke, const char *name,
+			    const struct mg_gen_ctl *c)
+{
+	struct mg_gen_w w;
+	req_begin(&w, buf, cap, invoke);
+	mg_gen_w_begin(&w, MG_GEN_CTXC(5));
+	w_list_of_variable(&w, &name, 1);
+	mg_gen_w_begin(&w, MG_GEN_CTXC(0));
+	mg_gen_w_ctl(&w, c);
 	mg_gen_w_end(&w);
 	mg_gen_w_end(&w);
 	return pdu_end(&w);

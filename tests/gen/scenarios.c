@@ -435,6 +435,98 @@ static void sc_all(struct mg_gen_sink sink)
 	sc_garbage(sink);
 }
 
+/* Every control form and every written value type, for the data
+ * differential test and the control-policy tests: SPC/DPC boolean, INC
+ * integer, APC {f} and {i, f}, BSC step, operTm present and absent, Test
+ * set, every Check combination, several orCat; settings of every scalar
+ * type, nested structures and arrays. */
+static void do_ctl(struct mg_gen_conn *c, const char *name, const struct mg_gen_ctl *ctl)
+{
+	uint32_t id = inv(c);
+	req(c, mg_gen_mms_write_ctl(pdu, sizeof(pdu), id, name, ctl));
+	resp(c, mg_gen_mms_write_resp(pdu, sizeof(pdu), id, 1, 0));
+}
+
+static const struct mg_gen_data rec_arr[] = {{.kind = MG_GEN_D_UINT, .i = 7},
+					     {.kind = MG_GEN_D_UINT, .i = 8}};
+static const struct mg_gen_data rec_in[] = {
+	{.kind = MG_GEN_D_OCTETS, .s = "\x01\x02\xff", .n = 3},
+	{.kind = MG_GEN_D_ARRAY, .n = 2, .sub = rec_arr},
+};
+static const struct mg_gen_data sub[] = {
+	{.kind = MG_GEN_D_INT, .i = -1},
+	{.kind = MG_GEN_D_STRUCT, .n = 2, .sub = rec_in},
+};
+
+static void sc_controls(struct mg_gen_sink sink)
+{
+	struct mg_gen_conn c;
+	mg_gen_conn_init4(&c, IP4(192, 168, 1, 60), 40100, IP4(192, 168, 1, 2), 102, sink);
+	mg_gen_conn_associate(&c);
+	static const struct mg_gen_data apc_f[] = {{.kind = MG_GEN_D_FLOAT, .f = 42.5f}};
+	static const struct mg_gen_data apc_if[] = {{.kind = MG_GEN_D_INT, .i = -7},
+						    {.kind = MG_GEN_D_FLOAT, .f = 1.25f}};
+	static const struct {
+		const char *name;
+		struct mg_gen_ctl ctl;
+	} ctls[] = {
+		{"IED2CTRL/CSWI1$CO$Pos$SBOw",
+		 {.ctl_val = {.kind = MG_GEN_D_BOOL, .i = 1}, .or_cat = 2, .or_ident = "HMI-1",
+		  .ctl_num = 1, .with_check = true, .synchrocheck = true, .interlock = true}},
+		{"IED2CTRL/CSWI1$CO$Pos$Oper",
+		 {.ctl_val = {.kind = MG_GEN_D_BOOL, .i = 1}, .or_cat = 2, .or_ident = "HMI-1",
+		  .ctl_num = 1, .with_check = true, .synchrocheck = true, .interlock = true}},
+		{"IED2CTRL/CSWI2$CO$Pos$Oper",
+		 {.ctl_val = {.kind = MG_GEN_D_BOOL, .i = 0}, .has_oper_tm = true,
+		  .oper_tm = 1764028860, .or_cat = 3, .or_ident = "SCADA", .ctl_num = 200,
+		  .with_check = true, .interlock = true}},
+		{"IED2CTRL/CSWI3$CO$Pos$Oper",
+		 {.ctl_val = {.kind = MG_GEN_D_BOOL, .i = 1}, .or_cat = 7, .or_ident = "eng",
+		  .ctl_num = 255, .test = true, .with_check = true, .synchrocheck = true}},
+		{"IED2CTRL/GGIO1$CO$IntIn$Oper",
+		 {.ctl_val = {.kind = MG_GEN_D_INT, .i = -12345}, .or_cat = 3, .or_ident = "",
+		  .ctl_num = 3, .with_check = true}},
+		{"IED2CTRL/GAPC1$CO$SPCSO$Oper",
+		 {.ctl_val = {.kind = MG_GEN_D_STRUCT, .n = 1, .sub = apc_f}, .or_cat = 5,
+		  .or_ident = "AUTO", .ctl_num = 4, .with_check = true}},
+		{"IED2CTRL/GAPC2$CO$SPCSO$Oper",
+		 {.ctl_val = {.kind = MG_GEN_D_STRUCT, .n = 2, .sub = apc_if}, .or_cat = 1,
+		  .or_ident = "BAY", .ctl_num = 5, .with_check = true}},
+		{"IED2CTRL/ATCC1$CO$TapChg$Oper",
+		 {.ctl_val = {.kind = MG_GEN_D_BITS, .bits = 0x40000000u, .nbits = 2},
+		  .or_cat = 3, .or_ident = "SCADA", .ctl_num = 6, .with_check = true}},
+		{"IED2CTRL/CSWI1$CO$Pos$Cancel",
+		 {.ctl_val = {.kind = MG_GEN_D_BOOL, .i = 1}, .or_cat = 2, .or_ident = "HMI-1",
+		  .ctl_num = 7}},
+		{"IED2CTRL/GGIO1$CO$IntIn$Cancel",
+		 {.ctl_val = {.kind = MG_GEN_D_UINT, .i = 4000000000}, .has_oper_tm = true,
+		  .oper_tm = 1764028861, .or_cat = 8, .or_ident = "P", .ctl_num = 8}},
+	};
+	for (size_t i = 0; i < sizeof(ctls) / sizeof(ctls[0]); i++)
+		do_ctl(&c, ctls[i].name, &ctls[i].ctl);
+
+	static const struct {
+		const char *name;
+		struct mg_gen_data v;
+	} sets[] = {
+		{"IED2PROT/PTOC1$SP$StrVal$setMag$f", {.kind = MG_GEN_D_FLOAT, .f = 1.5f}},
+		{"IED2PROT/PTOC1$SE$StrVal$setMag$f", {.kind = MG_GEN_D_FLOAT, .f = 250.0f}},
+		{"IED2PROT/PTOC1$SP$OpDlTmms$setVal", {.kind = MG_GEN_D_INT, .i = 120}},
+		{"IED2PROT/PDIS1$SP$PoRch$setMag$f", {.kind = MG_GEN_D_DOUBLE, .d = -0.125}},
+		{"IED2PROT/LLN0$SP$SGCB$ActSG", {.kind = MG_GEN_D_UINT, .i = 3000000000}},
+		{"IED2PROT/LLN0$RP$urcb01$RptEna", {.kind = MG_GEN_D_BOOL, .i = 0}},
+		{"IED2PROT/LLN0$RP$urcb01$TrgOps", {.kind = MG_GEN_D_BITS, .bits = 0x7c000000u,
+						     .nbits = 6}},
+		{"IED2PROT/LLN0$DC$NamPlt$d", {.kind = MG_GEN_D_VSTRING, .s = "Feeder \"7\""}},
+		{"IED2PROT/LLN0$SP$ClockSet$t", {.kind = MG_GEN_D_UTC, .utc = 1764030000}},
+		{"IED2PROT/GGIO1$SP$Blob$d", {.kind = MG_GEN_D_OCTETS, .s = "\x00\x10 ", .n = 3}},
+		{"IED2PROT/GGIO1$SP$Rec", {.kind = MG_GEN_D_STRUCT, .n = 2, .sub = sub}},
+	};
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		do_write1(&c, sets[i].name, &sets[i].v);
+	mg_gen_conn_release(&c);
+}
+
 const struct mg_gen_scenario mg_gen_scenarios[] = {
 	{"substation-demo", "SCADA + engineering clients, GOOSE VLAN 100, SV VLAN 101, ARP",
 	 sc_substation_demo},
@@ -445,6 +537,8 @@ const struct mg_gen_scenario mg_gen_scenarios[] = {
 	{"midstream", "data phase only (needs the pres context setting in tshark)", sc_midstream},
 	{"s7comm", "S7comm (COTP DT, protocol id 0x32) on port 102", sc_s7comm},
 	{"garbage", "non-TPKT bytes on port 102", sc_garbage},
+	{"controls", "every control form (SPC, INC, APC, BSC; operTm, Test, Check, orCat) and "
+		     "written value type", sc_controls},
 	{"all", "services+segmentation+ipv6-vlan+s7comm+garbage in one file", sc_all},
 };
 const int mg_gen_nscenarios = (int)(sizeof(mg_gen_scenarios) / sizeof(mg_gen_scenarios[0]));
