@@ -13,23 +13,34 @@
  * and classified exactly; one using indexes or several selections stays
  * MG_MMS_ALT_OPAQUE and is classified conservatively as described below.
  *
+ * Conservative everywhere: when the class cannot be fully determined the
+ * object gets the most privileged class the access could reach.
+ *
  * write (service 5), per object:
- *   FC CO: a component (after the FC) "Oper" → operate, "SBOw" →
+ *   FC CO: a component (after the FC, any case) "Oper" → operate, "SBOw" →
  *          select-with-value, "Cancel" → cancel (most privileged wins);
  *          a CO write naming none of them (the whole DO, or an opaque
  *          alternate access that hides the leaf) → operate, conservatively.
+ *   FC GO (GoCB) / GS (Ed.1 GsCB) → goose-control: GoEna false stops the
+ *          IED publishing GOOSE; FC MS / US (sampled-value control blocks)
+ *          → sv-control.
  *   FC BR / RP → report-control.
- *   FC SP with third component "SGCB", or FC SE / SG → setting-group.
+ *   FC SP with third component "SGCB", the whole SP structure (LN$SP, it
+ *          holds the SGCB), or FC SE / SG → setting-group.
  *   FC SP / CF / DC / SV → setting.
  *   FC LG → log-control.
- *   no FC (a whole LN, or a named variable list) → write, except a whole LN
- *          narrowed by opaque alternate access (target unknown) → other.
- *   a target reached by address instead of name → other (unknown target,
- *          most privileged class).
+ *   no FC (a whole logical node, which holds CO, SP, SE… objects; also a
+ *          plain MMS name without '$'), an FC spelled in another case
+ *          ("co"), a named variable list (its members are unknown here;
+ *          the engine replaces this with the members' classes when it
+ *          knows the list), or a target reached by address → other.
  *   anything else → write.
- * read (service 4), per object: FC CO with a component "SBO" → select; a CO
- *   read narrowed by opaque alternate access → select (may reach SBO);
- *   else read.
+ * read (service 4), per object: FC CO with a component "SBO" (any case),
+ *   the CO structure or a whole CO data object (LN$CO, LN$CO$DO: both hold
+ *   SBO), or a CO read narrowed by opaque alternate access → select; an FC
+ *   in another case → select; a named variable list whose members are not
+ *   known → dataset-read (ranked above select: it may reach an SBO, so a
+ *   policy allows it explicitly); else read.
  * Per service (every object of the PDU gets the service's class):
  *   informationReport, unsolicitedStatus, eventNotification → report;
  *   initiate, conclude, cancel → association;
@@ -50,6 +61,7 @@
 #include "mg_iec61850.h"
 
 #include <string.h>
+#include <strings.h>
 
 static const char *const mg_iec_names[MG_IEC__COUNT] = {
 	[MG_IEC_NONE] = "none",
@@ -61,6 +73,7 @@ static const char *const mg_iec_names[MG_IEC__COUNT] = {
 	[MG_IEC_QUERY_LOG] = "query-log",
 	[MG_IEC_GET_FILE] = "get-file",
 	[MG_IEC_SELECT] = "select",
+	[MG_IEC_DATASET_READ] = "dataset-read",
 	[MG_IEC_REPORT_CONTROL] = "report-control",
 	[MG_IEC_LOG_CONTROL] = "log-control",
 	[MG_IEC_DATASET_DEFINE] = "dataset-define",
@@ -69,6 +82,8 @@ static const char *const mg_iec_names[MG_IEC__COUNT] = {
 	[MG_IEC_CANCEL] = "cancel",
 	[MG_IEC_SELECT_WITH_VALUE] = "select-with-value",
 	[MG_IEC_OPERATE] = "operate",
+	[MG_IEC_GOOSE_CONTROL] = "goose-control",
+	[MG_IEC_SV_CONTROL] = "sv-control",
 	[MG_IEC_SETTING] = "setting",
 	[MG_IEC_SETTING_GROUP] = "setting-group",
 	[MG_IEC_SET_FILE] = "set-file",
@@ -184,11 +199,37 @@ static bool comp_is(const struct iec_comps *c, unsigned i, const char *lit)
 	return i < c->n && c->len[i] == l && memcmp(c->s[i], lit, l) == 0;
 }
 
-/* Any component from index 2 on (after LN and FC) equals lit. */
+/* Servers differ in how they compare names; the gate assumes the worst:
+ * leaves (Oper, SBOw, Cancel, SBO, SGCB) are recognised in any case. */
+static bool comp_is_ci(const struct iec_comps *c, unsigned i, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return i < c->n && c->len[i] == l && strncasecmp((const char *)c->s[i], lit, l) == 0;
+}
+
+/* Any component from index 2 on (after LN and FC) equals lit, any case. */
 static bool has_comp(const struct iec_comps *c, const char *lit)
 {
 	for (unsigned i = 2; i < c->n; i++)
-		if (comp_is(c, i, lit))
+		if (comp_is_ci(c, i, lit))
+			return true;
+	return false;
+}
+
+/* The functional constraint spelled in another case ("co", "Sp"): a
+ * server that compares names without case would act on it, one that does
+ * not would refuse it; the gate judges it as the most it could reach. */
+static bool fc_odd_case(const struct iec_comps *c)
+{
+	static const char *const fcs[] = {"ST", "MX", "CO", "CF", "DC", "SP", "SV", "SG", "SE",
+					  "EX", "SR", "OR", "BL", "RP", "BR", "LG", "GO", "GS",
+					  "MS", "US", "XX"};
+
+	if (c->n < 2 || c->len[1] != 2)
+		return false;
+	for (size_t i = 0; i < sizeof(fcs) / sizeof(fcs[0]); i++)
+		if (comp_is_ci(c, 1, fcs[i]) && !comp_is(c, 1, fcs[i]))
 			return true;
 	return false;
 }
@@ -198,12 +239,14 @@ static uint8_t write_class(const struct mg_mms_obj *o)
 	struct iec_comps c;
 
 	if (o->kind == MG_OBJK_VARLIST)
-		return MG_IEC_WRITE;
+		return MG_IEC_OTHER; /* members unknown here (the engine expands known lists) */
 	if (o->kind != MG_OBJK_VARIABLE || !o->item)
 		return MG_IEC_OTHER; /* by address: target unknown */
 	split(o->item, o->item_len, &c);
-	if (c.n < 2)
-		return o->alt_access == MG_MMS_ALT_OPAQUE ? MG_IEC_OTHER : MG_IEC_WRITE;
+	/* A whole logical node (no FC) holds CO, SP, SE… objects: the write
+	 * may reach any of them. */
+	if (c.n < 2 || fc_odd_case(&c))
+		return MG_IEC_OTHER;
 	if (comp_is(&c, 1, "CO")) {
 		if (has_comp(&c, "Oper"))
 			return MG_IEC_OPERATE;
@@ -213,10 +256,17 @@ static uint8_t write_class(const struct mg_mms_obj *o)
 			return MG_IEC_CANCEL;
 		return MG_IEC_OPERATE;
 	}
+	if (comp_is(&c, 1, "GO") || comp_is(&c, 1, "GS"))
+		return MG_IEC_GOOSE_CONTROL;
+	if (comp_is(&c, 1, "MS") || comp_is(&c, 1, "US"))
+		return MG_IEC_SV_CONTROL;
 	if (comp_is(&c, 1, "BR") || comp_is(&c, 1, "RP"))
 		return MG_IEC_REPORT_CONTROL;
-	if ((comp_is(&c, 1, "SP") && comp_is(&c, 2, "SGCB")) || comp_is(&c, 1, "SE") ||
-	    comp_is(&c, 1, "SG"))
+	/* The whole SP structure (LN$SP) holds the SGCB; an opaque alternate
+	 * access on it may pick it. */
+	if (comp_is(&c, 1, "SP") && (c.n == 2 || comp_is_ci(&c, 2, "SGCB")))
+		return MG_IEC_SETTING_GROUP;
+	if (comp_is(&c, 1, "SE") || comp_is(&c, 1, "SG"))
 		return MG_IEC_SETTING_GROUP;
 	if (comp_is(&c, 1, "SP") || comp_is(&c, 1, "CF") || comp_is(&c, 1, "DC") ||
 	    comp_is(&c, 1, "SV"))
@@ -230,10 +280,17 @@ static uint8_t read_class(const struct mg_mms_obj *o)
 {
 	struct iec_comps c;
 
+	if (o->kind == MG_OBJK_VARLIST)
+		return MG_IEC_DATASET_READ; /* members unknown here */
 	if (o->kind != MG_OBJK_VARIABLE || !o->item)
 		return MG_IEC_READ;
 	split(o->item, o->item_len, &c);
-	if (comp_is(&c, 1, "CO") && (has_comp(&c, "SBO") || o->alt_access == MG_MMS_ALT_OPAQUE))
+	if (fc_odd_case(&c))
+		return MG_IEC_SELECT;
+	/* A read of …$CO$<DO>$SBO selects; so may a read of the CO structure
+	 * or of a DO that holds SBO, or one narrowed where we cannot see. */
+	if (comp_is(&c, 1, "CO") && (has_comp(&c, "SBO") || c.n <= 3 ||
+				     o->alt_access == MG_MMS_ALT_OPAQUE))
 		return MG_IEC_SELECT;
 	return MG_IEC_READ;
 }

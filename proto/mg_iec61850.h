@@ -23,7 +23,10 @@ enum mg_iec_class {
 	MG_IEC_FILE_DIRECTORY,    /* fileDirectory */
 	MG_IEC_QUERY_LOG,         /* readJournal */
 	MG_IEC_GET_FILE,          /* fileOpen / fileRead / fileClose */
-	MG_IEC_SELECT,            /* read of $CO$…$SBO */
+	MG_IEC_SELECT,            /* read of $CO$…$SBO (or of a CO structure holding it) */
+	MG_IEC_DATASET_READ,      /* read of a named variable list whose members
+	                             the gate does not know: may reach an SBO,
+	                             so ranked above select */
 	MG_IEC_REPORT_CONTROL,    /* write $BR$ / $RP$ */
 	MG_IEC_LOG_CONTROL,       /* write $LG$, journal management */
 	MG_IEC_DATASET_DEFINE,    /* defineNamedVariableList */
@@ -32,11 +35,14 @@ enum mg_iec_class {
 	MG_IEC_CANCEL,            /* write $CO$…$Cancel */
 	MG_IEC_SELECT_WITH_VALUE, /* write $CO$…$SBOw */
 	MG_IEC_OPERATE,           /* write $CO$…$Oper */
+	MG_IEC_GOOSE_CONTROL,     /* write $GO$ (GoCB) / $GS$ (Ed.1 GsCB) */
+	MG_IEC_SV_CONTROL,        /* write $MS$ (MSVCB) / $US$ (USVCB) */
 	MG_IEC_SETTING,           /* write $SP$ / $CF$ / $DC$ / $SV$ */
 	MG_IEC_SETTING_GROUP,     /* write $SP$SGCB$… / $SE$ / $SG$ */
 	MG_IEC_SET_FILE,          /* obtainFile */
 	MG_IEC_DELETE_FILE,       /* fileDelete */
-	MG_IEC_OTHER,             /* any other MMS service (program invocation, …) */
+	MG_IEC_OTHER,             /* any other MMS service (program invocation, …);
+	                             a write whose target the gate cannot know */
 	MG_IEC__COUNT
 };
 

@@ -69,18 +69,33 @@ static const struct item_case write_cases[] = {
 	{"CO$ST$Pos$Oper", false, MG_IEC_WRITE},
 	{"XCBR1$ST$Pos$Oper", false, MG_IEC_WRITE},
 	{"CSWI1$COX$Pos$Oper", false, MG_IEC_WRITE},
-	{"CSWI1$co$Pos$Oper", false, MG_IEC_WRITE},    /* case-sensitive, as servers */
+	{"CSWI1$co$Pos$Oper", false, MG_IEC_OTHER},    /* FC in odd case: worst case */
+	{"LLN0$sp$SGCB$ActSG", false, MG_IEC_OTHER},
+	{"CSWI1$CO$Pos$oper", false, MG_IEC_OPERATE},  /* leaves in any case */
+	{"CSWI1$CO$Pos$SBOW", false, MG_IEC_SELECT_WITH_VALUE},
+	{"LLN0$SP$sgcb$ActSG", false, MG_IEC_SETTING_GROUP},
+	{"LLN0$SP", false, MG_IEC_SETTING_GROUP},       /* whole SP holds the SGCB */
+	{"LLN0$SP", true, MG_IEC_SETTING_GROUP},
+	{"LLN0$GO$gcb01$GoEna", false, MG_IEC_GOOSE_CONTROL},
+	{"LLN0$GO$gcb01", false, MG_IEC_GOOSE_CONTROL},
+	{"LLN0$GS$gscb1$GsEna", false, MG_IEC_GOOSE_CONTROL},
+	{"LLN0$MS$smv01$SvEna", false, MG_IEC_SV_CONTROL},
+	{"LLN0$US$usv01$SvEna", false, MG_IEC_SV_CONTROL},
+	{"LLN0$ST$GO$x", false, MG_IEC_WRITE},          /* FC by position only */
 	{"LLN0$EX$SP$SGCB", false, MG_IEC_WRITE},
 	{"CSWI1$CO$Pos$Operate", false, MG_IEC_OPERATE}, /* still CO: conservative */
-	{"CSWI1", false, MG_IEC_WRITE},                 /* no FC */
+	{"CSWI1", false, MG_IEC_OTHER},                 /* whole LN: may reach CO, SP… */
 	{"CSWI1", true, MG_IEC_OTHER},                  /* no FC, narrowed: unknown */
-	{"CITEC_TS0", false, MG_IEC_WRITE},             /* plain MMS (ICCP) */
+	{"CITEC_TS0", false, MG_IEC_OTHER},             /* plain MMS name: no FC either */
 };
 
 static const struct item_case read_cases[] = {
 	{"CSWI1$CO$Pos$SBO", false, MG_IEC_SELECT},
 	{"CSWI1$CO$Pos", true, MG_IEC_SELECT},
-	{"CSWI1$CO$Pos", false, MG_IEC_READ},
+	{"CSWI1$CO$Pos", false, MG_IEC_SELECT},   /* the DO holds SBO */
+	{"CSWI1$CO", false, MG_IEC_SELECT},
+	{"CSWI1$CO$Pos$sbo", false, MG_IEC_SELECT},
+	{"CSWI1$co$Pos$Oper", false, MG_IEC_SELECT}, /* FC in odd case */
 	{"CSWI1$CO$Pos$Oper", false, MG_IEC_READ},
 	{"CSWI1$ST$Pos$SBO", false, MG_IEC_READ},
 	{"CSWI1$CO$Pos$SBOw", false, MG_IEC_READ},
@@ -120,7 +135,12 @@ Test(iec61850, write_varlist_and_address)
 	reset(MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE);
 	add(MG_OBJK_VARLIST, "LLN0$CO$Pos$Oper", false); /* a list's name is no path */
 	mg_iec_classify(&pdu);
-	cr_assert_eq(pdu.iec_class, MG_IEC_WRITE);
+	cr_assert_eq(pdu.iec_class, MG_IEC_OTHER); /* members unknown: worst case */
+	reset(MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ);
+	add(MG_OBJK_VARLIST, "LLN0$DS1", false);
+	mg_iec_classify(&pdu);
+	cr_assert_eq(pdu.iec_class, MG_IEC_DATASET_READ);
+	cr_assert_gt(MG_IEC_DATASET_READ, MG_IEC_SELECT);
 	reset(MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE);
 	add(MG_OBJK_OTHER, NULL, false); /* by numeric address */
 	pdu.obj[0].scope = MG_OBJ_VMD;
@@ -148,7 +168,7 @@ Test(iec61850, services)
 		{MG_MMS_CONFIRMED_REQUEST, 37 /* getDomainAttributes */, MG_IEC_BROWSE},
 		{MG_MMS_CONFIRMED_REQUEST, 71 /* getCapabilityList */, MG_IEC_BROWSE},
 		{MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, MG_IEC_READ},
-		{MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, MG_IEC_WRITE},
+		{MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, MG_IEC_WRITE}, /* no object: service class */
 		{MG_MMS_CONFIRMED_REQUEST, MG_SVC_DEFINE_NAMED_VAR_LIST, MG_IEC_DATASET_DEFINE},
 		{MG_MMS_CONFIRMED_REQUEST, MG_SVC_DELETE_NAMED_VAR_LIST, MG_IEC_DATASET_DELETE},
 		{MG_MMS_CONFIRMED_REQUEST, MG_SVC_OBTAIN_FILE, MG_IEC_SET_FILE},
