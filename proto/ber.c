@@ -1,5 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* BER TLV decoding with every length checked against its parent. */
+/*
+ * BER TLV decoding with every length checked against its parent.
+ * Tags must be in their one canonical form (X.690 8.1.2): the high-tag-
+ * number form only for tags >= 31 and without leading zero septets.
+ * Stacks disagree on the other spellings (some read 1f 04 as tag 4, some
+ * refuse it, some read 1f 80 04 as something else), so a gate that
+ * normalised them would judge a PDU the IED may read differently: they are
+ * refused with their own reason (ber_tag_not_minimal). Long-form lengths
+ * where the short form would do are valid BER, sent by real stacks and read
+ * the same way by all, so they stay accepted (bounded at 4 octets).
+ */
 #include "mg_ber.h"
 
 #include <stdio.h>
@@ -31,9 +41,17 @@ enum mg_status mg_ber_tlv(const uint8_t *p, size_t len, struct mg_ber_tlv *t,
 				*why = MG_R_BER_TAG_TOO_LONG;
 				return MG_MALFORMED;
 			}
+			if (n == 1 && p[i] == 0x80) { /* leading zero septet */
+				*why = MG_R_BER_TAG_NONMINIMAL;
+				return MG_MALFORMED;
+			}
 			tag = (tag << 7) | (p[i] & 0x7f);
 			if (!(p[i++] & 0x80))
 				break;
+		}
+		if (tag < 0x1f) { /* fits the short form */
+			*why = MG_R_BER_TAG_NONMINIMAL;
+			return MG_MALFORMED;
 		}
 		t->tag = tag;
 	}

@@ -73,6 +73,28 @@ Test(ber, high_tag_numbers)
 	cr_assert_eq(why, MG_R_BER_TAG_TOO_LONG);
 }
 
+Test(ber, non_minimal_tags_refused)
+{
+	/* [CONTEXT 4] in the high-tag-number form (short form applies), the
+	 * smallest high tag 31 (fine), and a leading zero septet before 79 */
+	const uint8_t shortable[] = { 0xbf, 0x04, 0x00 };
+	const uint8_t t30[] = { 0x9f, 0x1e, 0x00 };
+	const uint8_t t31[] = { 0x9f, 0x1f, 0x00 };
+	const uint8_t lead0[] = { 0xbf, 0x80, 0x4f, 0x00 };
+	struct mg_ber_tlv t;
+	enum mg_reason why;
+
+	cr_assert_eq(mg_ber_tlv(shortable, sizeof(shortable), &t, &why), MG_MALFORMED);
+	cr_assert_eq(why, MG_R_BER_TAG_NONMINIMAL);
+	cr_assert_eq(mg_ber_tlv(t30, sizeof(t30), &t, &why), MG_MALFORMED);
+	cr_assert_eq(why, MG_R_BER_TAG_NONMINIMAL);
+	cr_assert_eq(mg_ber_tlv(t31, sizeof(t31), &t, &why), MG_OK);
+	cr_assert_eq(t.tag, 31);
+	cr_assert_eq(mg_ber_tlv(lead0, sizeof(lead0), &t, &why), MG_MALFORMED);
+	cr_assert_eq(why, MG_R_BER_TAG_NONMINIMAL);
+	cr_assert_str_eq(mg_reason_str(MG_R_BER_TAG_NONMINIMAL), "ber_tag_not_minimal");
+}
+
 Test(ber, iterator_walks_siblings)
 {
 	const uint8_t p[] = { 0x80, 0x01, 0x07, 0x81, 0x00, 0x82, 0x02, 0xab, 0xcd };
