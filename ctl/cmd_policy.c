@@ -19,11 +19,13 @@ static void usage_to(FILE *f)
 	fprintf(f, "usage: mmsgatectl policy check FILE\n"
 	           "       mmsgatectl policy show [--json] FILE   (offline)\n"
 	           "       mmsgatectl policy show [--json]        (running policy)\n"
-	           "       mmsgatectl policy load FILE            (running daemon)\n\n"
+	           "       mmsgatectl policy load FILE            (running daemon)\n"
+	           "       mmsgatectl policy from-scl SCL_FILE [...] (policy from an SCD/CID)\n\n"
 	           "  check FILE  compile FILE; errors as file:line:col on stderr; exit 0 or 1\n"
 	           "  show FILE   the normalized policy (--json: as JSON)\n"
 	           "  show        the running policy with per-rule hit counters\n"
 	           "  load FILE   swap FILE in atomically on the running daemon\n"
+	           "  from-scl    write a policy from the substation's SCL file (--help)\n"
 	           "'mmsgatectl policy load --help' shows the online options.\n");
 }
 
@@ -49,6 +51,8 @@ static struct mg_policy *compile_report(const char *file)
 
 int mg_cmd_policy(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "from-scl"))
+		return mg_cmd_policy_from_scl(argc - 1, argv + 1);
 	if (mg_cmd_policy_is_online(argc, argv))
 		return mg_cmd_policy_online(argc, argv);
 	if (argc < 2) {
