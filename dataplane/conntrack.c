@@ -16,6 +16,9 @@
  * associations are never evicted to make room, so a SYN flood can only
  * churn embryonic entries; when no embryonic entry is left a new SYN is
  * dropped (flow_table_full).
+ *
+ * The L3/L4 handlers (mg_dp_ip_handle) decide and return the frame's
+ * outcome (struct mg_out); the action point (action.c) carries it out.
  */
 #include <errno.h>
 #include <string.h>
@@ -155,7 +158,7 @@ void mg_flows_delete(struct mg_lcore *lc, struct mg_flow *f)
 
 	if (f->state == MG_FS_FREE)
 		return;
-	mg_hold_free_all(lc, f);
+	mg_dp_act_drop_held(lc, f, MG_DPD_HELD_AT_CLOSE);
 	if (f->kind == MG_CONN_INSPECT)
 		mg_engine_conn_release(&lc->eng, &f->eng);
 	lru_unlink(fl, f);
@@ -246,9 +249,10 @@ static void pk_addrs(const struct mg_pkt *pk, struct mg_addr *src, struct mg_add
 	memcpy(dst->a, pk->dst, alen);
 }
 
-static void tcp_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
-		       const struct mg_pkt *pk)
+static struct mg_out tcp_handle(struct mg_lcore *lc, struct mg_frame *fr)
 {
+	const struct mg_pkt *pk = &fr->pk;
+	unsigned side = fr->side;
 	struct mg_flow_key k;
 	bool src_is_a;
 	uint8_t fl = pk->tcp_flags;
@@ -267,32 +271,27 @@ static void tcp_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
 		struct mg_policy_peer peer;
 		uint32_t line = 0;
 
-		if ((fl & (MG_TCP_SYN | MG_TCP_ACK | MG_TCP_RST | MG_TCP_FIN)) != MG_TCP_SYN) {
-			mg_dp_refuse(lc, side, m, MG_DPD_NO_FLOW);
-			return;
-		}
-		if (pk->payload_len != 0) {
-			mg_dp_refuse(lc, side, m, MG_DPD_TCP_SYN_DATA);
-			return;
-		}
+		if ((fl & (MG_TCP_SYN | MG_TCP_ACK | MG_TCP_RST | MG_TCP_FIN)) != MG_TCP_SYN)
+			return MG_OUT_DENIED(MG_DPD_NO_FLOW);
+		if (pk->payload_len != 0)
+			return MG_OUT_DENIED(MG_DPD_TCP_SYN_DATA);
 		pk_addrs(pk, &src, &dst);
 		memset(&peer, 0, sizeof(peer));
 		enum mg_conn_verdict v = mg_policy_conn(lc->pol->p, &src, &dst, IPPROTO_TCP,
 							pk->sport, pk->dport, &peer, &line);
+		struct mg_out out = MG_OUT_FWD;
 		if (v == MG_CONN_DENY) {
-			if (!lc->monitor) {
-				mg_dp_drop(lc, side, m, MG_DPD_CONN_DENIED);
-				return;
-			}
-			lc->ctr->dpdrop[MG_DPD_CONN_DENIED]++;
-			lc->ctr->monitor_would_deny++;
+			/* The action point forwards it in monitor mode; then track
+			 * the connection anyway, so that its MMS is still inspected
+			 * and recorded (what the policy would have done, shown). */
+			out = MG_OUT_DENIED(MG_DPD_CONN_DENIED);
+			if (!lc->monitor)
+				return out;
 			v = pk->dport == MG_DP_TCP_MMS_PORT ? MG_CONN_INSPECT : MG_CONN_ALLOW;
 		}
 		f = mg_flows_create(lc, &k);
-		if (f == NULL) {
-			mg_dp_refuse(lc, side, m, MG_DPD_FLOW_TABLE_FULL);
-			return;
-		}
+		if (f == NULL)
+			return MG_OUT_DENIED(MG_DPD_FLOW_TABLE_FULL);
 		f->kind = (uint8_t)v;
 		f->client_is_a = src_is_a;
 		f->client_side = (uint8_t)side;
@@ -303,75 +302,63 @@ static void tcp_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
 		f->d[MG_DIR_C2S].isn_known = true;
 		if (v == MG_CONN_INSPECT)
 			mg_engine_conn_init(&f->eng);
-		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-		return;
+		return out;
 	}
 
 	unsigned dir = src_is_a == (bool)f->client_is_a ? MG_DIR_C2S : MG_DIR_S2C;
 	/* The client's frames come in on the client's side and only there. */
-	if ((dir == MG_DIR_C2S) != (side == f->client_side)) {
-		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
-		return;
-	}
+	if ((dir == MG_DIR_C2S) != (side == f->client_side))
+		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	f->t_last = lc->now;
 	if (f->state == MG_FS_CLOSED) {
 		if (f->denied || !(fl & MG_TCP_RST))
-			mg_dp_refuse(lc, side, m, MG_DPD_FLOW_CLOSED);
-		else
-			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-		return;
+			return MG_OUT_DENIED(MG_DPD_FLOW_CLOSED);
+		return MG_OUT_FWD;
 	}
 	if (fl & MG_TCP_RST) {
 		/* Held bytes of either direction can never be delivered now. */
-		mg_hold_free_all(lc, f);
+		mg_dp_act_drop_held(lc, f, MG_DPD_HELD_AT_CLOSE);
 		lru_unlink(&lc->flows, f);
 		f->state = MG_FS_CLOSED;
-		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-		return;
+		return MG_OUT_FWD;
 	}
 	if (fl & MG_TCP_SYN) {
 		if (dir == MG_DIR_C2S && !(fl & MG_TCP_ACK) && pk->seq == f->d[MG_DIR_C2S].isn &&
-		    f->state <= MG_FS_SYN_RCVD) {
-			mg_dp_tx(lc, MG_SIDE_OTHER(side), m); /* retransmitted SYN */
-			return;
-		}
+		    f->state <= MG_FS_SYN_RCVD)
+			return MG_OUT_FWD; /* retransmitted SYN */
 		if (dir == MG_DIR_S2C && (fl & MG_TCP_ACK) &&
 		    (f->state == MG_FS_SYN_SENT || f->state == MG_FS_SYN_RCVD) &&
 		    pk->ack == f->d[MG_DIR_C2S].isn + 1 && pk->payload_len == 0) {
 			f->d[MG_DIR_S2C].isn = pk->seq;
 			f->d[MG_DIR_S2C].isn_known = true;
 			f->state = MG_FS_SYN_RCVD;
-			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-			return;
+			return MG_OUT_FWD;
 		}
-		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
-		return;
+		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	}
-	if (f->state == MG_FS_SYN_SENT) {
-		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
-		return;
-	}
+	if (f->state == MG_FS_SYN_SENT)
+		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	if (f->state == MG_FS_SYN_RCVD) {
 		if (dir == MG_DIR_C2S && (fl & MG_TCP_ACK) &&
 		    pk->ack == f->d[MG_DIR_S2C].isn + 1) {
 			mg_flows_established(lc, f);
 		} else {
-			mg_dp_refuse(lc, side, m, MG_DPD_TCP_DATA_BEFORE_EST);
-			return;
+			return MG_OUT_DENIED(MG_DPD_TCP_DATA_BEFORE_EST);
 		}
 	}
 	if (fl & MG_TCP_FIN)
 		f->state = MG_FS_CLOSING;
-	if (f->kind != MG_CONN_INSPECT) {
-		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-		return;
-	}
-	mg_hold_segment(lc, f, dir, side, m, pk);
+	if (f->kind != MG_CONN_INSPECT)
+		return MG_OUT_FWD;
+	fr->f = f;
+	fr->dir = (uint8_t)dir;
+	return mg_hold_segment(lc, fr);
 }
 
-static void udp_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
-		       const struct mg_pkt *pk)
+static struct mg_out udp_handle(struct mg_lcore *lc, struct mg_frame *fr)
 {
+	const struct mg_pkt *pk = &fr->pk;
+	unsigned side = fr->side;
 	struct mg_flow_key k;
 	bool src_is_a;
 	struct mg_flow *f;
@@ -385,58 +372,46 @@ static void udp_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
 
 		pk_addrs(pk, &src, &dst);
 		if (mg_policy_conn(lc->pol->p, &src, &dst, IPPROTO_UDP, pk->sport, pk->dport, &peer,
-				   &line) == MG_CONN_DENY) {
-			mg_dp_refuse(lc, side, m, MG_DPD_CONN_DENIED);
-			return;
-		}
+				   &line) == MG_CONN_DENY)
+			return MG_OUT_DENIED(MG_DPD_CONN_DENIED);
 		f = mg_flows_create(lc, &k);
-		if (f == NULL) {
-			mg_dp_refuse(lc, side, m, MG_DPD_FLOW_TABLE_FULL);
-			return;
-		}
+		if (f == NULL)
+			return MG_OUT_DENIED(MG_DPD_FLOW_TABLE_FULL);
 		f->kind = MG_CONN_ALLOW;
 		f->client_is_a = src_is_a;
 		f->client_side = (uint8_t)side;
 		f->rule_line = line;
 		f->state = MG_FS_ESTABLISHED; /* but evictable until a reply is seen */
-		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-		return;
+		return MG_OUT_FWD;
 	}
 	unsigned dir = src_is_a == (bool)f->client_is_a ? MG_DIR_C2S : MG_DIR_S2C;
-	if ((dir == MG_DIR_C2S) != (side == f->client_side)) {
-		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
-		return;
-	}
+	if ((dir == MG_DIR_C2S) != (side == f->client_side))
+		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	if (dir == MG_DIR_S2C && f->embryonic)
 		lru_unlink(&lc->flows, f);
 	f->t_last = lc->now;
-	mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+	return MG_OUT_FWD;
 }
 
-void mg_dp_ip_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
-		     const struct mg_pkt *pk)
+struct mg_out mg_dp_ip_handle(struct mg_lcore *lc, struct mg_frame *fr)
 {
+	const struct mg_pkt *pk = &fr->pk;
+
 	if (unlikely(pk->frag)) {
 		/* A non-first fragment has no ports: it may belong to TCP/102. */
 		bool to102 = pk->ip_proto == IPPROTO_TCP &&
 			     (!pk->frag_first || pk->dport == MG_DP_TCP_MMS_PORT ||
 			      pk->sport == MG_DP_TCP_MMS_PORT);
-		if ((to102 || !pk->frag_first) && !mg_policy_allow_fragments(lc->pol->p)) {
-			mg_dp_refuse(lc, side, m, MG_DPD_IP_FRAGMENT);
-			return;
-		}
-		if (!pk->frag_first) {
-			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-			return;
-		}
+		if ((to102 || !pk->frag_first) && !mg_policy_allow_fragments(lc->pol->p))
+			return MG_OUT_DENIED(MG_DPD_IP_FRAGMENT);
+		if (!pk->frag_first)
+			return MG_OUT_FWD;
 	}
 	switch (pk->ip_proto) {
 	case IPPROTO_TCP:
-		tcp_handle(lc, side, m, pk);
-		return;
+		return tcp_handle(lc, fr);
 	case IPPROTO_UDP:
-		udp_handle(lc, side, m, pk);
-		return;
+		return udp_handle(lc, fr);
 	default: {
 		struct mg_addr src, dst;
 		struct mg_policy_peer peer;
@@ -444,12 +419,9 @@ void mg_dp_ip_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
 
 		pk_addrs(pk, &src, &dst);
 		if (mg_policy_conn(lc->pol->p, &src, &dst, pk->ip_proto, 0, 0, &peer, &line) ==
-		    MG_CONN_DENY) {
-			mg_dp_refuse(lc, side, m, MG_DPD_CONN_DENIED);
-			return;
-		}
-		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-		return;
+		    MG_CONN_DENY)
+			return MG_OUT_DENIED(MG_DPD_CONN_DENIED);
+		return MG_OUT_FWD;
 	}
 	}
 }

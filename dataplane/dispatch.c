@@ -127,7 +127,7 @@ void mg_dp_dispatch_burst(struct mg_lcore *lc, unsigned side, struct rte_mbuf **
 	for (uint16_t i = 0; i < n; i++) {
 		unsigned w = pick(pkts[i], mg_dp_nworkers);
 		if (w == 0)
-			mg_dp_l2_handle(lc, side, pkts[i]);
+			mg_dp_frame(lc, side, pkts[i]);
 		else
 			stage[w][ns[w]++] = pkts[i];
 	}
@@ -136,8 +136,10 @@ void mg_dp_dispatch_burst(struct mg_lcore *lc, unsigned side, struct rte_mbuf **
 			continue;
 		unsigned k = rte_ring_sp_enqueue_burst(mg_dp_lcores[w].in_ring, (void **)stage[w],
 						       ns[w], NULL);
-		for (unsigned i = k; i < ns[w]; i++)
-			mg_dp_drop(lc, side, stage[w][i], MG_DPD_TX_FULL);
+		for (unsigned i = k; i < ns[w]; i++) {
+			struct mg_frame fr = {.m = stage[w][i], .side = (uint8_t)side};
+			mg_dp_act(lc, &fr, MG_OUT_DROPPED(MG_DPD_TX_FULL));
+		}
 	}
 }
 
@@ -154,21 +156,6 @@ void mg_dp_dispatch_tx(struct mg_lcore *lc)
 		}
 }
 
-void mg_dp_out_flush(struct mg_lcore *lc, unsigned side)
-{
-	uint16_t n = lc->nout[side];
-
-	if (n == 0)
-		return;
-	unsigned k = rte_ring_sp_enqueue_burst(lc->out_ring[side], (void **)lc->outq[side], n, NULL);
-	for (unsigned i = k; i < n; i++) {
-		lc->ctr->tx[side]--;
-		lc->ctr->dpdrop[MG_DPD_TX_FULL]++;
-		rte_pktmbuf_free(lc->outq[side][i]);
-	}
-	lc->nout[side] = 0;
-}
-
 void mg_dp_dispatch_rx(struct mg_lcore *lc)
 {
 	struct rte_mbuf *pkts[MG_DP_BURST];
@@ -179,6 +166,6 @@ void mg_dp_dispatch_rx(struct mg_lcore *lc)
 	for (unsigned i = 0; i < n; i++) {
 		unsigned side = pkts[i]->port == mg_dp_cfg.port[MG_SIDE_INSIDE] ? MG_SIDE_INSIDE
 										: MG_SIDE_OUTSIDE;
-		mg_dp_l2_handle(lc, side, pkts[i]);
+		mg_dp_frame(lc, side, pkts[i]);
 	}
 }

@@ -1,21 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Enforcement: the only place where a verdict becomes forward, drop or
- * reset. mg_enforce_event() receives each engine event of an inspected
- * direction, asks the policy (mg_policy_mms_verdict for MMS PDUs,
- * mg_policy_anomaly_action for anomalies and malformed units), counts,
- * emits events, and either advances the direction's ok_off (the held
- * segments covering the unit may leave) or marks the association denied.
- * mg_enforce_reset() then forwards what was already allowed, drops the
- * rest and resets the association towards both ends with RST segments
- * whose sequence numbers are exactly what each end expects next.
- * Monitor mode records the would-be denial and forwards.
+ * From engine events to the held stream's allowed offset. mg_enforce_event()
+ * is the MMS engine's callback on an inspected direction: it counts the
+ * PDU, refreshes the flow's set memberships after a policy swap, asks the
+ * policy for the unit's outcome (mg_policy_outcome_event, the same call
+ * `mmsgatectl replay` makes), records events, and then either advances the
+ * direction's ok_off (the held segments covering the unit may leave) or
+ * marks the association denied, which tcp_hold.c turns into a RESET
+ * outcome for the action point (action.c). Nothing here touches a frame.
  */
 #include <string.h>
 
 #include <netinet/in.h>
-#include <rte_ip.h>
-#include <rte_tcp.h>
 
 #include "mg_dp.h"
 #include "mg_policy_outcome.h"
@@ -114,110 +110,4 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 	}
 	if (ev->end_off > d->ok_off)
 		d->ok_off = ev->end_off;
-}
-
-/* Build one RST|ACK from the header of a segment of this association.
- * reverse: towards the segment's sender (addresses and ports swapped). */
-static struct rte_mbuf *build_rst(struct mg_lcore *lc, const uint8_t *hdr,
-				  const struct mg_pkt *pk, bool reverse, uint32_t seq,
-				  uint32_t ack)
-{
-	unsigned l2 = pk->l3_off;
-	unsigned l3 = pk->ip_ver == 6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
-	unsigned tot = l2 + l3 + sizeof(struct rte_tcp_hdr);
-	unsigned frame = RTE_MAX(tot, 60u);
-	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->pool);
-	uint8_t *b;
-
-	if (m == NULL) {
-		lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
-		return NULL;
-	}
-	b = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)frame);
-	if (b == NULL) {
-		rte_pktmbuf_free(m);
-		lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
-		return NULL;
-	}
-	memset(b, 0, frame);
-	memcpy(b, hdr, l2);
-	if (reverse) {
-		memcpy(b, hdr + 6, 6);
-		memcpy(b + 6, hdr, 6);
-	}
-	const uint8_t *src = reverse ? pk->dst : pk->src;
-	const uint8_t *dst = reverse ? pk->src : pk->dst;
-	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(b + l2 + l3);
-
-	th->src_port = rte_cpu_to_be_16(reverse ? pk->dport : pk->sport);
-	th->dst_port = rte_cpu_to_be_16(reverse ? pk->sport : pk->dport);
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (sizeof(struct rte_tcp_hdr) / 4) << 4;
-	th->tcp_flags = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
-	th->rx_win = 0;
-	th->tcp_urp = 0;
-	th->cksum = 0;
-	if (pk->ip_ver == 6) {
-		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(b + l2);
-		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
-		ip->payload_len = rte_cpu_to_be_16(sizeof(struct rte_tcp_hdr));
-		ip->proto = IPPROTO_TCP;
-		ip->hop_limits = 64;
-		memcpy(ip->src_addr, src, 16);
-		memcpy(ip->dst_addr, dst, 16);
-		th->cksum = rte_ipv6_udptcp_cksum(ip, th);
-	} else {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l2);
-		ip->version_ihl = 0x45;
-		ip->total_length = rte_cpu_to_be_16(l3 + sizeof(struct rte_tcp_hdr));
-		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-		ip->time_to_live = 64;
-		ip->next_proto_id = IPPROTO_TCP;
-		memcpy(&ip->src_addr, src, 4);
-		memcpy(&ip->dst_addr, dst, 4);
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
-	}
-	return m;
-}
-
-void mg_enforce_reset(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *tmpl,
-		      const struct mg_pkt *pk, enum mg_dp_drop why)
-{
-	struct mg_hold_dir *d = &f->d[dir], *o = &f->d[dir ^ 1];
-	uint8_t hdr[64];
-	unsigned in = dir == MG_DIR_C2S ? f->client_side : MG_SIDE_OTHER(f->client_side);
-	unsigned out = MG_SIDE_OTHER(in);
-
-	/* Copy the template's L2 header first: releasing may hand it to a PMD. */
-	memcpy(hdr, rte_pktmbuf_mtod(tmpl, const uint8_t *), RTE_MIN(pk->l3_off, sizeof(hdr)));
-
-	/* Units before the denied one were allowed: they still go out, in order. */
-	mg_hold_release(lc, f, dir);
-	mg_hold_release(lc, f, dir ^ 1);
-
-	uint32_t d_seq = d->isn + 1 + (uint32_t)d->rel_off;
-	uint32_t o_seq = o->isn + 1 + (uint32_t)o->rel_off;
-	struct rte_mbuf *r;
-
-	/* Towards the receiver of the denied unit: it expects d_seq next. */
-	r = build_rst(lc, hdr, pk, false, d_seq, o_seq);
-	if (r != NULL) {
-		mg_dp_tx(lc, out, r);
-		lc->ctr->rst_sent++;
-	}
-	/* Towards its sender: it expects o_seq next from its peer. */
-	if (o->isn_known) {
-		r = build_rst(lc, hdr, pk, true, o_seq, d_seq);
-		if (r != NULL) {
-			mg_dp_tx(lc, in, r);
-			lc->ctr->rst_sent++;
-		}
-	}
-	mg_hold_free_dir(lc, f, dir, why);
-	mg_hold_free_dir(lc, f, dir ^ 1, MG_DPD_HELD_AT_CLOSE);
-	f->state = MG_FS_CLOSED;
-	f->denied = 1;
-	f->t_last = lc->now;
 }

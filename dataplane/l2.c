@@ -64,15 +64,17 @@ static uint8_t l2_stream(struct mg_lcore *lc, const uint8_t *p, uint32_t len, un
 	return lc->l2s_val[slot];
 }
 
-void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
+/* The decision for one frame: L2 policy, then (IP frames) the L3/L4 path. */
+static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr)
 {
+	struct rte_mbuf *m = fr->m;
+
 	/* Some PMDs (net_af_packet: the kernel untags) hand the outer tag in
 	 * metadata; put it back so the frame leaves exactly as it came. */
 	if (unlikely(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) {
-		if (rte_vlan_insert(&m) != 0) {
-			mg_dp_drop(lc, side, m, MG_DPD_MULTI_SEG);
-			return;
-		}
+		if (rte_vlan_insert(&m) != 0)
+			return MG_OUT_DROPPED(MG_DPD_MULTI_SEG);
+		fr->m = m;
 		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_VLAN);
 	}
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -80,30 +82,22 @@ void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 	uint16_t et, vid = MG_VID_UNTAGGED;
 	unsigned off = 12;
 
-	if (unlikely(len < 14)) {
-		mg_dp_drop(lc, side, m, MG_DPD_PKT_TRUNCATED);
-		return;
-	}
+	if (unlikely(len < 14))
+		return MG_OUT_DROPPED(MG_DPD_PKT_TRUNCATED);
 	et = rd16(p + off);
 	if (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
-		if (unlikely(len < 18)) {
-			mg_dp_drop(lc, side, m, MG_DPD_PKT_TRUNCATED);
-			return;
-		}
+		if (unlikely(len < 18))
+			return MG_OUT_DROPPED(MG_DPD_PKT_TRUNCATED);
 		vid = rd16(p + 14) & 0x0fff;
 		off = 16;
 		et = rd16(p + off);
 		if (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
-			if (unlikely(len < 22)) {
-				mg_dp_drop(lc, side, m, MG_DPD_PKT_TRUNCATED);
-				return;
-			}
+			if (unlikely(len < 22))
+				return MG_OUT_DROPPED(MG_DPD_PKT_TRUNCATED);
 			off = 20;
 			et = rd16(p + off);
-			if (unlikely(et == MG_ETH_VLAN || et == MG_ETH_QINQ)) {
-				mg_dp_drop(lc, side, m, MG_DPD_PKT_TOO_MANY_TAGS);
-				return;
-			}
+			if (unlikely(et == MG_ETH_VLAN || et == MG_ETH_QINQ))
+				return MG_OUT_DROPPED(MG_DPD_PKT_TOO_MANY_TAGS);
 		}
 	}
 	lc->ctr->l2[l2_class(et)]++;
@@ -127,29 +121,32 @@ void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 	switch (v) {
 	case MG_L2_PASS:
 		/* The cheapest path: GOOSE/GSE/SV/ARP/PTP … as the policy says. */
-		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-		return;
+		return MG_OUT_FWD;
 	case MG_L2_IP:
 		break;
 	case MG_L2_UNKNOWN_STREAM:
-		mg_dp_refuse(lc, side, m, MG_DPD_L2_UNKNOWN_STREAM);
-		return;
+		return MG_OUT_DENIED(MG_DPD_L2_UNKNOWN_STREAM);
 	case MG_L2_DROP:
 	default:
-		mg_dp_refuse(lc, side, m, MG_DPD_L2_POLICY);
-		return;
+		return MG_OUT_DENIED(MG_DPD_L2_POLICY);
 	}
 
-	if (unlikely(m->nb_segs > 1)) {
-		mg_dp_drop(lc, side, m, MG_DPD_MULTI_SEG);
-		return;
-	}
-	struct mg_pkt pk;
-	enum mg_pkt_status st = mg_pkt_parse(p, len, &pk);
-	if (unlikely(st != MG_PKT_OK || pk.ip_ver == 0)) {
-		mg_dp_drop(lc, side, m,
-			   st < RTE_DIM(pkt_drop) ? pkt_drop[st] : MG_DPD_PKT_TRUNCATED);
-		return;
-	}
-	mg_dp_ip_handle(lc, side, m, &pk);
+	if (unlikely(m->nb_segs > 1))
+		return MG_OUT_DROPPED(MG_DPD_MULTI_SEG);
+	enum mg_pkt_status st = mg_pkt_parse(p, len, &fr->pk);
+	if (unlikely(st != MG_PKT_OK || fr->pk.ip_ver == 0))
+		return MG_OUT_DROPPED(st < RTE_DIM(pkt_drop) ? pkt_drop[st] : MG_DPD_PKT_TRUNCATED);
+	return mg_dp_ip_handle(lc, fr);
+}
+
+void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
+{
+	struct mg_frame fr;
+
+	fr.m = m;
+	fr.side = (uint8_t)side;
+	fr.f = NULL;
+	fr.drops = NULL;
+	struct mg_out o = decide(lc, &fr);
+	mg_dp_act(lc, &fr, o);
 }

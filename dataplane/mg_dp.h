@@ -4,12 +4,18 @@
  * configuration, the per-lcore worker context, the flow entry, the counters
  * and the functions each file of dataplane/ exports to the others. One file,
  * one job: main.c (EAL, options, start-up), ports.c (port set-up, tx
- * buffering), worker.c (the run-to-completion loop), l2.c (Ethernet/VLAN
- * classification), conntrack.c (flow table), tcp_hold.c (held in-order TCP
- * streams fed to the MMS engine), enforce.c (the only place a verdict
- * becomes forward/drop/reset), counters.c, events.c, policy_swap.c (the
- * RCU-protected active policy). The control server (issue 5) uses the
- * mg_dp_* functions declared at the end.
+ * set-up), worker.c (the run-to-completion loop), dispatch.c (software
+ * dispatch), l2.c (Ethernet/VLAN classification, the frame path's entry),
+ * conntrack.c (flow table), tcp_hold.c (held in-order TCP streams fed to
+ * the MMS engine), enforce.c (engine events → policy outcome → counters,
+ * events, the held stream's allowed offset), action.c (the only place a
+ * verdict becomes an action: forward, drop, reset, monitor mode),
+ * counters.c, events.c, policy_swap.c (the RCU-protected active policy).
+ * The control server uses the mg_dp_* functions declared at the end.
+ *
+ * The frame path: handlers (l2.c → conntrack.c → tcp_hold.c) decide and
+ * return a struct mg_out; they never transmit or free a frame. One
+ * function, mg_dp_act() (action.c), carries every outcome out.
  */
 #ifndef MG_DP_H
 #define MG_DP_H
@@ -284,6 +290,7 @@ struct mg_mb_priv {
 	uint64_t end;        /* stream offset past the segment (includes FIN) */
 	uint16_t poff, plen; /* payload offset and length in the frame */
 	uint8_t fin;
+	uint8_t why;         /* enum mg_dp_drop, on a handler's drop list (struct mg_frame) */
 };
 static inline uint64_t mg_mb_start(const struct mg_mb_priv *pv)
 {
@@ -301,6 +308,51 @@ int mg_dp_ports_init(unsigned nq, char *err, size_t errlen);
 int mg_dp_txbuf_init(struct mg_lcore *lc, char *err, size_t errlen);
 void mg_dp_ports_stop(void);
 int mg_dp_ports_inject(unsigned n, char *err, size_t errlen);
+
+/* ---- outcomes and the action point (action.c) ----------------------- */
+
+/* What a frame handler decided about the frame it was given. Handlers
+ * never transmit or free a frame: they return one of these and
+ * mg_dp_act() carries it out, monitor mode included. */
+enum mg_out_kind {
+	MG_OUT_FORWARD = 0, /* leaves on the other side, byte for byte */
+	MG_OUT_HOLD,        /* kept on its flow's held stream (tcp_hold.c); the held
+			       segments that now have a verdict leave, in order */
+	MG_OUT_DROP,        /* dropped in every mode (malformed, over a bound, a
+			       duplicate of held bytes): why */
+	MG_OUT_DENY,        /* refused by the policy or the TCP state: dropped, or in
+			       monitor mode forwarded and counted as a would-be drop */
+	MG_OUT_RESET,       /* a unit of the frame's association was denied: what was
+			       allowed leaves, the rest is dropped (why), both ends get
+			       an RST and the flow is closed */
+	MG_OUT_REPLY,       /* reserved (issue 13): answer in the frame's place */
+	MG_OUT_REWRITE,     /* reserved (issue 13): forward a rewritten frame */
+};
+
+struct mg_out {
+	uint8_t kind; /* enum mg_out_kind */
+	uint8_t why;  /* enum mg_dp_drop: DROP, DENY, RESET */
+};
+#define MG_OUT_FWD ((struct mg_out){.kind = MG_OUT_FORWARD})
+#define MG_OUT_HELD ((struct mg_out){.kind = MG_OUT_HOLD})
+#define MG_OUT_DROPPED(w) ((struct mg_out){.kind = MG_OUT_DROP, .why = (uint8_t)(w)})
+#define MG_OUT_DENIED(w) ((struct mg_out){.kind = MG_OUT_DENY, .why = (uint8_t)(w)})
+#define MG_OUT_RESET_BY(w) ((struct mg_out){.kind = MG_OUT_RESET, .why = (uint8_t)(w)})
+
+/* One frame on its way through the handlers. */
+struct mg_frame {
+	struct rte_mbuf *m;
+	uint8_t side;           /* enum mg_side it arrived on */
+	uint8_t dir;            /* enum mg_dir within f */
+	struct mg_flow *f;      /* its flow, once conntrack found or opened one */
+	struct rte_mbuf *drops; /* held segments of f given up while handling this
+				   frame (linked by mg_mb_priv next, reason in why) */
+	struct mg_pkt pk;       /* the frame's headers, decoded once (l2.c) */
+};
+
+/* Carry out o for fr (and fr->drops). The only place a decision becomes
+ * forward, drop or reset. Forwarding without side drops is inlined. */
+void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o);
 void mg_dp_out_flush(struct mg_lcore *lc, unsigned side);
 static inline void mg_dp_tx(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 {
@@ -314,41 +366,24 @@ static inline void mg_dp_tx(struct mg_lcore *lc, unsigned side, struct rte_mbuf 
 	}
 	rte_eth_tx_buffer(mg_dp_cfg.port[side], lc->q, lc->tx[side], m);
 }
-static inline void mg_dp_drop(struct mg_lcore *lc, unsigned rx_side, struct rte_mbuf *m,
-			      enum mg_dp_drop why)
+static inline void mg_dp_act(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 {
-	lc->ctr->drop[rx_side]++;
-	lc->ctr->dpdrop[why]++;
-	if (unlikely(lc->ndrop == RTE_DIM(lc->dropq))) {
-		rte_pktmbuf_free_bulk(lc->dropq, lc->ndrop);
-		lc->ndrop = 0;
-	}
-	lc->dropq[lc->ndrop++] = m;
-}
-static inline void mg_dp_drop_flush(struct mg_lcore *lc)
-{
-	if (lc->ndrop) {
-		rte_pktmbuf_free_bulk(lc->dropq, lc->ndrop);
-		lc->ndrop = 0;
-	}
-}
-
-/* A drop the policy asked for: in monitor mode the frame is forwarded and
- * only counted (the drop-reason counters then count would-be drops). */
-static inline void mg_dp_refuse(struct mg_lcore *lc, unsigned rx_side, struct rte_mbuf *m,
-				enum mg_dp_drop why)
-{
-	if (lc->monitor) {
-		lc->ctr->dpdrop[why]++;
-		lc->ctr->monitor_would_deny++;
-		mg_dp_tx(lc, MG_SIDE_OTHER(rx_side), m);
+	if (likely(o.kind == MG_OUT_FORWARD && fr->drops == NULL)) {
+		mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
 		return;
 	}
-	mg_dp_drop(lc, rx_side, m, why);
+	mg_dp_act_slow(lc, fr, o);
 }
+/* Drop every held segment of f (both directions) with reason why: the
+ * flow is closing or being deleted. */
+void mg_dp_act_drop_held(struct mg_lcore *lc, struct mg_flow *f, enum mg_dp_drop why);
+/* End of an iteration: free the dropped frames, send the buffered ones. */
+void mg_dp_act_flush(struct mg_lcore *lc);
+void mg_dp_act_flush_drops(struct mg_lcore *lc);
 
-/* l2.c: handles one frame entirely (forward, drop, or hand to IP). */
-void mg_dp_l2_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m);
+/* l2.c: the frame path's entry: decodes the frame, decides (L2 policy, or
+ * the IP path in conntrack.c) and has mg_dp_act() carry the outcome out. */
+void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m);
 
 /* dispatch.c */
 int mg_dp_dispatch_init(char *err, size_t errlen);
@@ -377,32 +412,37 @@ struct mg_flow *mg_flows_create(struct mg_lcore *lc, const struct mg_flow_key *k
 void mg_flows_delete(struct mg_lcore *lc, struct mg_flow *f);
 void mg_flows_established(struct mg_lcore *lc, struct mg_flow *f);
 void mg_flows_expire(struct mg_lcore *lc, unsigned budget);
-void mg_dp_ip_handle(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
-		     const struct mg_pkt *pk);
+struct mg_out mg_dp_ip_handle(struct mg_lcore *lc, struct mg_frame *fr);
 
-/* tcp_hold.c */
-void mg_hold_segment(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, unsigned side,
-		     struct rte_mbuf *m, const struct mg_pkt *pk);
-void mg_hold_release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir);
-void mg_hold_free_all(struct mg_lcore *lc, struct mg_flow *f);
-void mg_hold_free_dir(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, enum mg_dp_drop why);
+/* tcp_hold.c: list bookkeeping only; it never transmits or frees. */
+/* An inspected association's TCP segment (fr->f, fr->dir): feeds the
+ * engine, keeps the frame (HOLD), or says why not. */
+struct mg_out mg_hold_segment(struct mg_lcore *lc, struct mg_frame *fr);
+/* Unlink and return the first held segment of d if every byte it carries
+ * is below limit (the FIN counts once reached), else NULL. */
+struct rte_mbuf *mg_hold_pop(struct mg_lcore *lc, struct mg_hold_dir *d, uint64_t limit);
+/* Unlink and return every held and out-of-order segment of d (a chain
+ * through mg_mb_priv next). */
+struct rte_mbuf *mg_hold_take_all(struct mg_lcore *lc, struct mg_hold_dir *d);
 static inline unsigned mg_flow_tx_side(const struct mg_flow *f, unsigned dir)
 {
 	/* client → server frames leave on the side opposite the client */
 	return dir == MG_DIR_C2S ? MG_SIDE_OTHER(f->client_side) : f->client_side;
 }
+static inline unsigned mg_flow_rx_side(const struct mg_flow *f, unsigned dir)
+{
+	return dir == MG_DIR_C2S ? f->client_side : MG_SIDE_OTHER(f->client_side);
+}
 
-/* enforce.c */
+/* enforce.c: the engine's callback on an inspected direction. */
 struct mg_enforce_ctx {
 	struct mg_lcore *lc;
 	struct mg_flow *f;
 	unsigned dir;
-	bool deny;            /* a unit was denied: stop releasing, reset */
+	bool deny;            /* a unit was denied: stop feeding, reset */
 	enum mg_dp_drop why;
 };
 void mg_enforce_event(void *ud, const struct mg_ev *ev);
-void mg_enforce_reset(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *tmpl,
-		      const struct mg_pkt *pk, enum mg_dp_drop why);
 
 /* events.c */
 enum mg_dp_ev_type { MG_DPEV_DENY = 0, MG_DPEV_ALERT, MG_DPEV_ANOMALY, MG_DPEV_POLICY, MG_DPEV_MONITOR };

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Held TCP streams of inspected (TCP/102) associations. Per direction:
- * in-order segments are fed to the MMS engine and their mbufs — not copies —
- * are kept on a list (linked through an mbuf dynfield) until every byte
- * they carry belongs to a unit with an allow verdict (ok_off, advanced by
- * enforce.c from the engine's ev->end_off); then they leave in order.
+ * Held TCP streams of inspected (TCP/102) associations: bookkeeping only.
+ * Per direction: in-order segments are fed to the MMS engine and their
+ * mbufs — not copies — are kept on a list (linked through an mbuf
+ * dynfield) until every byte they carry belongs to a unit with an allow
+ * verdict (ok_off, advanced by enforce.c from the engine's ev->end_off).
  * Out-of-order segments wait, sorted and bounded, without being inspected
  * or forwarded, until the gap is filled. Retransmissions of bytes already
  * forwarded are forwarded again (the receiver discards them); duplicates of
  * bytes still held are dropped (the held copy goes first). Pure ACKs queue
  * behind held data so that frames of a flow never overtake each other.
+ *
+ * Nothing here transmits or frees a frame: mg_hold_segment() returns the
+ * frame's outcome (HOLD, FORWARD, DROP, DENY, or RESET when the engine's
+ * callback saw a denied unit) and the action point (action.c) carries it
+ * out, popping what may leave with mg_hold_pop().
  */
 #include <rte_mbuf.h>
 
@@ -22,11 +27,6 @@ static inline int64_t seq_off(const struct mg_hold_dir *d, uint32_t seq)
 	uint32_t rel = seq - (d->isn + 1);
 
 	return (int64_t)d->next_off + (int64_t)(int32_t)(rel - (uint32_t)d->next_off);
-}
-
-static inline unsigned rx_side_of(const struct mg_flow *f, unsigned dir)
-{
-	return dir == MG_DIR_C2S ? f->client_side : MG_SIDE_OTHER(f->client_side);
 }
 
 static void hold_append(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mbuf *m,
@@ -71,56 +71,49 @@ static void feed(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rt
 	}
 }
 
-void mg_hold_release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
+struct rte_mbuf *mg_hold_pop(struct mg_lcore *lc, struct mg_hold_dir *d, uint64_t limit)
 {
-	struct mg_hold_dir *d = &f->d[dir];
-	uint64_t limit = lc->monitor ? d->next_off : d->ok_off;
-	unsigned out = mg_flow_tx_side(f, dir);
+	struct rte_mbuf *m = d->head;
 
+	if (m == NULL)
+		return NULL;
 	if (d->fin && limit >= d->fin_off)
 		limit = RTE_MAX(limit, d->fin_off + 1);
-	while (d->head != NULL) {
-		struct rte_mbuf *m = d->head;
-		struct mg_mb_priv *pv = mg_mb_priv(m);
-		if (pv->end > limit)
-			break;
-		d->head = pv->next;
-		if (d->head == NULL)
-			d->tail = NULL;
-		d->nhold--;
-		lc->ctr->held_segs--;
-		if (pv->end > d->rel_off)
-			d->rel_off = pv->end;
-		mg_dp_tx(lc, out, m);
-	}
+	struct mg_mb_priv *pv = mg_mb_priv(m);
+	if (pv->end > limit)
+		return NULL;
+	d->head = pv->next;
+	if (d->head == NULL)
+		d->tail = NULL;
+	d->nhold--;
+	lc->ctr->held_segs--;
+	if (pv->end > d->rel_off)
+		d->rel_off = pv->end;
+	return m;
 }
 
-static void free_list(struct mg_lcore *lc, struct rte_mbuf *m, unsigned rx_side,
-		      enum mg_dp_drop why)
+struct rte_mbuf *mg_hold_take_all(struct mg_lcore *lc, struct mg_hold_dir *d)
 {
-	while (m != NULL) {
-		struct rte_mbuf *n = mg_mb_priv(m)->next;
-		lc->ctr->held_segs--;
-		mg_dp_drop(lc, rx_side, m, why);
-		m = n;
-	}
-}
+	struct rte_mbuf *chain = d->head;
 
-void mg_hold_free_dir(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, enum mg_dp_drop why)
-{
-	struct mg_hold_dir *d = &f->d[dir];
-	unsigned rx = rx_side_of(f, dir);
-
-	free_list(lc, d->head, rx, why);
-	free_list(lc, d->ooo, rx, why);
+	if (d->tail != NULL)
+		mg_mb_priv(d->tail)->next = d->ooo;
+	else
+		chain = d->ooo;
+	lc->ctr->held_segs -= d->nhold + d->nooo;
 	d->head = d->tail = d->ooo = NULL;
 	d->nhold = d->nooo = 0;
+	return chain;
 }
 
-void mg_hold_free_all(struct mg_lcore *lc, struct mg_flow *f)
+/* A held segment given up while handling fr: the action point drops it. */
+static void give_up(struct mg_frame *fr, struct rte_mbuf *m, enum mg_dp_drop why)
 {
-	mg_hold_free_dir(lc, f, MG_DIR_C2S, MG_DPD_HELD_AT_CLOSE);
-	mg_hold_free_dir(lc, f, MG_DIR_S2C, MG_DPD_HELD_AT_CLOSE);
+	struct mg_mb_priv *pv = mg_mb_priv(m);
+
+	pv->why = (uint8_t)why;
+	pv->next = fr->drops;
+	fr->drops = m;
 }
 
 static void ooo_insert(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mbuf *m,
@@ -137,51 +130,43 @@ static void ooo_insert(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mb
 	lc->ctr->held_segs++;
 }
 
-void mg_hold_segment(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, unsigned side,
-		     struct rte_mbuf *m, const struct mg_pkt *pk)
+struct mg_out mg_hold_segment(struct mg_lcore *lc, struct mg_frame *fr)
 {
+	struct mg_flow *f = fr->f;
+	unsigned dir = fr->dir;
+	struct rte_mbuf *m = fr->m;
+	const struct mg_pkt *pk = &fr->pk;
 	struct mg_hold_dir *d = &f->d[dir];
 	bool fin = (pk->tcp_flags & MG_TCP_FIN) != 0;
 	uint16_t plen = pk->payload_len;
 
-	if (unlikely(!d->isn_known)) {
-		mg_dp_refuse(lc, side, m, MG_DPD_TCP_BAD_STATE);
-		return;
-	}
+	if (unlikely(!d->isn_known))
+		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	int64_t off = seq_off(d, pk->seq);
 	int64_t end = off + plen + (fin ? 1 : 0);
 
 	if (plen == 0 && !fin) {
 		/* ACK / window update: only behind held data, never before it. */
 		if (d->head == NULL || d->nhold >= mg_dp_cfg.hold_max_segs)
-			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-		else
-			{
-			struct mg_mb_priv *pv = mg_mb_priv(m);
-			pv->plen = 0;
-			pv->fin = 0;
-			hold_append(lc, d, m, d->next_off);
-		}
-		return;
+			return MG_OUT_FWD;
+		struct mg_mb_priv *pv = mg_mb_priv(m);
+		pv->plen = 0;
+		pv->fin = 0;
+		hold_append(lc, d, m, d->next_off);
+		return MG_OUT_HELD;
 	}
 	if (off < 0 || end <= (int64_t)d->next_off) {
 		if (end <= (int64_t)d->rel_off) {
 			lc->ctr->tcp_retrans_fwd++;
-			mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
-		} else {
-			mg_dp_drop(lc, side, m, MG_DPD_TCP_DUP_HELD);
+			return MG_OUT_FWD;
 		}
-		return;
+		return MG_OUT_DROPPED(MG_DPD_TCP_DUP_HELD);
 	}
 	if (off > (int64_t)d->next_off) {
-		if ((uint64_t)off - d->next_off > MG_MAX_WINDOW) {
-			mg_dp_refuse(lc, side, m, MG_DPD_TCP_OUT_OF_WINDOW);
-			return;
-		}
-		if (d->nooo >= mg_dp_cfg.ooo_max_segs) {
-			mg_dp_drop(lc, side, m, MG_DPD_TCP_OOO_BOUND);
-			return;
-		}
+		if ((uint64_t)off - d->next_off > MG_MAX_WINDOW)
+			return MG_OUT_DENIED(MG_DPD_TCP_OUT_OF_WINDOW);
+		if (d->nooo >= mg_dp_cfg.ooo_max_segs)
+			return MG_OUT_DROPPED(MG_DPD_TCP_OOO_BOUND);
 		/* Remember where the payload is: the frame is re-read later. */
 		struct mg_mb_priv *pv = mg_mb_priv(m);
 		pv->end = (uint64_t)end;
@@ -189,12 +174,11 @@ void mg_hold_segment(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, unsig
 		pv->plen = plen;
 		pv->fin = fin;
 		ooo_insert(lc, d, m, (uint64_t)off);
-		return;
+		return MG_OUT_HELD;
 	}
 	if (d->nhold >= mg_dp_cfg.hold_max_segs) {
 		/* Fail closed: the sender retransmits once (if ever) the hold drains. */
-		mg_dp_drop(lc, side, m, MG_DPD_TCP_HOLD_BOUND);
-		return;
+		return MG_OUT_DROPPED(MG_DPD_TCP_HOLD_BOUND);
 	}
 
 	struct mg_enforce_ctx ctx = {.lc = lc, .f = f, .dir = dir};
@@ -206,15 +190,13 @@ void mg_hold_segment(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, unsig
 		d->nooo--;
 		lc->ctr->held_segs--;
 		if (pv->end <= d->next_off || d->nhold >= mg_dp_cfg.hold_max_segs) {
-			mg_dp_drop(lc, side, n,
-				   pv->end <= d->next_off ? MG_DPD_TCP_DUP_HELD : MG_DPD_TCP_HOLD_BOUND);
+			give_up(fr, n,
+				pv->end <= d->next_off ? MG_DPD_TCP_DUP_HELD : MG_DPD_TCP_HOLD_BOUND);
 			continue;
 		}
 		feed(lc, f, dir, n, pv->poff, pv->plen, pv->fin != 0, mg_mb_start(pv), &ctx);
 	}
-	if (unlikely(ctx.deny)) {
-		mg_enforce_reset(lc, f, dir, m, pk, ctx.why);
-		return;
-	}
-	mg_hold_release(lc, f, dir);
+	if (unlikely(ctx.deny))
+		return MG_OUT_RESET_BY(ctx.why);
+	return MG_OUT_HELD;
 }

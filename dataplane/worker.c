@@ -3,7 +3,8 @@
  * The worker: one per lcore, run to completion (the shape of DPDK's
  * l3fwd). Each iteration: load the active policy pointer once, receive a
  * burst from each port's queue of this worker, handle every frame to the
- * end (L2 → IP → conntrack → held stream → verdict), flush the tx buffers,
+ * end (mg_dp_frame: L2 → IP → conntrack → held stream → verdict → the
+ * action point), flush the tx buffers,
  * expire a few flows, report an RCU quiescent state. No locks, no
  * syscalls, no allocation on this path (reassembly buffers come from a
  * per-worker mempool, RST frames from the mbuf pool).
@@ -87,7 +88,7 @@ int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen)
 void mg_dp_worker_teardown(struct mg_lcore *lc)
 {
 	mg_flows_free(lc);
-	mg_dp_drop_flush(lc);
+	mg_dp_act_flush_drops(lc);
 	for (unsigned s = 0; s < 2; s++) {
 		rte_free(lc->tx[s]);
 		lc->tx[s] = NULL;
@@ -132,20 +133,15 @@ static inline void begin_iteration(struct mg_lcore *lc)
 
 static inline void tx_flush(struct mg_lcore *lc)
 {
-	if (lc->out_ring[0] != NULL) {
-		mg_dp_out_flush(lc, 0);
-		mg_dp_out_flush(lc, 1);
-		return;
-	}
-	if (mg_dp_cfg.dispatch)
+	/* The rx/tx core of software dispatch first takes the other workers'
+	 * output; then dropped frames are freed and buffered ones sent. */
+	if (lc->out_ring[0] == NULL && mg_dp_cfg.dispatch)
 		mg_dp_dispatch_tx(lc);
-	rte_eth_tx_buffer_flush(mg_dp_cfg.port[0], lc->q, lc->tx[0]);
-	rte_eth_tx_buffer_flush(mg_dp_cfg.port[1], lc->q, lc->tx[1]);
+	mg_dp_act_flush(lc);
 }
 
 static inline void end_iteration(struct mg_lcore *lc)
 {
-	mg_dp_drop_flush(lc);
 	tx_flush(lc);
 	if ((++lc->iter & 15) == 0)
 		mg_flows_expire(lc, 32);
@@ -185,7 +181,7 @@ static void loop_ts_order(struct mg_lcore *lc)
 			if (mg_dp_cfg.dispatch)
 				mg_dp_dispatch_burst(lc, s, &st[s].b[st[s].i++], 1);
 			else
-				mg_dp_l2_handle(lc, s, st[s].b[st[s].i++]);
+				mg_dp_frame(lc, s, st[s].b[st[s].i++]);
 		}
 		end_iteration(lc);
 	}
@@ -216,7 +212,7 @@ static void loop_bursts(struct mg_lcore *lc)
 			for (uint16_t i = 0; i < n; i++) {
 				if (i + 1 < n)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-				mg_dp_l2_handle(lc, s, pkts[i]);
+				mg_dp_frame(lc, s, pkts[i]);
 			}
 		}
 		end_iteration(lc);
@@ -255,7 +251,6 @@ int mg_dp_worker_main(void *arg)
 				rte_pause();
 	}
 	tx_flush(lc);
-	mg_dp_drop_flush(lc);
 	mg_dp_policy_worker_offline(lc->wid);
 	lc->running = false;
 	return 0;

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The action point: the only place in the dataplane where a decision
+ * becomes an action on frames. Frame handlers (l2.c, conntrack.c,
+ * tcp_hold.c) return a struct mg_out and never transmit or free a frame;
+ * mg_dp_act() (its forwarding case inlined from mg_dp.h) carries the
+ * outcome out here:
+ *
+ *   FORWARD  the frame leaves on the other side;
+ *   HOLD     the frame stays on its flow's held stream, and the segments
+ *            of that stream whose bytes all have a verdict leave in order;
+ *   DROP     freed in bulk at the end of the iteration, counted under its
+ *            named reason;
+ *   DENY     as DROP in enforce mode; in monitor mode forwarded and
+ *            counted under the same reason plus monitor_would_deny;
+ *   RESET    the association's allowed segments leave, the rest is dropped,
+ *            RST|ACK segments with the exact sequence numbers each end
+ *            expects next go to both ends, the flow is closed.
+ *
+ * Monitor mode is a property of this file: DENY forwards, and a held
+ * stream releases every byte fed to the engine instead of only the bytes
+ * with an allow verdict (enforce.c never asks for a RESET in monitor mode:
+ * the policy outcome then says "would deny").
+ */
+#include <string.h>
+
+#include <netinet/in.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "mg_dp.h"
+
+static inline void drop(struct mg_lcore *lc, unsigned rx_side, struct rte_mbuf *m,
+                        enum mg_dp_drop why)
+{
+	lc->ctr->drop[rx_side]++;
+	lc->ctr->dpdrop[why]++;
+	if (unlikely(lc->ndrop == RTE_DIM(lc->dropq))) {
+		rte_pktmbuf_free_bulk(lc->dropq, lc->ndrop);
+		lc->ndrop = 0;
+	}
+	lc->dropq[lc->ndrop++] = m;
+}
+
+static void drop_chain(struct mg_lcore *lc, struct rte_mbuf *m, unsigned rx_side,
+                       enum mg_dp_drop why)
+{
+	while (m != NULL) {
+		struct rte_mbuf *n = mg_mb_priv(m)->next;
+		drop(lc, rx_side, m, why);
+		m = n;
+	}
+}
+
+/* The segments of f's direction dir that may leave now. */
+static void release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	uint64_t limit = lc->monitor ? d->next_off : d->ok_off;
+	unsigned out = mg_flow_tx_side(f, dir);
+	struct rte_mbuf *m;
+
+	while ((m = mg_hold_pop(lc, d, limit)) != NULL)
+		mg_dp_tx(lc, out, m);
+}
+
+/* Build one RST|ACK from the header of a segment of this association.
+ * reverse: towards the segment's sender (addresses and ports swapped). */
+static struct rte_mbuf *build_rst(struct mg_lcore *lc, const uint8_t *hdr, const struct mg_pkt *pk,
+                                  bool reverse, uint32_t seq, uint32_t ack)
+{
+	unsigned l2 = pk->l3_off;
+	unsigned l3 = pk->ip_ver == 6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
+	unsigned tot = l2 + l3 + sizeof(struct rte_tcp_hdr);
+	unsigned frame = RTE_MAX(tot, 60u);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->pool);
+	uint8_t *b;
+
+	if (m == NULL) {
+		lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
+		return NULL;
+	}
+	b = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)frame);
+	if (b == NULL) {
+		rte_pktmbuf_free(m);
+		lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
+		return NULL;
+	}
+	memset(b, 0, frame);
+	memcpy(b, hdr, l2);
+	if (reverse) {
+		memcpy(b, hdr + 6, 6);
+		memcpy(b + 6, hdr, 6);
+	}
+	const uint8_t *src = reverse ? pk->dst : pk->src;
+	const uint8_t *dst = reverse ? pk->src : pk->dst;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(b + l2 + l3);
+
+	th->src_port = rte_cpu_to_be_16(reverse ? pk->dport : pk->sport);
+	th->dst_port = rte_cpu_to_be_16(reverse ? pk->sport : pk->dport);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (sizeof(struct rte_tcp_hdr) / 4) << 4;
+	th->tcp_flags = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
+	th->rx_win = 0;
+	th->tcp_urp = 0;
+	th->cksum = 0;
+	if (pk->ip_ver == 6) {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(b + l2);
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip->payload_len = rte_cpu_to_be_16(sizeof(struct rte_tcp_hdr));
+		ip->proto = IPPROTO_TCP;
+		ip->hop_limits = 64;
+		memcpy(ip->src_addr, src, 16);
+		memcpy(ip->dst_addr, dst, 16);
+		th->cksum = rte_ipv6_udptcp_cksum(ip, th);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l2);
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16(l3 + sizeof(struct rte_tcp_hdr));
+		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_TCP;
+		memcpy(&ip->src_addr, src, 4);
+		memcpy(&ip->dst_addr, dst, 4);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	}
+	return m;
+}
+
+/* The association of fr was denied in direction fr->dir (why). */
+static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
+{
+	struct mg_flow *f = fr->f;
+	unsigned dir = fr->dir;
+	const struct mg_pkt *pk = &fr->pk;
+	struct mg_hold_dir *d = &f->d[dir], *o = &f->d[dir ^ 1];
+	uint8_t hdr[64];
+	unsigned in = mg_flow_rx_side(f, dir);
+	unsigned out = MG_SIDE_OTHER(in);
+
+	/* Copy the frame's L2 header first: releasing may hand it to a PMD. */
+	memcpy(hdr, rte_pktmbuf_mtod(fr->m, const uint8_t *), RTE_MIN(pk->l3_off, sizeof(hdr)));
+
+	/* Units before the denied one were allowed: they still go out, in order. */
+	release(lc, f, dir);
+	release(lc, f, dir ^ 1);
+
+	uint32_t d_seq = d->isn + 1 + (uint32_t)d->rel_off;
+	uint32_t o_seq = o->isn + 1 + (uint32_t)o->rel_off;
+	struct rte_mbuf *r;
+
+	/* Towards the receiver of the denied unit: it expects d_seq next. */
+	r = build_rst(lc, hdr, pk, false, d_seq, o_seq);
+	if (r != NULL) {
+		mg_dp_tx(lc, out, r);
+		lc->ctr->rst_sent++;
+	}
+	/* Towards its sender: it expects o_seq next from its peer. */
+	if (o->isn_known) {
+		r = build_rst(lc, hdr, pk, true, o_seq, d_seq);
+		if (r != NULL) {
+			mg_dp_tx(lc, in, r);
+			lc->ctr->rst_sent++;
+		}
+	}
+	drop_chain(lc, mg_hold_take_all(lc, d), in, why);
+	drop_chain(lc, mg_hold_take_all(lc, o), out, MG_DPD_HELD_AT_CLOSE);
+	f->state = MG_FS_CLOSED;
+	f->denied = 1;
+	f->t_last = lc->now;
+}
+
+void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
+{
+	/* Segments given up while the frame was handled go first: they came
+	 * before it (the frame may be what made them moot). */
+	if (fr->drops != NULL) {
+		struct rte_mbuf *m = fr->drops;
+		fr->drops = NULL;
+		while (m != NULL) {
+			struct rte_mbuf *n = mg_mb_priv(m)->next;
+			drop(lc, fr->side, m, mg_mb_priv(m)->why);
+			m = n;
+		}
+	}
+	switch (o.kind) {
+	case MG_OUT_FORWARD: mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m); return;
+	case MG_OUT_HOLD: release(lc, fr->f, fr->dir); return;
+	case MG_OUT_DENY:
+		if (lc->monitor) {
+			lc->ctr->dpdrop[o.why]++;
+			lc->ctr->monitor_would_deny++;
+			mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
+			return;
+		}
+		drop(lc, fr->side, fr->m, o.why);
+		return;
+	case MG_OUT_RESET: reset(lc, fr, o.why); return;
+	case MG_OUT_DROP:
+	default: /* REPLY / REWRITE: not produced yet (issue 13) */
+		drop(lc, fr->side, fr->m, o.why);
+		return;
+	}
+}
+
+void mg_dp_act_drop_held(struct mg_lcore *lc, struct mg_flow *f, enum mg_dp_drop why)
+{
+	for (unsigned dir = 0; dir < 2; dir++)
+		drop_chain(lc, mg_hold_take_all(lc, &f->d[dir]), mg_flow_rx_side(f, dir), why);
+}
+
+void mg_dp_out_flush(struct mg_lcore *lc, unsigned side)
+{
+	uint16_t n = lc->nout[side];
+
+	if (n == 0)
+		return;
+	unsigned k =
+	    rte_ring_sp_enqueue_burst(lc->out_ring[side], (void **)lc->outq[side], n, NULL);
+	for (unsigned i = k; i < n; i++) {
+		lc->ctr->tx[side]--;
+		lc->ctr->dpdrop[MG_DPD_TX_FULL]++;
+		rte_pktmbuf_free(lc->outq[side][i]);
+	}
+	lc->nout[side] = 0;
+}
+
+void mg_dp_act_flush_drops(struct mg_lcore *lc)
+{
+	if (lc->ndrop) {
+		rte_pktmbuf_free_bulk(lc->dropq, lc->ndrop);
+		lc->ndrop = 0;
+	}
+}
+
+void mg_dp_act_flush(struct mg_lcore *lc)
+{
+	mg_dp_act_flush_drops(lc);
+	if (lc->out_ring[0] != NULL) {
+		mg_dp_out_flush(lc, 0);
+		mg_dp_out_flush(lc, 1);
+		return;
+	}
+	rte_eth_tx_buffer_flush(mg_dp_cfg.port[0], lc->q, lc->tx[0]);
+	rte_eth_tx_buffer_flush(mg_dp_cfg.port[1], lc->q, lc->tx[1]);
+}
