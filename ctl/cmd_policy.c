@@ -20,7 +20,8 @@ static void usage_to(FILE *f)
 	           "       mmsgatectl policy show [--json] FILE   (offline)\n"
 	           "       mmsgatectl policy show [--json]        (running policy)\n"
 	           "       mmsgatectl policy load FILE            (running daemon)\n"
-	           "       mmsgatectl policy from-scl SCL_FILE [...] (policy from an SCD/CID)\n\n"
+	           "       mmsgatectl policy from-scl SCL_FILE [...] (policy from an SCD/CID)\n"
+	           "       mmsgatectl policy diff OLD NEW         (what NEW changes)\n\n"
 	           "  check FILE  compile FILE; errors as file:line:col on stderr; exit 0 or 1\n"
 	           "  show FILE   the normalized policy (--json: as JSON)\n"
 	           "  show        the running policy with per-rule hit counters\n"
@@ -53,6 +54,8 @@ int mg_cmd_policy(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "from-scl"))
 		return mg_cmd_policy_from_scl(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "diff"))
+		return mg_cmd_policy_diff(argc - 1, argv + 1);
 	if (mg_cmd_policy_is_online(argc, argv))
 		return mg_cmd_policy_online(argc, argv);
 	if (argc < 2) {

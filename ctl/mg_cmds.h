@@ -15,6 +15,8 @@ int mg_cmd_replay(int argc, char **argv); /* ctl/cmd_replay.c */
 int mg_cmd_policy(int argc, char **argv); /* ctl/cmd_policy.c: check|show FILE offline */
 /* ctl/cmd_scl.c: policy from-scl (argv starts at "from-scl") */
 int mg_cmd_policy_from_scl(int argc, char **argv);
+/* ctl/cmd_policy_diff.c: policy diff OLD NEW (argv starts at "diff") */
+int mg_cmd_policy_diff(int argc, char **argv);
 /* ebpf/xdp_cli.c: attach|detach|status|reload (mg_xdp_cli.h) */
 
 /* Online commands, talking to the running daemon over the control socket
