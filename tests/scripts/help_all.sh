@@ -27,7 +27,7 @@ check "$CTL" help
 for c in replay policy status stats flows events mode xdp; do
 	check "$CTL" $c --help
 done
-for s in check show load; do
+for s in check show load from-scl diff; do
 	check "$CTL" policy $s --help
 done
 if "$CTL" xdp --help 2>&1 | grep -q 'xdp attach'; then # XDP mode built in
