@@ -4,7 +4,10 @@
  * capture (pcap or pcapng) through the same code the dataplane runs —
  * mg_pkt_parse for frames, mg_engine_feed for the MMS stack, the compiled
  * policy for verdicts — with TCP reassembly by mg_stream in place of the
- * dataplane's inline segment handling. Prints one record per MMS PDU (and
+ * dataplane's inline segment handling, after the dataplane's TCP/IP
+ * normaliser (mg_tcpn: a segment it refuses is reported and never reaches
+ * the stream, like the daemon drops it; TCP fragments are refused as the
+ * daemon refuses them). Prints one record per MMS PDU (and
  * per malformed / not-MMS unit; with --all, per frame and per non-MMS
  * protocol unit too), as an aligned table or as JSON lines, then a summary
  * on stderr. Frame numbers are 1-based like Wireshark's, and a PDU is
@@ -30,6 +33,7 @@
 #include "mg_policy.h"
 #include "mg_policy_outcome.h"
 #include "mg_stream.h"
+#include "mg_tcpnorm.h"
 
 #define MMS_PORT 102
 #define RP_MAX_CONNS 65536
@@ -42,6 +46,7 @@ struct rp_conn {
 	uint16_t port[2];
 	char name[2][64];          /* "ip:port" of client / server */
 	struct mg_stream_dir st[2];
+	struct mg_tcpn tn;         /* normaliser state (as the daemon keeps it) */
 	struct mg_engine_conn ec;
 	bool resync[2];            /* after a gap: wait for a TPKT header */
 	bool ack_known[2];         /* direction d sent an ACK ... */
@@ -60,6 +65,8 @@ struct rp_stats {
 	uint64_t events, mms, malformed, not_mms, anomalies;
 	uint64_t keepalives, pending_bytes, gaps, bytes_lost, resync_skipped, retrans_bytes, conflicts, ooo_bytes;
 	uint64_t verdict[3]; /* by enum mg_action */
+	uint64_t refused;    /* segments / fragments refused by the normaliser */
+	uint64_t refused_by[MG_R__COUNT];
 };
 
 struct rp {
@@ -71,6 +78,8 @@ struct rp {
 	pcap_t *pc;
 	int dlt;
 	struct mg_engine eng;
+	struct mg_tcpn_cfg tn;
+	bool trust_csum;          /* the frame being processed: checksums unverifiable (TSO) */
 	struct mg_flowtab ft;
 	struct mg_policy *pol;
 	struct mg_policy_scratch *scr;
@@ -88,7 +97,7 @@ struct rp {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mmsgatectl replay [--policy FILE] [--json] [--all] CAPTURE\n"
+		"usage: mmsgatectl replay [--policy FILE] [--json] [--all] [--host-capture] CAPTURE\n"
 		"\n"
 		"Decode a pcap/pcapng capture offline with the dataplane's frame parser,\n"
 		"MMS engine and (with --policy) compiled policy. One record per MMS PDU\n"
@@ -98,7 +107,17 @@ static void usage(FILE *f)
 		"  -j, --json         JSON lines instead of a table\n"
 		"  -a, --all          also one record per frame (L2 class, verdicts) and per\n"
 		"                     COTP/session-level unit without MMS\n"
+		"  -H, --host-capture the capture was taken on one of the talking hosts:\n"
+		"                     checksum/segmentation offload left unfinished\n"
+		"                     checksums and segments over the MSS that were never\n"
+		"                     on the wire, so those two normaliser checks are\n"
+		"                     skipped; every other check still applies\n"
 		"  -h, --help         this help\n"
+		"\n"
+		"Segments the dataplane's TCP/IP normaliser refuses (bad checksum, ACK of\n"
+		"unsent data, conflicting retransmission, urgent data, RST with data, TCP\n"
+		"fragments, ...) are reported as 'tcp-refused' with their reason and never\n"
+		"reach the MMS decoder, as in the daemon.\n"
 		"\n"
 		"A summary line goes to stderr. Exit: 0 ok, 1 unreadable capture or policy,\n"
 		"2 usage error.\n");
@@ -403,6 +422,59 @@ static void emit_gap(struct rp *r, struct rp_conn *c, uint8_t dir, size_t lost)
 	printf("%-6" PRIu64 "  %-45s  %-18s  %-28s\n", r->frame, sd, "gap", lb);
 }
 
+/* A segment or fragment the normaliser refused: always reported, like a
+ * malformed unit (the daemon drops it, in monitor mode too). c is NULL for
+ * a fragment without ports. */
+static void emit_refused(struct rp *r, struct rp_conn *c, uint8_t dir, const struct mg_pkt *pk,
+			 enum mg_reason why)
+{
+	char tbuf[48], sb[INET6_ADDRSTRLEN + 8], db[INET6_ADDRSTRLEN + 8];
+	const char *src = sb, *dst = db;
+
+	r->s.refused++;
+	r->s.refused_by[why]++;
+	if (r->pol)
+		r->s.verdict[MG_ACT_DENY]++;
+	if (c) {
+		src = c->name[dir];
+		dst = c->name[dir ^ 1];
+	} else {
+		fmt_ip(sb, sizeof(sb), pk->ip_ver, pk->src);
+		fmt_ip(db, sizeof(db), pk->ip_ver, pk->dst);
+	}
+	if (r->json) {
+		struct mg_json *j = &r->j;
+		time_str(r, tbuf, sizeof(tbuf));
+		mg_json_obj_begin(j);
+		mg_json_kv_u64(j, "frame", r->frame);
+		mg_json_key(j, "time");
+		mg_json_raw(j, tbuf);
+		if (c) {
+			mg_json_kv_u64(j, "conn", c->flow ? c->flow->id : 0);
+			mg_json_kv_str(j, "dir", dir == MG_DIR_C2S ? "c2s" : "s2c");
+		}
+		mg_json_kv_str(j, "src", src);
+		mg_json_kv_str(j, "dst", dst);
+		mg_json_kv_str(j, "pdu", "tcp-refused");
+		mg_json_kv_str(j, "reason", mg_reason_str(why));
+		if (r->pol) {
+			mg_json_kv_str(j, "verdict", mg_action_str(MG_ACT_DENY));
+			mg_json_kv_u64(j, "rule", 0);
+			mg_json_kv_str(j, "decided_by", "normaliser");
+		}
+		mg_json_obj_end(j);
+		mg_json_nl(j);
+		return;
+	}
+	table_header(r);
+	char sd[140], vb[32] = "";
+	snprintf(sd, sizeof(sd), "%s -> %s", src, dst);
+	if (r->pol)
+		snprintf(vb, sizeof(vb), "%-7s  %-4u  ", mg_action_str(MG_ACT_DENY), 0u);
+	printf("%-6" PRIu64 "  %-45s  %-18s  %-28s  %-7s  %-18s  %s\n", r->frame, sd, "tcp-refused",
+	       mg_reason_str(why), "", "", vb);
+}
+
 static void engine_cb(void *ud, const struct mg_ev *ev)
 {
 	struct rp *r = ud;
@@ -464,6 +536,7 @@ static void conn_free(struct rp *r, struct rp_conn *c)
 		r->s.ooo_bytes += c->st[d].st.bytes_ooo;
 		mg_stream_free(&c->st[d]);
 	}
+	mg_tcpn_release(&r->tn, &c->tn);
 	mg_engine_conn_release(&r->eng, &c->ec);
 	free(c);
 }
@@ -493,6 +566,7 @@ static void conn_setup(struct rp *r, struct rp_conn *c, const struct mg_pkt *pk,
 		mg_stream_init(&c->st[d]);
 	}
 	mg_engine_conn_init(&c->ec);
+	mg_tcpn_init(&c->tn);
 	c->cv = MG_CONN_INSPECT;
 	if (r->pol)
 		c->cv = (uint8_t)mg_policy_conn(r->pol, &c->addr[0], &c->addr[1], 6, c->port[0],
@@ -542,6 +616,17 @@ static void tcp102(struct rp *r, const uint8_t *frame, const struct mg_pkt *pk)
 		return;
 	r->cur = c;
 	r->cur_dir = dir;
+	/* Normalise first, as the daemon does on inspected associations: a
+	 * refused segment changes nothing and never reaches the stream. */
+	if (c->cv != MG_CONN_ALLOW) {
+		unsigned cs = r->trust_csum ? MG_TCPN_IP_CSUM_GOOD | MG_TCPN_L4_CSUM_GOOD : 0;
+		enum mg_reason why = mg_tcpn_segment(&r->tn, &c->tn, dir, frame, pk, cs, NULL);
+		if (why != MG_R_NONE) {
+			emit_refused(r, c, dir, pk, why);
+			r->cur = NULL;
+			return;
+		}
+	}
 	uint32_t seq = pk->seq;
 	if (pk->tcp_flags & MG_TCP_SYN) {
 		mg_stream_syn(&c->st[dir], pk->seq);
@@ -768,6 +853,7 @@ static void frame(struct rp *r, const struct pcap_pkthdr *h, const uint8_t *data
 		return;
 	}
 	enum mg_pkt_status ps = mg_pkt_parse(p, len, &pk);
+	bool tso = false;
 	if (ps == MG_PKT_BAD_L3 && pk.ethertype == MG_ETH_IPV4 && len >= pk.l3_off + 20u &&
 	    p[pk.l3_off + 2] == 0 && p[pk.l3_off + 3] == 0 && len - pk.l3_off <= 0xffff) {
 		/* IPv4 total length 0: captured on the sending host before TCP
@@ -781,15 +867,21 @@ static void frame(struct rp *r, const struct pcap_pkthdr *h, const uint8_t *data
 		p = r->synth;
 		ps = mg_pkt_parse(p, len, &pk);
 		r->s.tso++;
+		tso = true;
 	}
 	bool is102 = ps == MG_PKT_OK && pk.ip_ver && pk.ip_proto == 6 &&
 		     (pk.sport == MMS_PORT || pk.dport == MMS_PORT);
+	/* A TSO frame's checksums were never finished: nothing to verify. */
+	r->trust_csum = tso;
 	if (ps != MG_PKT_OK)
 		r->s.bad_frames++;
 	if (ps == MG_PKT_OK && pk.ip_ver)
 		r->s.ip_frames++;
-	if (is102 && pk.frag) {
-		/* Not reassembled (the dataplane drops them by default). */
+	/* The dataplane refuses TCP fragments whatever `fragments allow` says
+	 * (a non-first fragment has no ports: it may be TCP/102): so does the
+	 * replay, instead of reassembling what the daemon would never pass. */
+	bool tcp_frag = ps == MG_PKT_OK && pk.ip_ver && pk.ip_proto == 6 && pk.frag;
+	if (tcp_frag) {
 		r->s.frags++;
 		is102 = false;
 	}
@@ -806,6 +898,8 @@ static void frame(struct rp *r, const struct pcap_pkthdr *h, const uint8_t *data
 		emit_frame(r, h, p, len, &pk, ps);
 		r->cur = NULL;
 	}
+	if (tcp_frag)
+		emit_refused(r, NULL, 0, &pk, MG_R_TCPN_FRAGMENT);
 	if (is102) {
 		r->s.tcp102++;
 		tcp102(r, p, &pk);
@@ -832,8 +926,18 @@ static void summary(struct rp *r)
 		r->s.frames, r->s.tcp102, r->s.conns, r->s.mms + r->s.malformed + r->s.not_mms,
 		r->s.mms, r->s.malformed, r->s.not_mms, r->s.anomalies, r->s.gaps,
 		r->s.bytes_lost, r->s.retrans_bytes, r->s.bad_frames);
-	if (r->s.frags)
-		fprintf(stderr, ", %" PRIu64 " port-102 fragments skipped", r->s.frags);
+	if (r->s.refused) {
+		fprintf(stderr, ", %" PRIu64 " refused by the normaliser (", r->s.refused);
+		bool first = true;
+		for (int i = 1; i < MG_R__COUNT; i++) {
+			if (!r->s.refused_by[i])
+				continue;
+			fprintf(stderr, "%s%s %" PRIu64, first ? "" : ", ",
+				mg_reason_str((enum mg_reason)i), r->s.refused_by[i]);
+			first = false;
+		}
+		fputc(')', stderr);
+	}
 	if (r->s.pending_bytes)
 		fprintf(stderr, ", %" PRIu64 " bytes in incomplete PDUs at the end",
 			r->s.pending_bytes);
@@ -876,6 +980,7 @@ int mg_cmd_replay(int argc, char **argv)
 		{"policy", required_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"all", no_argument, NULL, 'a'},
+		{"host-capture", no_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -887,11 +992,12 @@ int mg_cmd_replay(int argc, char **argv)
 	}
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+p:jah", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+p:jahH", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': r->policy_path = optarg; break;
 		case 'j': r->json = true; break;
 		case 'a': r->all = true; break;
+		case 'H': r->tn.host_capture = true; break;
 		case 'h':
 			usage(stdout);
 			free(r);

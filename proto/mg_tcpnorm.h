@@ -58,7 +58,10 @@ struct mg_tcpn_cfg {
 	void *(*buf_get)(void *ud);
 	void (*buf_put)(void *ud, void *buf);
 	void *buf_ud;
-	bool no_csum; /* trust checksums (captures taken on a sending host) */
+	/* A capture taken on one of the talking hosts: checksum and
+	 * segmentation offload leave unfinished checksums and segments over
+	 * the MSS that never were on the wire; those two checks are skipped. */
+	bool host_capture;
 };
 #define MG_TCPN_DEFAULT_REC 65536u
 /* Bytes a buffer from the provider must have for a given ring size. */

@@ -311,7 +311,7 @@ enum mg_reason mg_tcpn_segment(const struct mg_tcpn_cfg *cfg, struct mg_tcpn *n,
 	if (pk->ip_ver == 4) {
 		if (csum & MG_TCPN_IP_CSUM_BAD)
 			return MG_R_TCPN_IP_CSUM;
-		if (!(csum & MG_TCPN_IP_CSUM_GOOD) && !cfg->no_csum &&
+		if (!(csum & MG_TCPN_IP_CSUM_GOOD) && !cfg->host_capture &&
 		    !mg_tcpn_ip4_csum_ok(frame + pk->l3_off, l3hl))
 			return MG_R_TCPN_IP_CSUM;
 		if (l3hl != 20)
@@ -321,7 +321,7 @@ enum mg_reason mg_tcpn_segment(const struct mg_tcpn_cfg *cfg, struct mg_tcpn *n,
 	}
 	if (csum & MG_TCPN_L4_CSUM_BAD)
 		return MG_R_TCPN_TCP_CSUM;
-	if (!(csum & MG_TCPN_L4_CSUM_GOOD) && !cfg->no_csum && !mg_tcpn_tcp_csum_ok(frame, pk))
+	if (!(csum & MG_TCPN_L4_CSUM_GOOD) && !cfg->host_capture && !mg_tcpn_tcp_csum_ok(frame, pk))
 		return MG_R_TCPN_TCP_CSUM;
 	/* A TTL below the one the handshake came with may expire on a router
 	 * between gate and receiver: inspected here, never delivered there. */
@@ -360,7 +360,7 @@ enum mg_reason mg_tcpn_segment(const struct mg_tcpn_cfg *cfg, struct mg_tcpn *n,
 			if (n->ts && o.has_ts && a->ts_seen &&
 			    (int32_t)(a->ts_recent - o.tsval) > 1)
 				return MG_R_TCPN_PAWS;
-			if (len && b->mss && len > b->mss)
+			if (len && b->mss && len > b->mss && !cfg->host_capture)
 				return MG_R_TCPN_OVER_MSS;
 			/* Beyond the right edge the receiver announced; a
 			 * one-byte probe of a zero window passes (the record

@@ -141,7 +141,10 @@ def mms_record(proto):
 
 
 def replay_pdus(replay, cap):
-    p = run([replay, 'replay', '--json', cap])
+    # tshark does not validate checksums; the public captures were taken on
+    # the talking hosts (offloaded checksums, segments over the MSS):
+    # compare decoding, not the normaliser's verdicts on those artefacts.
+    p = run([replay, 'replay', '--json', '--host-capture', cap])
     if p.returncode not in (0, 1):
         raise RuntimeError('replay failed (%d) on %s: %s' %
                            (p.returncode, cap, p.stderr.decode(errors='replace')[-2000:]))
