@@ -26,6 +26,7 @@ int mg_cmd_stats(int argc, char **argv);
 int mg_cmd_flows(int argc, char **argv);
 int mg_cmd_events(int argc, char **argv);
 int mg_cmd_mode(int argc, char **argv);
+int mg_cmd_metrics(int argc, char **argv); /* ctl/cmd_metrics.c */
 /* ctl/cmd_policy_online.c: `policy load FILE` and `policy show` without a
  * FILE. argv starts at "policy" like mg_cmd_policy's; cmd_policy.c calls
  * mg_cmd_policy_online() when mg_cmd_policy_is_online() says so. */

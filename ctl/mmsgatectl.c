@@ -32,6 +32,7 @@ static const struct mg_ctl_cmd cmds[] = {
 	{"flows", mg_cmd_flows, "tracked associations (client, IED, services seen)"},
 	{"events", mg_cmd_events, "stream events (deny, alert, anomaly, policy change)"},
 	{"mode", mg_cmd_mode, "show or switch enforce / monitor mode"},
+	{"metrics", mg_cmd_metrics, "counters in the Prometheus text format (as /metrics)"},
 	{"xdp", mg_cmd_xdp, "attach|detach|status|reload the XDP program"},
 };
 

@@ -63,6 +63,7 @@
 #define MG_CTL_CMD_POLICY_LOAD "policy_load" /* args: {"path":"/abs/file"} */
 #define MG_CTL_CMD_POLICY_SHOW "policy_show"
 #define MG_CTL_CMD_MODE "mode" /* args: {"mode":"enforce"|"monitor"|"policy"} */
+#define MG_CTL_CMD_METRICS "metrics" /* {"text": Prometheus text format} */
 
 /*
  * Parse one received message and check the envelope: a JSON object whose

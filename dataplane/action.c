@@ -35,6 +35,10 @@ static inline void drop(struct mg_lcore *lc, unsigned rx_side, struct rte_mbuf *
 {
 	lc->ctr->drop[rx_side]++;
 	lc->ctr->dpdrop[why]++;
+	/* --capture-denied: refused connections, denied PDUs and anomalies. */
+	if (unlikely(mg_capture_on) && (why == MG_DPD_CONN_DENIED || why == MG_DPD_MMS_DENIED ||
+	                                why == MG_DPD_MMS_ANOMALY))
+		mg_capture_frame_slow(lc, m, MG_CAP_DENIED);
 	if (unlikely(lc->ndrop == RTE_DIM(lc->dropq))) {
 		rte_pktmbuf_free_bulk(lc->dropq, lc->ndrop);
 		lc->ndrop = 0;
@@ -154,6 +158,7 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 	/* Towards the receiver of the denied unit: it expects d_seq next. */
 	r = build_rst(lc, hdr, pk, false, d_seq, o_seq);
 	if (r != NULL) {
+		mg_capture_frame(lc, r, MG_CAP_SENT);
 		mg_dp_tx(lc, out, r);
 		lc->ctr->rst_sent++;
 	}
@@ -161,6 +166,7 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 	if (o->isn_known) {
 		r = build_rst(lc, hdr, pk, true, o_seq, d_seq);
 		if (r != NULL) {
+			mg_capture_frame(lc, r, MG_CAP_SENT);
 			mg_dp_tx(lc, in, r);
 			lc->ctr->rst_sent++;
 		}

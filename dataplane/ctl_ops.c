@@ -553,6 +553,21 @@ static int op_mode(void *ud, const char *mode, char *err, size_t errlen)
 	return 0;
 }
 
+/* `mmsgatectl metrics`: the same text /metrics serves (metrics.c). */
+static int op_metrics(void *ud, json_t *out, char *err, size_t errlen)
+{
+	size_t len;
+	char *text = mg_dp_metrics_text(&len);
+
+	if (text == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	json_object_set_new(out, "text", json_stringn(text, len));
+	free(text);
+	return 0;
+}
+
 static const struct mg_ctl_ops dp_ops = {
 	.status = op_status,
 	.stats = op_stats,
@@ -561,6 +576,7 @@ static const struct mg_ctl_ops dp_ops = {
 	.policy_load = op_policy_load,
 	.policy_show = op_policy_show,
 	.mode_set = op_mode,
+	.metrics = op_metrics,
 };
 
 /* ---- hooks for main.c ----------------------------------------------------- */

@@ -188,6 +188,10 @@ static const char *run_cmd(struct mg_ctl_server *s, const char *cmd, const json_
 		rc = ops->mode_set(ud, m, err, el);
 		if (rc == 0)
 			json_object_set_new(data, "mode", json_string(m));
+	} else if (!strcmp(cmd, MG_CTL_CMD_METRICS)) {
+		if (!ops->metrics)
+			goto unsupported;
+		rc = ops->metrics(ud, data, err, el);
 	} else {
 		snprintf(err, el, "unknown command \"%.64s\"", cmd);
 		return MG_CTL_E_UNKNOWN_CMD;

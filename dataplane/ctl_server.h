@@ -59,6 +59,8 @@ struct mg_ctl_ops {
 	 * running policy's own mode); takes effect for new verdicts without
 	 * a policy reload. The server validates the word. */
 	int (*mode_set)(void *ud, const char *mode, char *err, size_t errlen);
+	/* The counters in the Prometheus text format: {"text": "..."}. */
+	int (*metrics)(void *ud, json_t *out, char *err, size_t errlen);
 };
 
 /* Optional thread factory: the daemon passes one that creates a DPDK

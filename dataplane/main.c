@@ -713,6 +713,26 @@ int main(int argc, char **argv)
 		}
 	}
 ctl_done:
+	if (mg_dp_cfg.capture_dir != NULL &&
+	    mg_capture_start(mg_dp_cfg.capture_dir, mg_dp_cfg.capture_file_mb,
+			     mg_dp_cfg.capture_files, mg_dp_cfg.capture_rate, mg_dp_nworkers, err,
+			     sizeof(err)) != 0) {
+		if (mg_dp_cfg.ctl_socket != NULL)
+			mg_dp_ctl_stop();
+		mg_dp_events_stop();
+		mg_dp_ports_stop();
+		rte_eal_cleanup();
+		return fail("capture", err);
+	}
+	if (mg_dp_cfg.metrics_listen != NULL &&
+	    mg_dp_metrics_start(mg_dp_cfg.metrics_listen, err, sizeof(err)) != 0) {
+		if (mg_dp_cfg.ctl_socket != NULL)
+			mg_dp_ctl_stop();
+		mg_dp_events_stop();
+		mg_dp_ports_stop();
+		rte_eal_cleanup();
+		return fail("metrics", err);
+	}
 	if (!mg_dp_cfg.quiet) {
 		printf("mmsgate %s: policy %s (%s mode), inside port %u, outside port %u, %u "
 		       "worker(s)\n",
@@ -781,9 +801,11 @@ ctl_done:
 	rte_eal_mp_wait_lcore();
 	if (mg_dp_cfg.ctl_socket != NULL)
 		mg_dp_ctl_stop();
+	mg_dp_metrics_stop();
 	/* Held segments still waiting for a verdict are dropped (and counted). */
 	for (w = 0; w < mg_dp_nworkers; w++)
 		mg_dp_worker_teardown(&mg_dp_lcores[w]);
+	mg_capture_stop(); /* after teardown: it may capture the last drops */
 	mg_dp_dispatch_fini();
 
 	print_stats(stdout, "final counters");

@@ -31,6 +31,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "mg_capture.h"
 #include "mg_engine.h"
 #include "mg_iec61850.h"
 #include "mg_mms.h"
@@ -505,6 +506,13 @@ int mg_dp_mode_set(const char *mode);
 const char *mg_dp_mode_str(void);
 /* The control server (ctl_ops.c): started after the workers when
  * --ctl-socket is given. */
+/* metrics.c: Prometheus text (mmsgatectl metrics, /metrics). */
+void mg_dp_metrics_write(FILE *f);
+char *mg_dp_metrics_text(size_t *len); /* malloc'd; NULL on failure */
+unsigned mg_dp_metrics_series_max(void);
+int mg_dp_metrics_start(const char *listen, char *err, size_t errlen);
+void mg_dp_metrics_stop(void);
+
 int mg_dp_ctl_start(const char *path, char *err, size_t errlen);
 void mg_dp_ctl_stop(void);
 

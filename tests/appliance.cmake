@@ -21,3 +21,16 @@ if(TARGET test_conf)
   target_sources(test_conf PRIVATE ${CMAKE_SOURCE_DIR}/dataplane/conf.c)
   target_include_directories(test_conf PRIVATE ${CMAKE_SOURCE_DIR}/dataplane)
 endif()
+
+# The daemon as systemd runs it: config file only, notify socket, SIGHUP,
+# /metrics through promtool, the capture directory through tshark.
+if(TARGET mmsgate AND TARGET mggen AND NOT TARGET dp-scenario)
+  add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/tools ${CMAKE_CURRENT_BINARY_DIR}/tools)
+endif()
+if(TARGET mmsgate AND TARGET mmsgatectl AND TARGET dp-scenario)
+  add_test(NAME appliance_run COMMAND ${CMAKE_SOURCE_DIR}/tests/scripts/appliance_run.sh
+    $<TARGET_FILE:mmsgate> $<TARGET_FILE:mmsgatectl> $<TARGET_FILE:dp-scenario>
+    ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/appliance_run)
+  set_tests_properties(appliance_run PROPERTIES LABELS "dataplane;integration" TIMEOUT 120
+    SKIP_RETURN_CODE 77)
+endif()

@@ -24,7 +24,7 @@ check() {
 }
 check "$CTL" --help
 check "$CTL" help
-for c in replay policy status stats flows events mode xdp; do
+for c in replay policy status stats flows events mode xdp metrics; do
 	check "$CTL" $c --help
 done
 for s in check show load from-scl diff; do
