@@ -132,7 +132,8 @@ static size_t items(const json_t *v, const char **out, size_t max)
 	}
 	size_t i, n = 0;
 	json_t *e;
-	json_array_foreach(v, i, e) if (n < max && json_is_string(e)) out[n++] = json_string_value(e);
+	json_array_foreach(v, i, e) if (n < max && json_is_string(e)) out[n++] =
+	    json_string_value(e);
 	return n;
 }
 
@@ -148,7 +149,8 @@ static void l2_lists(const json_t *j, struct list *streams, struct list *l2)
 		char buf[256];
 		if (!a && !d) {
 			for (size_t x = 0; x < nv; x++) {
-				snprintf(buf, sizeof(buf), "%s vlan %s", str(r, "ethertype"), vl[x]);
+				snprintf(buf, sizeof(buf), "%s vlan %s", str(r, "ethertype"),
+				         vl[x]);
 				add(l2, buf);
 			}
 			continue;
@@ -191,12 +193,13 @@ static void rule_lists(const json_t *j, struct list *ip, struct list *mms)
 		text_of(json_object_get(r, "classes"), cl, sizeof(cl));
 		text_of(json_object_get(r, "objects"), ob, sizeof(ob));
 		bool no_obj = json_array_size(json_object_get(r, "objects")) == 0;
-		snprintf(buf, sizeof(buf), "mms %s from %s to %s%s%s%s%s%s%s%s%s\t%s", str(r, "action"), f,
-		         t, strcmp(sv, "any") ? " service " : "", strcmp(sv, "any") ? sv : "",
-		         strcmp(cl, "any") ? " class " : "", strcmp(cl, "any") ? cl : "",
-		         no_obj ? "" : " object ", no_obj ? "" : ob,
+		snprintf(buf, sizeof(buf), "mms %s from %s to %s%s%s%s%s%s%s%s%s\t%s",
+		         str(r, "action"), f, t, strcmp(sv, "any") ? " service " : "",
+		         strcmp(sv, "any") ? sv : "", strcmp(cl, "any") ? " class " : "",
+		         strcmp(cl, "any") ? cl : "", no_obj ? "" : " object ", no_obj ? "" : ob,
 		         json_is_string(json_object_get(r, "name")) ? " name " : "",
-		         json_is_string(json_object_get(r, "name")) ? str(r, "name") : "", s ? s : "");
+		         json_is_string(json_object_get(r, "name")) ? str(r, "name") : "",
+		         s ? s : "");
 		free(s);
 		add(mms, buf);
 	}
@@ -228,7 +231,8 @@ static size_t section(const char *title, const struct list *a, const struct list
 	if (ordered && !changes && a->n == b->n) {
 		for (size_t i = 0; i < a->n; i++)
 			if (strcmp(a->v[i].key, b->v[i].key)) {
-				printf("%s:\n  ~ same rules, order changed (first match wins)\n", title);
+				printf("%s:\n  ~ same rules, order changed (first match wins)\n",
+				       title);
 				return 1;
 			}
 	}
@@ -245,7 +249,9 @@ static size_t sets(const json_t *a, const json_t *b)
 		json_array_foreach(json_object_get(x, "sets"), i, s)
 		{
 			const json_t *match = NULL;
-			json_array_foreach(json_object_get(y, "sets"), k, t) if (!strcmp(str(s, "name"), str(t, "name"))) match = t;
+			json_array_foreach(json_object_get(y, "sets"), k,
+			                   t) if (!strcmp(str(s, "name"), str(t, "name"))) match =
+			    t;
 			char el[4096];
 			if (!match) {
 				if (!head)
@@ -274,8 +280,9 @@ static size_t sets(const json_t *a, const json_t *b)
 					json_t *f;
 					json_array_foreach(other, m, f) found |= json_equal(e, f);
 					if (!found && n < sizeof(line))
-						n += (size_t)snprintf(line + n, sizeof(line) - n, " %s%s",
-						                      dir ? "+" : "-", json_string_value(e));
+						n += (size_t)snprintf(line + n, sizeof(line) - n,
+						                      " %s%s", dir ? "+" : "-",
+						                      json_string_value(e));
 				}
 			}
 			if (n) {
@@ -318,7 +325,8 @@ static size_t anomalies(const json_t *a, const json_t *b)
 	}
 	json_object_foreach((json_t *)aa, k, v) if (!json_object_get(bb, k))
 	{
-		printf("anomaly %s: %s -> (default)\n", k, json_string_value(v) ? json_string_value(v) : "?");
+		printf("anomaly %s: %s -> (default)\n", k,
+		       json_string_value(v) ? json_string_value(v) : "?");
 		changes++;
 	}
 	return changes;

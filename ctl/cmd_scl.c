@@ -20,7 +20,8 @@ static void usage_to(FILE *f)
 {
 	fprintf(f,
 	        "usage: mmsgatectl policy from-scl SCL_FILE [--client NAME=PREFIX[,PREFIX...]]...\n"
-	        "                  [--role NAME=CLASS[,CLASS...][:LD[,LD...]]]... [--enforce] [-o FILE]\n\n"
+	        "                  [--role NAME=CLASS[,CLASS...][:LD[,LD...]]]... [--enforce] [-o "
+	        "FILE]\n\n"
 	        "  Write a policy from the substation's SCL file (SCD/CID/ICD): one set per\n"
 	        "  IED (ConnectedAP addresses), a set 'ieds' of all, one 'l2 pass' per GOOSE/SV\n"
 	        "  stream (VLAN, APPID, destination MAC), and MMS from each --client to the\n"
@@ -66,8 +67,10 @@ int mg_cmd_policy_from_scl(int argc, char **argv)
 				continue;
 			}
 			if (!eq || !valid_name(v, (size_t)(eq - v)) || !eq[1]) {
-				fprintf(stderr, "mmsgatectl policy from-scl: %s wants NAME=VALUE, got '%s'\n",
-				        a, v);
+				fprintf(
+				    stderr,
+				    "mmsgatectl policy from-scl: %s wants NAME=VALUE, got '%s'\n",
+				    a, v);
 				goto bad;
 			}
 			if (!strcmp(a, "--client")) {
@@ -83,7 +86,8 @@ int mg_cmd_policy_from_scl(int argc, char **argv)
 				snprintf(r->name, sizeof(r->name), "%.*s", (int)(eq - v), v);
 				const char *colon = strchr(eq + 1, ':');
 				snprintf(r->classes, sizeof(r->classes), "%.*s",
-				         colon ? (int)(colon - eq - 1) : (int)strlen(eq + 1), eq + 1);
+				         colon ? (int)(colon - eq - 1) : (int)strlen(eq + 1),
+				         eq + 1);
 				snprintf(r->lds, sizeof(r->lds), "%s", colon ? colon + 1 : "");
 				if (!r->classes[0] || (colon && !r->lds[0]))
 					goto bad;

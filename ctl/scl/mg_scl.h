@@ -19,9 +19,9 @@
 #define MG_SCL_NAME 96
 
 struct mg_scl_addr {
-	char text[64];   /* as written (trimmed) */
-	int family;      /* 4, 6, or 0 when unusable */
-	char why[64];    /* why unusable: "loopback", "not an IP address" … */
+	char text[64]; /* as written (trimmed) */
+	int family;    /* 4, 6, or 0 when unusable */
+	char why[64];  /* why unusable: "loopback", "not an IP address" … */
 	char subnet[MG_SCL_NAME], ap[MG_SCL_NAME];
 	unsigned line;
 };

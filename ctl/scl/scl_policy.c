@@ -20,8 +20,8 @@ static void pname(char *out, size_t n, const char *prefix, const char *name)
 {
 	size_t k = (size_t)snprintf(out, n, "%s", prefix);
 	for (const char *c = name; *c && k + 1 < n; c++)
-		out[k++] = (isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.') ? *c
-		                                                                             : '_';
+		out[k++] =
+		    (isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.') ? *c : '_';
 	out[k < n ? k : n - 1] = 0;
 }
 
@@ -96,8 +96,7 @@ static void list_out(FILE *out, const char *csv)
 
 /* Object patterns DOMAIN/<any> for every logical device of the file whose
  * inst or domain name is in lds; 0 or -1 (an unknown LD in err). */
-static int ld_patterns(const struct mg_scl *s, const char *lds, FILE *out, char *err,
-                       size_t errlen)
+static int ld_patterns(const struct mg_scl *s, const char *lds, FILE *out, char *err, size_t errlen)
 {
 	char buf[512];
 	snprintf(buf, sizeof(buf), "%s", lds);
@@ -179,8 +178,8 @@ int mg_scl_policy(const struct mg_scl *cs, const struct mg_scl_opts *o, FILE *ou
 	        "# %zu IEDs (%zu with usable IP addresses), %zu addresses (%zu left out), %zu "
 	        "SubNetworks, %zu ConnectedAPs, %zu logical devices\n",
 	        s.n_ied, n_ied_addr, n_addr, n_bad_addr, s.n_subnet, s.n_cap, n_ld);
-	fprintf(out, "# %zu GOOSE and %zu SV streams (from %zu GSE/SMV elements)\n", n_goose,
-	        n_sv, s.n_stream);
+	fprintf(out, "# %zu GOOSE and %zu SV streams (from %zu GSE/SMV elements)\n", n_goose, n_sv,
+	        s.n_stream);
 	fprintf(out,
 	        "#\n"
 	        "# VLANs: a stream with a VLAN-ID > 0 passes only tagged with that VID; a\n"
@@ -199,12 +198,15 @@ int mg_scl_policy(const struct mg_scl *cs, const struct mg_scl_opts *o, FILE *ou
 		pname(nm, sizeof(nm), "ied_", d->name);
 		for (size_t k = 0; k < d->n_addr; k++)
 			if (!d->addr[k].family)
-				fprintf(out, "# IED %s: address '%s' (%s/%s, line %u) left out: %s\n",
+				fprintf(out,
+				        "# IED %s: address '%s' (%s/%s, line %u) left out: %s\n",
 				        d->name, d->addr[k].text, d->addr[k].subnet, d->addr[k].ap,
 				        d->addr[k].line, d->addr[k].why);
 		if (!usable_addrs(d)) {
-			fprintf(out, "# IED %s (line %u): no usable IP address in the file (not guessed)\n",
-			        d->name, d->line);
+			fprintf(
+			    out,
+			    "# IED %s (line %u): no usable IP address in the file (not guessed)\n",
+			    d->name, d->line);
 			continue;
 		}
 		fprintf(out, "set %s {", nm);
@@ -214,7 +216,8 @@ int mg_scl_policy(const struct mg_scl *cs, const struct mg_scl_opts *o, FILE *ou
 				continue;
 			bool dup = false;
 			for (size_t j = 0; j < k; j++)
-				dup |= d->addr[j].family && !strcmp(d->addr[j].text, d->addr[k].text);
+				dup |=
+				    d->addr[j].family && !strcmp(d->addr[j].text, d->addr[k].text);
 			if (dup)
 				continue;
 			fprintf(out, "%s%s", first ? " " : ", ", d->addr[k].text);
@@ -259,20 +262,22 @@ int mg_scl_policy(const struct mg_scl *cs, const struct mg_scl_opts *o, FILE *ou
 		const struct mg_scl_stream *st = &s.stream[i];
 		const char *kind = st->sv ? "SMV" : "GSE";
 		if (st->gsse) {
-			fprintf(out,
-			        "# %s %s/%s (line %u): GSEControl type GSSE (not GOOSE): not passed\n",
-			        st->ied, st->ld, st->cb, st->line);
+			fprintf(
+			    out,
+			    "# %s %s/%s (line %u): GSEControl type GSSE (not GOOSE): not passed\n",
+			    st->ied, st->ld, st->cb, st->line);
 			continue;
 		}
 		if (st->why[0]) {
-			fprintf(out, "# %s %s %s/%s (line %u) left out: %s%s%s\n", kind, st->ied, st->ld,
-			        st->cb, st->line, st->why, st->ip[0] ? "; IP " : "", st->ip);
+			fprintf(out, "# %s %s %s/%s (line %u) left out: %s%s%s\n", kind, st->ied,
+			        st->ld, st->cb, st->line, st->why, st->ip[0] ? "; IP " : "",
+			        st->ip);
 			continue;
 		}
 		long j = same_stream(&s, i);
 		if (j >= 0) {
-			fprintf(out, "#   same stream also published as %s %s/%s (line %u)\n", st->ied,
-			        st->ld, st->cb, st->line);
+			fprintf(out, "#   same stream also published as %s %s/%s (line %u)\n",
+			        st->ied, st->ld, st->cb, st->line);
 			continue;
 		}
 		char mac[24];
@@ -322,7 +327,8 @@ int mg_scl_policy(const struct mg_scl *cs, const struct mg_scl_opts *o, FILE *ou
 		if (r && r->lds[0]) {
 			fprintf(out, "%smms allow from @%s to @ieds class association\n", pre,
 			        o->client[i].name);
-			fprintf(out, "%smms allow from @%s to @ieds class ", pre, o->client[i].name);
+			fprintf(out, "%smms allow from @%s to @ieds class ", pre,
+			        o->client[i].name);
 			list_out(out, classes);
 			fprintf(out, " object ");
 			if (ld_patterns(&s, r->lds, out, err, errlen) < 0) {
@@ -331,7 +337,8 @@ int mg_scl_policy(const struct mg_scl *cs, const struct mg_scl_opts *o, FILE *ou
 			}
 			fprintf(out, "  # logical devices: %s\n", r->lds);
 		} else {
-			fprintf(out, "%smms allow from @%s to @ieds class ", pre, o->client[i].name);
+			fprintf(out, "%smms allow from @%s to @ieds class ", pre,
+			        o->client[i].name);
 			list_out(out, classes);
 			fprintf(out, "%s\n", r ? "" : "  # default SCADA role");
 		}

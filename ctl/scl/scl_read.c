@@ -195,17 +195,20 @@ static void read_stream(struct mg_scl *s, const xmlNode *g, bool sv, const char 
 			if (!strcmp(type, "MAC-Address")) {
 				st->has_mac = parse_mac(t, st->mac);
 				if (!st->has_mac && !st->why[0])
-					snprintf(st->why, sizeof(st->why), "MAC-Address '%.40s' is not a MAC", t);
+					snprintf(st->why, sizeof(st->why),
+					         "MAC-Address '%.40s' is not a MAC", t);
 			} else if (!strcmp(type, "APPID")) {
 				st->appid = parse_hex(t, 0xFFFF);
 				if (st->appid < 0 && !st->why[0])
-					snprintf(st->why, sizeof(st->why), "APPID '%.40s' is not 0-FFFF hex", t);
+					snprintf(st->why, sizeof(st->why),
+					         "APPID '%.40s' is not 0-FFFF hex", t);
 			} else if (!strcmp(type, "VLAN-ID")) {
 				st->vid = parse_hex(t, 0xFFF);
 				if (st->vid < 0 && !st->why[0])
-					snprintf(st->why, sizeof(st->why), "VLAN-ID '%.40s' is not 0-FFF hex", t);
+					snprintf(st->why, sizeof(st->why),
+					         "VLAN-ID '%.40s' is not 0-FFF hex", t);
 			} else if (!strcmp(type, "IP") || !strcmp(type, "IPv6")) {
-				snprintf(st->ip, sizeof(st->ip), "%s", t);
+				snprintf(st->ip, sizeof(st->ip), "%.63s", t);
 			}
 		}
 	}
@@ -284,8 +287,10 @@ static void read_ied(struct mg_scl *s, const xmlNode *n)
 						attr(cb, "type", type, sizeof(type));
 						for (size_t i = 0; i < s->n_stream; i++) {
 							struct mg_scl_stream *st = &s->stream[i];
-							if (st->sv == gse || strcmp(st->ied, name) ||
-							    strcmp(st->ld, l->inst) || strcmp(st->cb, cbname))
+							if (st->sv == gse ||
+							    strcmp(st->ied, name) ||
+							    strcmp(st->ld, l->inst) ||
+							    strcmp(st->cb, cbname))
 								continue;
 							st->cb_found = true;
 							st->gsse = gse && !strcmp(type, "GSSE");
@@ -311,8 +316,8 @@ static void on_xml_error(void *vctx, const xmlError *e)
 		return;
 	char msg[256];
 	copy_trim(msg, sizeof(msg), e->message ? e->message : "XML error");
-	snprintf(c->err, c->len, "%s:%d: malformed XML: %s", e->file ? e->file : c->path,
-	         e->line, msg);
+	snprintf(c->err, c->len, "%s:%d: malformed XML: %s", e->file ? e->file : c->path, e->line,
+	         msg);
 	c->set = true;
 }
 
@@ -327,8 +332,8 @@ int mg_scl_read(const char *path, struct mg_scl *out, char *err, size_t errlen)
 		return -1;
 	}
 	xmlSetStructuredErrorFunc(&ec, (xmlStructuredErrorFunc)on_xml_error);
-	xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, NULL,
-	                                XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xmlCtxtReadFile(
+	    ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlFreeParserCtxt(ctxt);
 	if (!doc) {
@@ -346,7 +351,8 @@ int mg_scl_read(const char *path, struct mg_scl *out, char *err, size_t errlen)
 	const xmlNode *root = xmlDocGetRootElement(doc);
 	if (!root || !is_el(root, "SCL")) {
 		snprintf(err, errlen, "%s:%ld: not an SCL file (root element <%s>, expected <SCL>)",
-		         path, root ? xmlGetLineNo(root) : 1L, root ? (const char *)root->name : "");
+		         path, root ? xmlGetLineNo(root) : 1L,
+		         root ? (const char *)root->name : "");
 		xmlFreeDoc(doc);
 		return -1;
 	}

@@ -22,7 +22,7 @@
 #include "mg_policy.h"
 #include "mg_scl.h"
 
-#define SCL_DIR    MG_SOURCE_DIR "/tests/scl/"
+#define SCL_DIR MG_SOURCE_DIR "/tests/scl/"
 
 /* ../shared/scl next to the integration repo (/work/main → /work/shared),
  * also from a worktree one level deeper, or $MG_SCL_SHARED. */
@@ -45,8 +45,8 @@ static const struct mg_scl_client scada = {"scada", "10.0.0.10,fd00::10"};
 static char *gen(const char *path, const struct mg_scl_role *role, struct mg_scl *s)
 {
 	char err[512];
-	struct mg_scl_opts o = {.n_client = 1, .client = &scada, .n_role = role ? 1 : 0,
-	                        .role = role, .enforce = true};
+	struct mg_scl_opts o = {
+	    .n_client = 1, .client = &scada, .n_role = role ? 1 : 0, .role = role, .enforce = true};
 	cr_assert_eq(mg_scl_read(path, s, err, sizeof(err)), 0, "%s", err);
 	char *text = NULL;
 	size_t len = 0;
@@ -163,7 +163,7 @@ Test(scl, ipv6)
 	cr_expect(has(t, "'::' (LAN/A, line 15) left out: unspecified address"), "%s", t);
 	cr_expect(has(t, "ip allow icmp nd from any to any"));
 	cr_expect(has(t, "0 GOOSE and 0 SV streams"));
-	compile_clean("ipv6", t);
+	mg_policy_free(compile_clean("ipv6", t));
 	mg_scl_free(&s);
 	free(t);
 }
@@ -237,14 +237,14 @@ static void check_public(const char *name)
 		snprintf(want1, sizeof(want1), " %s,", (const char *)v);
 		snprintf(want2, sizeof(want2), " %s }", (const char *)v);
 		snprintf(want3, sizeof(want3), "'%s'", (const char *)v);
-		cr_expect(has(t, want1) || has(t, want2) || has(t, want3), "%s: address %s not named",
-		          name, (const char *)v);
+		cr_expect(has(t, want1) || has(t, want2) || has(t, want3),
+		          "%s: address %s not named", name, (const char *)v);
 		xmlFree(v);
 		n_addr++;
 	}
 	xmlXPathFreeObject(r);
-	r = xmlXPathEvalExpression(
-	    (const xmlChar *)"//*[local-name()='GSE' or local-name()='SMV']", x);
+	r = xmlXPathEvalExpression((const xmlChar *)"//*[local-name()='GSE' or local-name()='SMV']",
+	                           x);
 	for (int i = 0; r->nodesetval && i < r->nodesetval->nodeNr; i++) {
 		xmlNodePtr g = r->nodesetval->nodeTab[i];
 		xmlChar *cb = xmlGetProp(g, (const xmlChar *)"cbName");
@@ -279,7 +279,7 @@ static void check_public(const char *name)
 				xmlFree(v);
 			}
 		if (!strncmp(row, "l2 pass", 7)) {
-			char want_a[32];
+			char want_a[64];
 			snprintf(want_a, sizeof(want_a), "appid 0x%04x dst %s", appid, mac);
 			cr_expect(has(row, want_a), "%s: '%s' lacks '%s'", name, row, want_a);
 			n_rules++;
