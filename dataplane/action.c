@@ -205,6 +205,8 @@ void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 		return;
 	case MG_OUT_RESET: reset(lc, fr, o.why); return;
 	case MG_OUT_DROP:
+	/* REPLY (issue 13): hand what the gate sends to the capture too,
+	 * mg_capture_frame(lc, m, MG_CAP_SENT), as reset() does. */
 	default: /* REPLY / REWRITE: not produced yet (issue 13) */
 		drop(lc, fr->side, fr->m, o.why);
 		return;
