@@ -44,19 +44,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mg_pkt.h" /* MG_TCP_* flag bits */
+
 #define MG_SEQADJ_MAX_EDITS  8
 #define MG_SEQADJ_INJ_BYTES  1024
 #define MG_SEQADJ_MAX_INJ    4
 #define MG_SEQADJ_RTO_MIN_NS 200000000ull /* first retransmission of injected bytes */
 #define MG_SEQADJ_RTO_MAX_NS 8000000000ull
 #define MG_SEQADJ_MAX_TRIES  6 /* then the caller resets the flow */
-
-/* TCP flag bits (th[13]). */
-#define MG_TCP_FIN 0x01
-#define MG_TCP_SYN 0x02
-#define MG_TCP_RST 0x04
-#define MG_TCP_PSH 0x08
-#define MG_TCP_ACK 0x10
 
 static inline bool mg_seq_lt(uint32_t a, uint32_t b)
 {
@@ -136,8 +131,10 @@ int mg_seqadj_insert(struct mg_seqadj *sa, uint8_t dir, uint32_t pos, const uint
 /* What the caller does with a segment after mg_seqadj_segment(). */
 enum mg_seqadj_verdict {
 	MG_SEQADJ_FORWARD = 0, /* send the (translated) segment; see keep[] */
-	MG_SEQADJ_DROP = 1,    /* nothing left to send (all payload dropped, no
-	                          flag or new acknowledgement to carry) */
+	MG_SEQADJ_DROP = 1,    /* nothing left to send: all payload dropped and
+	                          no flag or new acknowledgement to carry, or a
+	                          pure ACK of injected bytes only (absorbed: the
+	                          sender would see a duplicate ACK) */
 };
 
 #define MG_SEQADJ_MAX_KEEP (MG_SEQADJ_MAX_EDITS + 1)
@@ -198,6 +195,32 @@ void mg_seqadj_gate_hdr(const struct mg_seqadj *sa, uint8_t dir, struct mg_seqad
 /* Flows that still need translation: false once every edit is folded into
  * a constant offset of zero in both directions and nothing is in flight. */
 bool mg_seqadj_active(const struct mg_seqadj *sa);
+
+/* ---- whole frames (seqadj_frame.c): what the dataplane calls ---------- */
+
+/*
+ * Translate one frame of direction dir in place: Ethernet (VLAN tags),
+ * IPv4 or IPv6, TCP, as mg_pkt_parse decodes it. When the plan keeps all
+ * the payload only the TCP header changes (incremental checksum); when it
+ * cuts, the kept ranges are moved together, the frame shortened (padded to
+ * 60 bytes), the IP length and the IPv4 header and TCP checksums
+ * recomputed. Returns the frame's new length, 0 when the frame is to be
+ * dropped (plan->verdict DROP). Frames that are not TCP come back as len.
+ */
+size_t mg_seqadj_frame(struct mg_seqadj *sa, uint8_t dir, uint8_t *frame, size_t len, uint64_t now,
+                       struct mg_seqadj_plan *plan);
+
+/*
+ * Build a segment the gate originates in direction dir (an injected answer
+ * toward the client, a pure ACK, the gate's RST), modelled on tmpl, a frame
+ * of the same direction (its L2 header, addresses and ports): seq as given
+ * (receiver space), ack, window and timestamps from mg_seqadj_gate_hdr(),
+ * the flags and payload given. IPv4 (DF, TTL 64) or IPv6 as tmpl. Returns
+ * the frame length, 0 if tmpl is not TCP or cap is too small.
+ */
+size_t mg_seqadj_frame_build(const struct mg_seqadj *sa, uint8_t dir, const uint8_t *tmpl,
+                             size_t tlen, uint32_t seq, uint8_t flags, const uint8_t *data,
+                             uint16_t dlen, uint8_t *out, size_t cap);
 
 /* RFC 1624 incremental checksum update of *csum (network order bytes at
  * csum[0..1]) for the 16-bit words of old[0..n) replaced by new[0..n);

@@ -319,8 +319,10 @@ void mg_seqadj_segment(struct mg_seqadj *sa, uint8_t dir, uint8_t *th, size_t th
 	}
 
 	/* Acknowledgement of the other stream (receiver space of it). */
-	bool ack_new = false;
+	bool ack_new = false, ack_absorbed = false;
 	if (flags & MG_TCP_ACK) {
+		uint32_t prev = o->rcv_ack;
+		bool had = o->ack_seen;
 		bool dup = paylen == 0 && !(flags & (MG_TCP_SYN | MG_TCP_FIN | MG_TCP_RST)) &&
 		           o->ack_seen && ack == o->last_ack_dup;
 		if (dup) {
@@ -334,6 +336,10 @@ void mg_seqadj_segment(struct mg_seqadj *sa, uint8_t dir, uint8_t *th, size_t th
 			o->rcv_ack = ack;
 			o->ack_seen = true;
 			ack_new = true;
+			/* new to the gate, old news to the sender: it only covers
+			 * bytes the gate injected */
+			ack_absorbed = had && mg_seqadj_back(sa, dir ^ 1, ack) ==
+			                          mg_seqadj_back(sa, dir ^ 1, prev);
 		}
 		if ((dir & 1) == 0) { /* the client acknowledges the server's stream */
 			uint32_t edges[8];
@@ -354,8 +360,11 @@ void mg_seqadj_segment(struct mg_seqadj *sa, uint8_t dir, uint8_t *th, size_t th
 	wr32(th + 4, mg_seqadj_fwd(sa, dir, seq));
 	prune(d);
 
-	if (paylen && plan->kept == 0 && !(flags & (MG_TCP_SYN | MG_TCP_FIN | MG_TCP_RST)) &&
-	    !ack_new)
+	/* Nothing left for the receiver: no payload, no flag, no news in the
+	 * acknowledgement (forwarding it would be a duplicate ACK there, and
+	 * three of those a spurious fast retransmit). */
+	if ((paylen == 0 || plan->kept == 0) && !(flags & (MG_TCP_SYN | MG_TCP_FIN | MG_TCP_RST)) &&
+	    (paylen ? !ack_new || ack_absorbed : ack_absorbed))
 		plan->verdict = MG_SEQADJ_DROP;
 	/* The checksum word itself is not part of the difference. */
 	old[16] = th[16];

@@ -439,3 +439,23 @@ Test(seqadj, checksum_rfc1624)
 		cr_assert_eq((uint16_t)(g.th[16] << 8 | g.th[17]), full_csum(&g), "step %u", k);
 	}
 }
+
+Test(seqadj, ack_of_injected_bytes_alone_is_absorbed)
+{
+	struct mg_seqadj sa;
+	refuse_setup(&sa, 1000, 5000);
+	struct seg g = mk(1201, 5001, MG_TCP_ACK, 0, 0, NULL, 0);
+	struct mg_seqadj_plan p = xlate(&sa, C2S, &g, 0);
+	cr_assert_eq(p.verdict, MG_SEQADJ_FORWARD);
+	/* the client acknowledges the 20 injected bytes: nothing new for the
+	 * server, which would count a duplicate ACK */
+	g = mk(1201, 5021, MG_TCP_ACK, 0, 0, NULL, 0);
+	p = xlate(&sa, C2S, &g, 0);
+	cr_assert_eq(p.verdict, MG_SEQADJ_DROP);
+	cr_assert_eq(sa.ninj, 0, "and the answer is released");
+	/* a real duplicate ACK (the client misses server data) still passes */
+	g = mk(1201, 5021, MG_TCP_ACK, 0, 0, NULL, 0);
+	p = xlate(&sa, C2S, &g, 0);
+	cr_assert_eq(p.verdict, MG_SEQADJ_FORWARD);
+	cr_assert_eq(ACK(g), 5001);
+}
