@@ -246,8 +246,13 @@ int mg_cmd_xdp(int argc, char **argv)
 
 int mg_cmd_xdp(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			printf("usage: mmsgatectl xdp attach|detach|status|reload ...\n"
+			       "XDP mode is not available in this build (built without MG_EBPF / "
+			       "libbpf).\n");
+			return 0;
+		}
 	fprintf(stderr, "mmsgatectl xdp: not available (built without MG_EBPF / libbpf)\n");
 	return 1;
 }
