@@ -567,6 +567,7 @@ static void conn_setup(struct rp *r, struct rp_conn *c, const struct mg_pkt *pk,
 	}
 	mg_engine_conn_init(&c->ec);
 	mg_tcpn_init(&c->tn);
+	mg_engine_conn_bind(&r->eng, &c->ec, pk->ip_ver, sa); /* lists per IED */
 	c->cv = MG_CONN_INSPECT;
 	if (r->pol)
 		c->cv = (uint8_t)mg_policy_conn(r->pol, &c->addr[0], &c->addr[1], 6, c->port[0],
@@ -1046,6 +1047,8 @@ int mg_cmd_replay(int argc, char **argv)
 		.buf_put = mg_engine_malloc_put,
 		.buf_ud = NULL,
 		.midstream_pickup = true,
+		/* Named variable lists learnt as the gate learns them. */
+		.varlists = mg_vl_table_new(0),
 	};
 	mg_engine_init(&r->eng, &cfg);
 	if (mg_flowtab_init(&r->ft, RP_MAX_CONNS) != 0) {
@@ -1071,6 +1074,7 @@ int mg_cmd_replay(int argc, char **argv)
 	summary(r);
 	mg_flowtab_free(&r->ft);
 out:
+	mg_vl_table_free(r->eng.cfg.varlists); /* every connection was released */
 	if (r->scr)
 		mg_policy_scratch_free(r->scr);
 	if (r->pol)

@@ -300,8 +300,11 @@ static struct mg_out tcp_handle(struct mg_lcore *lc, struct mg_frame *fr)
 		f->gen = lc->pol->gen;
 		f->d[MG_DIR_C2S].isn = pk->seq;
 		f->d[MG_DIR_C2S].isn_known = true;
-		if (v == MG_CONN_INSPECT)
+		if (v == MG_CONN_INSPECT) {
 			mg_engine_conn_init(&f->eng);
+			/* named variable lists are kept per IED (the server) */
+			mg_engine_conn_bind(&lc->eng, &f->eng, pk->ip_ver, pk->dst);
+		}
 		return out;
 	}
 

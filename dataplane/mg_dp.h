@@ -399,6 +399,8 @@ void mg_dp_dispatch_tx(struct mg_lcore *lc);
 void mg_dp_dispatch_rx(struct mg_lcore *lc);
 
 /* worker.c */
+/* Named variable lists learnt per IED, shared by the workers (mg_varlist.h). */
+extern struct mg_vl_table *mg_dp_varlists;
 int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen);
 int mg_dp_worker_main(void *arg);
 void mg_dp_worker_teardown(struct mg_lcore *lc);

@@ -25,6 +25,8 @@
 
 #include "mg_dp.h"
 
+struct mg_vl_table *mg_dp_varlists;
+
 static int ts_off = -1;
 static uint64_t ts_flag;
 
@@ -61,7 +63,15 @@ int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen)
 			 mg_dp_cfg.reasm_bufs, MG_ENGINE_DEFAULT_BUF_SIZE, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
+	/* One named-variable-list table for every worker: two associations
+	 * to one IED may sit on different workers (mg_varlist.h). Workers are
+	 * set up one after the other by the main lcore. */
+	if (mg_dp_varlists == NULL && (mg_dp_varlists = mg_vl_table_new(0)) == NULL) {
+		snprintf(err, errlen, "cannot allocate the variable-list table");
+		return -ENOMEM;
+	}
 	struct mg_engine_cfg ec = {
+		.varlists = mg_dp_varlists,
 		.buf_size = MG_ENGINE_DEFAULT_BUF_SIZE,
 		.buf_get = reasm_get,
 		.buf_put = reasm_put,

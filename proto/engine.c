@@ -50,8 +50,16 @@ static void dir_put_buf(struct mg_engine *e, struct mg_engine_dir *d)
 	}
 }
 
+void mg_engine_conn_bind(struct mg_engine *e, struct mg_engine_conn *c, uint8_t ver,
+			 const uint8_t *ied_addr)
+{
+	mg_vl_unbind(e->cfg.varlists, &c->vl);
+	mg_vl_bind(e->cfg.varlists, &c->vl, ver, ied_addr);
+}
+
 void mg_engine_conn_release(struct mg_engine *e, struct mg_engine_conn *c)
 {
+	mg_vl_unbind(e->cfg.varlists, &c->vl);
 	for (int i = 0; i < 2; i++) {
 		dir_put_buf(e, &c->d[i]);
 		c->d[i].tsdu_len = c->d[i].part_len = 0;
@@ -275,6 +283,8 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 			ev.mms_bytes = p;
 			/* Track state as usual; the flag outranks other anomalies. */
 			(void)assoc_update(f->e, c, f->dir, &f->e->pdu, (uint32_t)len, &ev.req);
+			mg_vl_observe(f->e->cfg.varlists, &c->vl, f->dir, &f->e->pdu, ev.req,
+				      &c->d[f->dir].pending, &f->e->vlcopy);
 			ev.anomaly = MG_R_ANOM_BARE_MMS;
 			f->cb(f->ud, &ev);
 			return MG_OK;
@@ -367,6 +377,10 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 	ev.mms_bytes = mms;
 	ev.pres_ctx = pp.ctx_id;
 	ev.anomaly = assoc_update(f->e, c, f->dir, m, (uint32_t)mms_len, &ev.req);
+	/* Lists: learn from define / delete / attributes, judge a list access
+	 * by its members (mg_varlist.h). */
+	mg_vl_observe(f->e->cfg.varlists, &c->vl, f->dir, m, ev.req, &c->d[f->dir].pending,
+		      &f->e->vlcopy);
 	f->cb(f->ud, &ev);
 	return MG_OK;
 }

@@ -30,6 +30,7 @@
 #include "mg_pending.h"
 #include "mg_pres.h"
 #include "mg_session.h"
+#include "mg_varlist.h"
 #include "mg_status.h"
 
 enum mg_dir { MG_DIR_C2S = 0, MG_DIR_S2C = 1 };
@@ -46,6 +47,11 @@ struct mg_engine_cfg {
 	/* Picked up mid-association (no CP seen): treat PDVs of any context as
 	 * MMS when they decode as MMS (flags request_before_initiate). */
 	bool midstream_pickup;
+	/* Named variable lists learnt per IED (mg_varlist.h), shared by every
+	 * engine of the process; NULL: none learnt, every list access judged
+	 * by the worst its service can reach. Connections take part once
+	 * bound (mg_engine_conn_bind). */
+	struct mg_vl_table *varlists;
 };
 
 /* Per-worker engine (config + scratch for one decoded PDU). */
@@ -53,6 +59,7 @@ struct mg_engine {
 	struct mg_engine_cfg cfg;
 	struct mg_mms_pdu pdu; /* scratch: the PDU of the event being delivered */
 	struct mg_pending_req answered; /* scratch: the request ev->req points at */
+	struct mg_vl_copy vlcopy;       /* scratch: members of an expanded list */
 };
 
 enum mg_ev_kind {
@@ -125,12 +132,19 @@ struct mg_engine_conn {
 	uint32_t max_pdu;       /* negotiated localDetail (0: none yet) */
 	uint16_t max_serv[2];   /* negotiated outstanding-request bounds per direction */
 	uint8_t nesting_level;
+	struct mg_vl_conn vl;   /* named-variable-list binding (IED, association) */
 };
 
 void mg_engine_init(struct mg_engine *e, const struct mg_engine_cfg *cfg);
 void mg_engine_conn_init(struct mg_engine_conn *c);
-/* Return the connection's buffers to the provider. */
+/* Return the connection's buffers to the provider and end its association
+ * in the variable-list table (aa-specific lists and, with the IED's last
+ * association, the IED's lists are forgotten). */
 void mg_engine_conn_release(struct mg_engine *e, struct mg_engine_conn *c);
+/* Tell the variable-list table which IED (the server: ver 4 or 6, address
+ * of 4 or 16 bytes) this connection talks to; no-op without a table. */
+void mg_engine_conn_bind(struct mg_engine *e, struct mg_engine_conn *c, uint8_t ver,
+			 const uint8_t *ied_addr);
 
 /*
  * Feed the next in-order bytes of one direction. Calls cb for each unit

@@ -21,7 +21,9 @@
  * target; any other alternate access marks the object MG_MMS_ALT_OPAQUE.
  * Responses are decoded to their service tag only: they carry no object the
  * policy acts on, and their type descriptions nest legitimately deeper than
- * any bound we would want on requests.
+ * any bound we would want on requests. The one exception is the member list
+ * of a getNamedVariableListAttributes response, which the variable-list
+ * table learns (mg_varlist.h).
  */
 #include "mg_mms.h"
 
@@ -1055,6 +1057,36 @@ static enum mg_status confirmed_request(struct mms_ctx *c, const uint8_t *p, siz
 	return tail_detail(c, &it);
 }
 
+/* GetNamedVariableListAttributes-Response ::= SEQUENCE { mmsDeletable [0]
+ * BOOLEAN, listOfVariable [1] SEQUENCE OF …, accessControlList [2] OPT }:
+ * the members, as objects, for the variable-list table. The IED's answer is
+ * not refused for what we cannot read here: on anything unexpected the
+ * objects are dropped and obj_truncated set (members unknown). */
+static void resp_nvl_attr(struct mms_ctx *c, const struct mg_ber_tlv *svc)
+{
+	struct mg_mms_pdu *pdu = c->pdu;
+	struct mg_ber_iter it;
+	struct mg_ber_tlv t;
+	enum mg_reason saved = *c->why;
+	size_t n = 0;
+	bool ok = false;
+
+	if (svc->constructed) {
+		mg_ber_iter_init(&it, svc->val, svc->len);
+		while (mg_ber_next(&it, &t, c->why) == MG_OK) {
+			if (is_ctx(&t, true, 1)) {
+				ok = var_list(c, t.val, t.len, &n) == MG_OK;
+				break;
+			}
+		}
+	}
+	*c->why = saved;
+	if (!ok) {
+		pdu->nobj = 0;
+		pdu->obj_truncated = true;
+	}
+}
+
 static enum mg_status confirmed_response(struct mms_ctx *c, const uint8_t *p, size_t len)
 {
 	struct mg_ber_iter it;
@@ -1065,6 +1097,8 @@ static enum mg_status confirmed_response(struct mms_ctx *c, const uint8_t *p, si
 		return st;
 	if ((st = service_tag(c, &t)) != MG_OK)
 		return st;
+	if (c->pdu->service == MG_SVC_GET_NAMED_VAR_LIST_ATTR)
+		resp_nvl_attr(c, &t);
 	return tail_detail(c, &it);
 }
 
