@@ -56,6 +56,7 @@ struct rp_conn {
 	/* policy */
 	uint8_t cv;                /* enum mg_conn_verdict */
 	uint32_t conn_rule;
+	uint64_t unit_off[2];      /* stream offset past the last unit (its event's end_off) */
 	struct mg_policy_peer peer;
 };
 
@@ -65,6 +66,9 @@ struct rp_stats {
 	uint64_t events, mms, malformed, not_mms, anomalies;
 	uint64_t keepalives, pending_bytes, gaps, bytes_lost, resync_skipped, retrans_bytes, conflicts, ooo_bytes;
 	uint64_t verdict[3]; /* by enum mg_action */
+	/* denies by how the dataplane carries them out (enum mg_refuse_kind):
+	 * reset, remove, reply; bytes the refusals remove and inject */
+	uint64_t carry[3], bytes_dropped, bytes_injected;
 	uint64_t refused;    /* segments / fragments refused by the normaliser */
 	uint64_t refused_by[MG_R__COUNT];
 };
@@ -242,6 +246,8 @@ struct rp_verdict {
 	uint32_t rule_line;
 	const char *rule_name;
 	const char *why; /* "connection", "rule", "default", "anomaly", "malformed", "no-mms" */
+	uint8_t carry;   /* deny: enum mg_refuse_kind */
+	struct mg_refuse_req refuse;
 };
 
 /* The connection verdict for associations that are not inspected; for
@@ -263,6 +269,8 @@ static void verdict_for(struct rp *r, const struct rp_conn *c, const struct mg_e
 	mg_policy_outcome_event(r->pol, r->scr, &c->peer, ev, mg_policy_mode(r->pol), &oc);
 	out->action = oc.action;
 	out->why = mg_outcome_src_str(oc.src);
+	out->carry = oc.carry;
+	out->refuse = oc.refuse;
 	if (oc.have_verdict && oc.src != MG_OSRC_ANOMALY) {
 		out->rule_line = oc.v.rule_line;
 		out->rule_name = oc.v.rule_name;
@@ -314,6 +322,25 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 	verdict_for(r, c, ev, &v);
 	if (v.have)
 		r->s.verdict[v.action % 3]++;
+	/* How the dataplane carries a deny out: the answer it sends (reply),
+	 * or nothing (remove), or a reset; bytes cut from / added to the
+	 * streams. The capture keeps the server's real answer: replay does not
+	 * edit the association's state as the gate does. */
+	const char *carry = NULL;
+	size_t answer = 0;
+	if (v.have && v.action == MG_ACT_DENY) {
+		static uint8_t abuf[65536 + 4096];
+		carry = v.carry == MG_REFUSE_REPLY    ? "reply-error"
+		        : v.carry == MG_REFUSE_REMOVE ? "remove"
+		                                      : "reset";
+		r->s.carry[v.carry % 3]++;
+		if (v.carry != MG_REFUSE_RESET)
+			r->s.bytes_dropped += ev->end_off - c->unit_off[dir];
+		if (v.carry == MG_REFUSE_REPLY) {
+			answer = mg_refuse_build(&v.refuse, ev->pres_ctx, 0, abuf, sizeof(abuf));
+			r->s.bytes_injected += answer;
+		}
+	}
 
 	const char *svc = m && m->service != MG_SVC_NONE ? mg_mms_svc_name(m->service) : NULL;
 	const char *cls = m ? mg_iec_class_str(m->iec_class) : NULL;
@@ -364,6 +391,18 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 			if (v.rule_name)
 				mg_json_kv_str(j, "rule_name", v.rule_name);
 			mg_json_kv_str(j, "decided_by", v.why);
+			if (carry) {
+				mg_json_kv_str(j, "deny", carry);
+				if (answer) {
+					mg_json_kv_str(j, "answer",
+					               v.refuse.reply == MG_REFUSE_READ_DENIED
+					                   ? "read-object-access-denied"
+					               : v.refuse.reply == MG_REFUSE_WRITE_DENIED
+					                   ? "write-object-access-denied"
+					                   : "confirmed-error");
+					mg_json_kv_u64(j, "answer_bytes", answer);
+				}
+			}
 		}
 		mg_json_obj_end(j);
 		mg_json_nl(j);
@@ -485,13 +524,16 @@ static void engine_cb(void *ud, const struct mg_ev *ev)
 	case MG_EV_MALFORMED: r->s.malformed++; break;
 	case MG_EV_NOT_MMS: r->s.not_mms++; break;
 	default:
-		if (!r->all)
+		if (!r->all) {
+			c->unit_off[ev->dir & 1] = ev->end_off;
 			return;
+		}
 		break;
 	}
 	if (ev->anomaly != MG_R_NONE)
 		r->s.anomalies++;
 	emit_event(r, c, ev);
+	c->unit_off[ev->dir & 1] = ev->end_off;
 }
 
 /* ---- TCP/102 connections ------------------------------------------------- */
@@ -953,6 +995,12 @@ static void summary(struct rp *r)
 		fprintf(stderr, "; verdicts: %" PRIu64 " allow, %" PRIu64 " alert, %" PRIu64 " deny",
 			r->s.verdict[MG_ACT_ALLOW], r->s.verdict[MG_ACT_ALERT],
 			r->s.verdict[MG_ACT_DENY]);
+	if (r->pol && r->s.verdict[MG_ACT_DENY])
+		fprintf(stderr,
+		        " (MMS: %" PRIu64 " refused with an answer, %" PRIu64 " removed, %" PRIu64
+		        " reset; %" PRIu64 " bytes removed, %" PRIu64 " injected)",
+		        r->s.carry[MG_REFUSE_REPLY], r->s.carry[MG_REFUSE_REMOVE],
+		        r->s.carry[MG_REFUSE_RESET], r->s.bytes_dropped, r->s.bytes_injected);
 	fputc('\n', stderr);
 }
 

@@ -15,6 +15,7 @@
 
 #include "mg_engine.h"
 #include "mg_policy.h"
+#include "mg_refuse.h"
 
 /* What decided the action of an outcome. */
 enum mg_outcome_src {
@@ -35,6 +36,15 @@ struct mg_policy_outcome {
 	bool record;         /* worth an event: a deny, an anomaly, an alert or a logging rule */
 	int32_t reason;      /* enum mg_reason: the anomaly / malformed reason, MG_R_NONE if none */
 	struct mg_verdict v; /* valid when have_verdict */
+	/* How a deny (or a would-be deny) is carried out, enum mg_refuse_kind:
+	 * MG_REFUSE_REPLY (answer in the server's place, refuse holds the
+	 * plan), MG_REFUSE_REMOVE (cut the PDU out, send nothing) or
+	 * MG_REFUSE_RESET. Reply/remove only for a well-formed PDU denied by a
+	 * rule or the default in reply-error mode and not flagged with an
+	 * anomaly the policy denies; anomalies, malformed and non-MMS units
+	 * always reset (policy/DESIGN.md "Deny modes"). */
+	uint8_t carry;
+	struct mg_refuse_req refuse;
 };
 
 /*

@@ -59,6 +59,15 @@ void mg_policy_outcome_event(const struct mg_policy *p, struct mg_policy_scratch
 		out->src = MG_OSRC_MALFORMED;
 		break;
 	}
+	out->carry = MG_REFUSE_RESET;
+	if (out->action == MG_ACT_DENY && out->have_verdict &&
+	    (out->src == MG_OSRC_RULE || out->src == MG_OSRC_DEFAULT) &&
+	    out->v.deny_mode == MG_DENY_REPLY_ERROR && ev->mms_bytes != NULL && ev->pres_ctx >= 0 &&
+	    (out->reason == MG_R_NONE || mg_policy_anomaly_action(p, out->reason) != MG_ACT_DENY)) {
+		enum mg_reason why;
+		if (mg_refuse_plan(ev->mms_bytes, ev->mms_len, &out->refuse, &why) == MG_OK)
+			out->carry = out->refuse.kind;
+	}
 	out->deny = out->action == MG_ACT_DENY && mode != MG_MODE_MONITOR;
 	out->would_deny = out->action == MG_ACT_DENY && mode == MG_MODE_MONITOR;
 	out->record = out->action != MG_ACT_ALLOW || out->reason != MG_R_NONE ||

@@ -65,6 +65,24 @@ for c in ("operate", "select", "select-with-value", "setting", "report-control",
     check(c in denied, "services: no denied %s" % c)
 check(all(r.get("verdict") == "allow" for r in recs if not judged(r)),
       "services: a response was denied")
+# The seed policy's bare `mms default deny` is reply-error: every denied
+# confirmed request is refused with an IED-style answer (controls and
+# writes: a negative Write-Response), denied reports are removed, nothing
+# resets the association.
+for r in recs:
+    if r.get("verdict") != "deny":
+        continue
+    if r["pdu"] == "confirmed-request":
+        want = ("write-object-access-denied" if r["service"] == "write" else
+                "confirmed-error" if r["service"] != "read" or r["class"] == "dataset-read"
+                else "read-object-access-denied")
+        check(r.get("deny") == "reply-error" and r.get("answer_bytes", 0) > 0,
+              "services frame %d %s: deny %s" % (r["frame"], r["service"], r.get("deny")))
+        check(r.get("answer") == want, "services frame %d %s: answer %s, want %s" % (
+            r["frame"], r["service"], r.get("answer"), want))
+    else:
+        check(r.get("deny") == ("remove" if r["pdu"] == "unconfirmed" else "reset"),
+              "services frame %d %s: deny %s" % (r["frame"], r["pdu"], r.get("deny")))
 
 # 3. Outside the allowlist: the connection itself is denied.
 recs = replay("segmentation")

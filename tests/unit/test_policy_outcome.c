@@ -250,3 +250,83 @@ Test(policy_outcome, logging_rule_is_recorded)
 	cr_assert(oc.record);
 	fx_fini(&x);
 }
+
+/* How a deny is carried out: an operate denied by a bare deny is answered
+ * (reply-error), the same under `deny reset` resets, a report is removed,
+ * anomalies and malformed units always reset, and nothing is planned
+ * without the PDU's bytes (bare MMS without presentation context). */
+#include "mg_gen.h"
+
+static const struct mg_ev *real_ev(struct fx *x, const uint8_t *m, size_t n, uint8_t dir,
+                                   enum mg_reason anomaly)
+{
+	enum mg_reason why;
+	cr_assert_eq(mg_mms_parse(m, n, &x->pdu, &why), MG_OK);
+	memset(&x->ev, 0, sizeof(x->ev));
+	x->ev.kind = MG_EV_MMS;
+	x->ev.dir = dir;
+	x->ev.mms = &x->pdu;
+	x->ev.mms_bytes = m;
+	x->ev.mms_len = (uint32_t)n;
+	x->ev.pres_ctx = 3;
+	x->ev.anomaly = anomaly;
+	return &x->ev;
+}
+
+Test(policy_outcome, deny_carried_as_reply_remove_or_reset)
+{
+	struct fx x;
+	fx_init(&x, "set scada { 10.0.0.10 }\n"
+	            "set ieds { 10.0.0.20 }\n"
+	            "ip allow mms from @scada to @ieds\n"
+	            "mms deny reset class setting\n"
+	            "mms deny class report\n"
+	            "mms allow class read\n"
+	            "mms default deny\n");
+	struct mg_policy_outcome oc;
+	uint8_t m[256];
+	size_t n = mg_gen_mms_write_oper(m, sizeof(m), 42, "CTRL/CSWI1$CO$Pos$Oper", true, 1, true);
+	mg_policy_outcome_event(x.p, x.s, &x.peer, real_ev(&x, m, n, MG_DIR_C2S, MG_R_NONE),
+	                        MG_MODE_ENFORCE, &oc);
+	cr_assert(oc.deny);
+	cr_assert_eq(oc.carry, MG_REFUSE_REPLY);
+	cr_assert_eq(oc.refuse.reply, MG_REFUSE_WRITE_DENIED);
+	cr_assert_eq(oc.refuse.invoke_id, 42);
+	cr_assert(oc.refuse.control);
+	/* monitor mode says what would be sent */
+	mg_policy_outcome_event(x.p, x.s, &x.peer, &x.ev, MG_MODE_MONITOR, &oc);
+	cr_assert(oc.would_deny);
+	cr_assert_eq(oc.carry, MG_REFUSE_REPLY);
+	/* the same PDU flagged as an anomaly: reset */
+	mg_policy_outcome_event(x.p, x.s, &x.peer,
+	                        real_ev(&x, m, n, MG_DIR_C2S, MG_R_ANOM_DUP_INVOKE_ID),
+	                        MG_MODE_ENFORCE, &oc);
+	cr_assert_eq(oc.action, MG_ACT_DENY);
+	cr_assert_eq(oc.carry, MG_REFUSE_RESET, "a denied anomaly always resets");
+	/* no bytes / no presentation context: reset */
+	real_ev(&x, m, n, MG_DIR_C2S, MG_R_NONE);
+	x.ev.pres_ctx = -1;
+	mg_policy_outcome_event(x.p, x.s, &x.peer, &x.ev, MG_MODE_ENFORCE, &oc);
+	cr_assert_eq(oc.carry, MG_REFUSE_RESET);
+	/* a setting write under `deny reset` */
+	static const struct mg_gen_data v = {.kind = MG_GEN_D_INT, .i = 3};
+	static const char *const sp[] = {"PROT/PTOC1$SP$StrVal$setMag$i"};
+	n = mg_gen_mms_write(m, sizeof(m), 43, sp, &v, 1);
+	mg_policy_outcome_event(x.p, x.s, &x.peer, real_ev(&x, m, n, MG_DIR_C2S, MG_R_NONE),
+	                        MG_MODE_ENFORCE, &oc);
+	cr_assert_eq(oc.action, MG_ACT_DENY);
+	cr_assert_eq(oc.carry, MG_REFUSE_RESET);
+	/* a report the client may not receive: removed */
+	n = mg_gen_mms_info_report(m, sizeof(m), "LD0/LLN0$RP$urcb01", &v, 1);
+	mg_policy_outcome_event(x.p, x.s, &x.peer, real_ev(&x, m, n, MG_DIR_S2C, MG_R_NONE),
+	                        MG_MODE_ENFORCE, &oc);
+	cr_assert_eq(oc.action, MG_ACT_DENY);
+	cr_assert_eq(oc.carry, MG_REFUSE_REMOVE);
+	/* allowed: nothing to carry */
+	static const char *const rd[] = {"LD0/MMXU1$MX$TotW$mag$f"};
+	n = mg_gen_mms_read(m, sizeof(m), 44, rd, 1);
+	mg_policy_outcome_event(x.p, x.s, &x.peer, real_ev(&x, m, n, MG_DIR_C2S, MG_R_NONE),
+	                        MG_MODE_ENFORCE, &oc);
+	cr_assert_eq(oc.action, MG_ACT_ALLOW);
+	fx_fini(&x);
+}
