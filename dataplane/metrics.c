@@ -61,7 +61,7 @@ static void labelled(FILE *f, const char *name, const char *label, const char *v
 
 unsigned mg_dp_metrics_series_max(void)
 {
-	return 2 * 3 + MG_L2C__COUNT + MG_DPD__COUNT + (MG_R__COUNT - 1) + MG_SVC__COUNT +
+	return 2 * 7 + MG_L2C__COUNT + MG_DPD__COUNT + (MG_R__COUNT - 1) + MG_SVC__COUNT +
 	       MG_IEC__COUNT + 3 + 25;
 }
 
@@ -89,6 +89,32 @@ void mg_dp_metrics_write(FILE *f)
 	     "Frames received on a side and dropped (any reason).");
 	for (unsigned s = 0; s < 2; s++)
 		labelled(f, "mmsgate_port_dropped_frames_total", "side", side[s], c.drop[s]);
+
+	/* The NICs' own view (frames they could not hand to us), and links. */
+	struct rte_eth_stats hw[2];
+	struct rte_eth_link link[2];
+	bool have_hw[2], have_link[2];
+	for (unsigned s = 0; s < 2; s++) {
+		have_hw[s] = rte_eth_stats_get(mg_dp_cfg.port[s], &hw[s]) == 0;
+		have_link[s] = rte_eth_link_get_nowait(mg_dp_cfg.port[s], &link[s]) == 0;
+	}
+	head(f, "mmsgate_nic_missed_frames_total", "counter",
+	     "Frames the NIC dropped for lack of room in its rx queue (imissed).");
+	for (unsigned s = 0; s < 2; s++)
+		if (have_hw[s])
+			labelled(f, "mmsgate_nic_missed_frames_total", "side", side[s], hw[s].imissed);
+	head(f, "mmsgate_nic_rx_errors_total", "counter", "Erroneous frames received (ierrors).");
+	for (unsigned s = 0; s < 2; s++)
+		if (have_hw[s])
+			labelled(f, "mmsgate_nic_rx_errors_total", "side", side[s], hw[s].ierrors);
+	head(f, "mmsgate_nic_rx_nombuf_total", "counter", "Rx mbuf allocation failures.");
+	for (unsigned s = 0; s < 2; s++)
+		if (have_hw[s])
+			labelled(f, "mmsgate_nic_rx_nombuf_total", "side", side[s], hw[s].rx_nombuf);
+	head(f, "mmsgate_port_link_up", "gauge", "1 when the port's link is up.");
+	for (unsigned s = 0; s < 2; s++)
+		if (have_link[s])
+			labelled(f, "mmsgate_port_link_up", "side", side[s], link[s].link_status);
 
 	head(f, "mmsgate_l2_frames_total", "counter", "Frames per L2 class.");
 	for (unsigned i = 0; i < MG_L2C__COUNT; i++)

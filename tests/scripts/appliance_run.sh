@@ -25,6 +25,19 @@ fails=0
 ok() { echo "ok    $*"; }
 bad() { echo "FAIL  $*"; fails=$((fails + 1)); }
 
+# Configuration errors are named file:line, before EAL starts.
+printf 'policy = x\nbogus = 1\n' >bad.conf
+"$mg" --config bad.conf >bad.out 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "bad.conf:2: unknown key 'bogus'" bad.out; then
+	ok "bad configuration: file:line, exit 1"
+else bad "bad configuration: rc $rc: $(cat bad.out)"; fi
+printf 'policy = x\n' >ok.conf
+"$mg" --config ok.conf --metrics-listen host: >bad.out 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "not ADDR:PORT or PORT" bad.out && ok "bad --metrics-listen: usage error" ||
+	bad "bad --metrics-listen: rc $rc: $(cat bad.out)"
+
 "$scen" seed . >/dev/null || { echo "FAIL: dp-scenario"; exit 1; }
 # A free TCP port for /metrics.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -170,6 +183,7 @@ syn=$(tshark -r "$1" -Y 'ip.src==192.168.50.5 && tcp.flags.syn==1' -T fields -e 
 sent=$(tshark -r "$1" -Y 'tcp.flags.reset==1 || mms.confirmedServiceResponse || mms.confirmed_ErrorPDU_element' 2>/dev/null | wc -l)
 [ "$sent" -ge 1 ] && ok "what the gate sent in answer ($sent frame(s))" || bad "no reset/refusal captured"
 grep -q '^mmsgate_capture_frames_total [1-9]' m2.txt && ok "capture counter" || bad "capture counter"
+grep -q '^mmsgate_port_link_up{side="inside"} 1$' m1.txt && ok "link gauge" || bad "no link gauge"
 
 echo "appliance_run: $fails failure(s)"
 [ $fails -eq 0 ]
