@@ -149,6 +149,10 @@ static bool mms_covers(const struct mg_policy *p, const struct mg_pol_mrule *a,
 {
 	if (!side_covers(p, a->from, b->from) || !side_covers(p, a->to, b->to))
 		return false;
+	/* A rule with value clauses matches only some of what its other
+	 * clauses name: it never certainly covers a later rule. */
+	if (a->d.clauses)
+		return false;
 	if (!a->svc_any) {
 		if (b->svc_any || (b->svc[0] & ~a->svc[0]) || (b->svc[1] & ~a->svc[1]))
 			return false;

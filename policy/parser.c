@@ -31,10 +31,11 @@ struct ps {
 };
 
 static const char *const stmt_keywords[] = {"mode", "fragments", "include", "set", "l2",
-                                            "ip",   "mms",       "anomaly", NULL};
-static const char *const mms_clause_keywords[] = {"from",    "to",      "service", "class",
-                                                  "object",  "log",     "name",    "services",
-                                                  "classes", "objects", NULL};
+                                            "ip",   "mms",       "anomaly", "control", NULL};
+static const char *const mms_clause_keywords[] = {
+	"from",    "to",      "service", "class",  "object", "log",     "name",  "services",
+	"classes", "objects", "ctlval",  "check",  "test",   "origin",  "require", "value",
+	NULL};
 
 static void next(struct ps *ps)
 {
@@ -1072,6 +1073,191 @@ static bool parse_mms_action(struct ps *ps, struct mg_pol_mrule *r)
 	return true;
 }
 
+/* ---- value clauses (control structures, written values) ------------------ */
+
+/* "N" or "LO..HI" (decimal, sign and fraction allowed) */
+static bool parse_num_range(const char *s, struct mg_pol_range *r)
+{
+	char a[64];
+	const char *dots = strstr(s, "..");
+	size_t n = dots ? (size_t)(dots - s) : strlen(s);
+	char *end;
+	if (n == 0 || n >= sizeof(a))
+		return false;
+	memcpy(a, s, n);
+	a[n] = 0;
+	errno = 0;
+	r->lo = strtod(a, &end);
+	if (errno || *end || r->lo != r->lo)
+		return false;
+	if (!dots) {
+		r->hi = r->lo;
+		return true;
+	}
+	r->hi = strtod(dots + 2, &end);
+	if (errno || *end || dots[2] == 0 || r->hi != r->hi)
+		return false;
+	return r->lo <= r->hi;
+}
+
+static bool add_range(struct ps *ps, const struct mg_pol_token *t, struct mg_pol_range *v,
+                      uint8_t *n)
+{
+	struct mg_pol_range r;
+	if (!parse_num_range(t->text, &r)) {
+		err(ps, t, "expected a number or a range LO..HI, found '%s'", t->text);
+		return false;
+	}
+	if (*n >= MG_POL_MAX_RANGES) {
+		err(ps, t, "at most %d ranges in one list", MG_POL_MAX_RANGES);
+		return false;
+	}
+	v[(*n)++] = r;
+	return true;
+}
+
+static bool ctlval_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct mg_pol_data *d = vctx;
+	static const char *const words[] = {"on", "off", "true", "false", "stop", "lower", "higher",
+	                                    NULL};
+	if (!strcmp(t->text, "on") || !strcmp(t->text, "true"))
+		d->ctl_bool |= 2;
+	else if (!strcmp(t->text, "off") || !strcmp(t->text, "false"))
+		d->ctl_bool |= 1;
+	else if (!strcmp(t->text, "stop"))
+		d->ctl_step |= 1u << MG_STEP_STOP;
+	else if (!strcmp(t->text, "lower"))
+		d->ctl_step |= 1u << MG_STEP_LOWER;
+	else if (!strcmp(t->text, "higher"))
+		d->ctl_step |= 1u << MG_STEP_HIGHER;
+	else if ((t->text[0] >= '0' && t->text[0] <= '9') || t->text[0] == '-' ||
+	         t->text[0] == '.')
+		return add_range(ps, t, d->ctl_rng, &d->n_ctl_rng);
+	else {
+		const char *sug = mg_pol_suggest_keyword(t->text, words);
+		if (sug)
+			err(ps, t, "unknown control value '%s'; did you mean '%s'?", t->text, sug);
+		else
+			err(ps, t,
+			    "unknown control value '%s' (on, off, stop, lower, higher, a number "
+			    "or LO..HI)",
+			    t->text);
+		return false;
+	}
+	return true;
+}
+
+static bool check_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct mg_pol_data *d = vctx;
+	static const char *const words[] = {"interlock", "synchrocheck", "no-interlock",
+	                                    "no-synchrocheck", NULL};
+	static const uint8_t bits[] = {MG_POLC_INTERLOCK, MG_POLC_SYNCHRO, MG_POLC_NO_INTERLOCK,
+	                               MG_POLC_NO_SYNCHRO};
+	for (size_t i = 0; words[i]; i++)
+		if (!strcmp(t->text, words[i])) {
+			d->check |= bits[i];
+			return true;
+		}
+	const char *sug = mg_pol_suggest_keyword(t->text, words);
+	if (sug)
+		err(ps, t, "unknown check '%s'; did you mean '%s'?", t->text, sug);
+	else
+		err(ps, t, "unknown check '%s' (interlock, synchrocheck, no-interlock, "
+		           "no-synchrocheck)", t->text);
+	return false;
+}
+
+/* orCat names (IEC 61850-7-3 originator category) */
+static const char *const orcat_names[] = {"not-supported",     "bay-control",
+                                          "station-control",   "remote-control",
+                                          "automatic-bay",     "automatic-station",
+                                          "automatic-remote",  "maintenance",
+                                          "process",           NULL};
+
+const char *mg_pol_orcat_name(unsigned c)
+{
+	return c < 9 ? orcat_names[c] : NULL;
+}
+
+static bool origin_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct mg_pol_data *d = vctx;
+	unsigned long v;
+	for (unsigned i = 0; orcat_names[i]; i++)
+		if (!strcmp(t->text, orcat_names[i])) {
+			d->origin |= (uint16_t)(1u << i);
+			return true;
+		}
+	if (parse_uint(t->text, 15, &v)) {
+		d->origin |= (uint16_t)(1u << v);
+		return true;
+	}
+	const char *sug = mg_pol_suggest_keyword(t->text, orcat_names);
+	if (sug)
+		err(ps, t, "unknown origin category '%s'; did you mean '%s'?", t->text, sug);
+	else
+		err(ps, t, "unknown origin category '%s' (a name such as remote-control, or 0-15)",
+		    t->text);
+	return false;
+}
+
+static bool value_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct mg_pol_data *d = vctx;
+	return add_range(ps, t, d->val_rng, &d->n_val_rng);
+}
+
+/* One value clause after its keyword; false on error (reported). */
+static bool parse_data_clause(struct ps *ps, const struct mg_pol_token *kw, struct mg_pol_mrule *r)
+{
+	struct mg_pol_data *d = &r->d;
+	if (!strcmp(kw->text, "ctlval")) {
+		d->clauses |= MG_POLD_CTLVAL;
+		return parse_list(ps, "a control value", false, ctlval_item, d);
+	}
+	if (!strcmp(kw->text, "check")) {
+		d->clauses |= MG_POLD_CHECK;
+		return parse_list(ps, "'interlock', 'synchrocheck', 'no-interlock' or "
+		                      "'no-synchrocheck'", false, check_item, d);
+	}
+	if (!strcmp(kw->text, "test")) {
+		d->clauses |= MG_POLD_TEST;
+		if (is_word(ps, "true") || is_word(ps, "false")) {
+			d->test = is_word(ps, "true");
+			next(ps);
+			return true;
+		}
+		expected(ps, "'true' or 'false'");
+		return false;
+	}
+	if (!strcmp(kw->text, "origin")) {
+		d->clauses |= MG_POLD_ORIGIN;
+		return parse_list(ps, "an origin category", false, origin_item, d);
+	}
+	if (!strcmp(kw->text, "require")) {
+		if (!is_word(ps, "select")) {
+			expected(ps, "'select'");
+			return false;
+		}
+		if (r->action == MG_ACT_DENY) {
+			err(ps, kw, "'require select' only applies to allow and alert rules");
+			return false;
+		}
+		d->clauses |= MG_POLD_SELECT;
+		next(ps);
+		return true;
+	}
+	/* value [not] RANGE {, RANGE} */
+	d->clauses |= MG_POLD_VALUE;
+	if (is_word(ps, "not")) {
+		d->value_not = true;
+		next(ps);
+	}
+	return parse_list(ps, "a number or a range LO..HI", false, value_item, d);
+}
+
 static void stmt_mms(struct ps *ps)
 {
 	struct mg_policy *p = ps->p;
@@ -1117,6 +1303,18 @@ static void stmt_mms(struct ps *ps)
 			bit = 32;
 		else if (!strcmp(kw.text, "name"))
 			bit = 64;
+		else if (!strcmp(kw.text, "ctlval"))
+			bit = 128;
+		else if (!strcmp(kw.text, "check"))
+			bit = 256;
+		else if (!strcmp(kw.text, "test"))
+			bit = 512;
+		else if (!strcmp(kw.text, "origin"))
+			bit = 1024;
+		else if (!strcmp(kw.text, "require"))
+			bit = 2048;
+		else if (!strcmp(kw.text, "value"))
+			bit = 4096;
 		else
 			goto bad;
 		if (seen & bit) {
@@ -1166,6 +1364,10 @@ static void stmt_mms(struct ps *ps)
 			r.name = strdup(ps->tok.text);
 			next(ps);
 			break;
+		default:
+			if (!parse_data_clause(ps, &kw, &r))
+				goto fail;
+			break;
 		}
 		continue;
 	bad:
@@ -1176,7 +1378,8 @@ static void stmt_mms(struct ps *ps)
 				goto fail;
 			}
 		}
-		expected(ps, "'from', 'to', 'service', 'class', 'object', 'log' or 'name'");
+		expected(ps, "'from', 'to', 'service', 'class', 'object', 'ctlval', 'check', "
+		             "'test', 'origin', 'require', 'value', 'log' or 'name'");
 		goto fail;
 	}
 	if (ps->failed)
@@ -1195,6 +1398,90 @@ static void stmt_mms(struct ps *ps)
 	return;
 fail:
 	free_mrule(&r);
+}
+
+/* ---- control ---------------------------------------------------------------- */
+
+static bool ctlm_glob_item(struct ps *ps, const struct mg_pol_token *t, void *vctx)
+{
+	struct mg_policy *p = ps->p;
+	struct mg_pol_ctlm *m = vctx;
+	const char *why = NULL;
+	if (t->type != MG_TOK_STRING) {
+		expected(ps, "a quoted object pattern");
+		return false;
+	}
+	struct mg_pol_ctlm *v = mg_pol_grow(p->ctlm, &p->cap_ctlm, p->n_ctlm + 1, sizeof(*v));
+	if (!v) {
+		err(ps, t, "out of memory");
+		return false;
+	}
+	p->ctlm = v;
+	struct mg_pol_ctlm *e = &p->ctlm[p->n_ctlm];
+	memset(e, 0, sizeof(*e));
+	if (mg_pol_glob_parse(t->text, &e->g, &why) < 0) {
+		err(ps, t, "bad object pattern \"%s\": %s", t->text, why);
+		return false;
+	}
+	e->glob = strdup(t->text);
+	if (!e->glob) {
+		err(ps, t, "out of memory");
+		return false;
+	}
+	e->line = m->line;
+	p->n_ctlm++;
+	return true;
+}
+
+/* control "GLOB" {, "GLOB"} model MODEL [timeout SECONDS] */
+static void stmt_control(struct ps *ps)
+{
+	struct mg_policy *p = ps->p;
+	struct mg_pol_ctlm m = {.line = ps->stmt.line};
+	size_t first = p->n_ctlm;
+	static const char *const models[] = {"status-only", "direct", "sbo", "direct-enhanced",
+	                                     "sbo-enhanced", NULL};
+	static const uint8_t model_of[] = {MG_CTLM_STATUS_ONLY, MG_CTLM_DIRECT, MG_CTLM_SBO,
+	                                   MG_CTLM_DIRECT_ENH, MG_CTLM_SBO_ENH};
+	if (!parse_list(ps, "a quoted object pattern", true, ctlm_glob_item, &m))
+		goto fail;
+	if (!is_word(ps, "model")) {
+		expected(ps, "'model'");
+		goto fail;
+	}
+	next(ps);
+	size_t k = 0;
+	while (models[k] && !is_word(ps, models[k]))
+		k++;
+	if (!models[k]) {
+		expected_one_of(ps, "'direct', 'sbo', 'direct-enhanced', 'sbo-enhanced' or "
+		                    "'status-only'", models);
+		goto fail;
+	}
+	next(ps);
+	uint32_t timeout_ms = 30000;
+	if (is_word(ps, "timeout")) {
+		unsigned long v;
+		next(ps);
+		if (ps->tok.type != MG_TOK_WORD || !parse_uint(ps->tok.text, 86400, &v) || v == 0) {
+			expected(ps, "a select timeout in seconds (1-86400)");
+			goto fail;
+		}
+		timeout_ms = (uint32_t)v * 1000u;
+		next(ps);
+	}
+	if (!at_end(ps)) {
+		expected(ps, "'timeout' or end of line");
+		goto fail;
+	}
+	for (size_t i = first; i < p->n_ctlm; i++) {
+		p->ctlm[i].model = model_of[k];
+		p->ctlm[i].timeout_ms = timeout_ms;
+	}
+	return;
+fail:
+	while (p->n_ctlm > first)
+		free(p->ctlm[--p->n_ctlm].glob);
 }
 
 /* ---- include -------------------------------------------------------------- */
@@ -1289,6 +1576,8 @@ void mg_pol_parse(struct mg_policy *p, const char *file, const char *text, size_
 			stmt_mms(&ps);
 		else if (!strcmp(kw.text, "anomaly"))
 			stmt_anomaly(&ps);
+		else if (!strcmp(kw.text, "control"))
+			stmt_control(&ps);
 		else {
 			const char *s = mg_pol_suggest_keyword(kw.text, stmt_keywords);
 			if (s)

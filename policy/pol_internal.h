@@ -18,6 +18,7 @@
 
 #include "mg_iec61850.h"
 #include "mg_mms.h"
+#include "mg_mmsdata.h"
 #include "mg_policy.h"
 #include "mg_policy_export.h"
 #include "mg_status.h"
@@ -135,6 +136,67 @@ struct mg_pol_irule {
 	struct mg_pol_loc loc;
 };
 
+/* A glob as an NFA program: ops MG_GLOB_LIT (ch), MG_GLOB_ONE ('?'),
+ * MG_GLOB_STAR ('*', not '/'), MG_GLOB_DSTAR ('**'). */
+enum { MG_GLOB_LIT = 0, MG_GLOB_ONE, MG_GLOB_STAR, MG_GLOB_DSTAR };
+struct mg_pol_glob {
+	uint16_t ntok;
+	uint8_t op[MG_POL_MAX_GLOB];
+	uint8_t ch[MG_POL_MAX_GLOB];
+};
+
+/* Value clauses of an mms rule (what a write asks for; see DESIGN.md
+ * "Control and value clauses"). Lists are ORed, clauses ANDed. */
+#define MG_POL_MAX_RANGES 8
+struct mg_pol_range {
+	double lo, hi;
+};
+enum {
+	MG_POLD_CTLVAL = 1 << 0,
+	MG_POLD_CHECK = 1 << 1,
+	MG_POLD_TEST = 1 << 2,
+	MG_POLD_ORIGIN = 1 << 3,
+	MG_POLD_SELECT = 1 << 4, /* require select */
+	MG_POLD_VALUE = 1 << 5,
+};
+enum { /* check items */
+	MG_POLC_INTERLOCK = 1 << 0,
+	MG_POLC_NO_INTERLOCK = 1 << 1,
+	MG_POLC_SYNCHRO = 1 << 2,
+	MG_POLC_NO_SYNCHRO = 1 << 3,
+};
+struct mg_pol_data {
+	uint8_t clauses;   /* MG_POLD_* present */
+	uint8_t ctl_bool;  /* bit 0: off (false), bit 1: on (true) */
+	uint8_t ctl_step;  /* bit enum mg_step: stop, lower, higher, reserved */
+	uint8_t n_ctl_rng;
+	struct mg_pol_range ctl_rng[MG_POL_MAX_RANGES];
+	uint8_t check;     /* MG_POLC_* */
+	bool test;         /* test true / test false */
+	uint16_t origin;   /* bit n: orCat n (0..15) */
+	bool value_not;    /* value not R…: some value outside every range */
+	uint8_t n_val_rng;
+	struct mg_pol_range val_rng[MG_POL_MAX_RANGES];
+};
+
+/* `control` statements: the control model of the objects a glob names
+ * (matched against the operate name "domain/LN$CO$DO$Oper"). */
+enum mg_pol_ctlmodel {
+	MG_CTLM_UNKNOWN = 0, /* not declared, not seen on the wire */
+	MG_CTLM_DIRECT = 1,  /* ctlModel 1 direct-with-normal-security */
+	MG_CTLM_SBO = 2,     /* 2 sbo-with-normal-security */
+	MG_CTLM_DIRECT_ENH = 3,
+	MG_CTLM_SBO_ENH = 4,
+	MG_CTLM_STATUS_ONLY = 5, /* ctlModel 0 (renumbered: 0 means unknown here) */
+};
+struct mg_pol_ctlm {
+	char *glob;
+	struct mg_pol_glob g;
+	uint8_t model;       /* enum mg_pol_ctlmodel */
+	uint32_t timeout_ms; /* select timeout */
+	uint32_t line;
+};
+
 struct mg_pol_mrule {
 	uint8_t action;    /* enum mg_action */
 	uint8_t deny_mode; /* enum mg_deny_mode */
@@ -150,6 +212,7 @@ struct mg_pol_mrule {
 	int32_t objrule; /* dense index among rules with objects, -1 none */
 	uint32_t line;
 	struct mg_pol_loc loc;
+	struct mg_pol_data d; /* value clauses (ctlval, check, test, origin, require select, value) */
 };
 
 /* Prefix lookup: sorted interval starts; the interval [start[i],
@@ -197,6 +260,8 @@ struct mg_policy {
 	struct mg_pol_irule *ip;
 	size_t n_mms, cap_mms;
 	struct mg_pol_mrule *mms;
+	size_t n_ctlm, cap_ctlm;
+	struct mg_pol_ctlm *ctlm;
 
 	/* check.c: reach[s] = s plus every set s includes, transitively */
 	struct mg_setmask *reach;
@@ -271,14 +336,6 @@ int mg_pol_objmatch_scan(const struct mg_policy *p, hs_scratch_t *scratch, const
                          size_t len, uint64_t *bits);
 int mg_pol_glob_to_regex(const char *glob, char *out, size_t outsz, const char **why);
 
-/* A glob as an NFA program: ops MG_GLOB_LIT (ch), MG_GLOB_ONE ('?'),
- * MG_GLOB_STAR ('*', not '/'), MG_GLOB_DSTAR ('**'). */
-enum { MG_GLOB_LIT = 0, MG_GLOB_ONE, MG_GLOB_STAR, MG_GLOB_DSTAR };
-struct mg_pol_glob {
-	uint16_t ntok;
-	uint8_t op[MG_POL_MAX_GLOB];
-	uint8_t ch[MG_POL_MAX_GLOB];
-};
 int mg_pol_glob_parse(const char *glob, struct mg_pol_glob *g, const char **why);
 bool mg_pol_glob_match(const struct mg_pol_glob *g, const char *s, size_t n);
 /* Above this many (32) unique patterns the database is a literal prefilter
@@ -293,6 +350,9 @@ int mg_pol_ethertype_lookup(const char *name);  /* -1 unknown */
 const char *mg_pol_ethertype_name(uint16_t et); /* NULL if unnamed */
 int mg_pol_anomaly_lookup(const char *name);    /* enum mg_reason or -1 */
 int mg_pol_action_lookup(const char *name);     /* enum mg_action or -1 */
+
+/* parser.c: orCat name (IEC 61850-7-3), NULL above 8 */
+const char *mg_pol_orcat_name(unsigned c);
 
 /* suggest.c: closest candidate by edit distance, NULL if nothing is close. */
 const char *mg_pol_suggest(const char *word, const char *const *cand, size_t n);

@@ -91,6 +91,9 @@ void mg_policy_free(struct mg_policy *p)
 		free(p->mms[i].name);
 	}
 	free(p->mms);
+	for (size_t i = 0; i < p->n_ctlm; i++)
+		free(p->ctlm[i].glob);
+	free(p->ctlm);
 	for (size_t i = 0; i < p->n_files; i++)
 		free(p->files[i]);
 	free(p->files);

@@ -134,6 +134,142 @@ static size_t count_anon(const struct mg_policy *p)
 
 /* ---- text ------------------------------------------------------------------- */
 
+/* ---- value clauses ------------------------------------------------------ */
+
+static void print_range(const struct mg_pol_range *r, FILE *out)
+{
+	if (r->lo == r->hi)
+		fprintf(out, "%.17g", r->lo);
+	else
+		fprintf(out, "%.17g..%.17g", r->lo, r->hi);
+}
+
+static const char *const step_word[4] = {"stop", "lower", "higher", "reserved"};
+static const char *const check_word[4] = {"interlock", "no-interlock", "synchrocheck",
+                                          "no-synchrocheck"};
+
+static void print_data(const struct mg_pol_data *d, FILE *out)
+{
+	if (d->clauses & MG_POLD_CTLVAL) {
+		bool first = true;
+		fprintf(out, " ctlval ");
+		if (d->ctl_bool & 2)
+			fprintf(out, "%son", first ? "" : ", "), first = false;
+		if (d->ctl_bool & 1)
+			fprintf(out, "%soff", first ? "" : ", "), first = false;
+		for (unsigned i = 0; i < 4; i++)
+			if ((d->ctl_step >> i) & 1)
+				fprintf(out, "%s%s", first ? "" : ", ", step_word[i]),
+				    first = false;
+		for (unsigned i = 0; i < d->n_ctl_rng; i++) {
+			fprintf(out, "%s", first ? "" : ", ");
+			print_range(&d->ctl_rng[i], out);
+			first = false;
+		}
+	}
+	if (d->clauses & MG_POLD_CHECK) {
+		bool first = true;
+		fprintf(out, " check ");
+		for (unsigned i = 0; i < 4; i++)
+			if ((d->check >> i) & 1)
+				fprintf(out, "%s%s", first ? "" : ", ", check_word[i]),
+				    first = false;
+	}
+	if (d->clauses & MG_POLD_TEST)
+		fprintf(out, " test %s", d->test ? "true" : "false");
+	if (d->clauses & MG_POLD_ORIGIN) {
+		bool first = true;
+		fprintf(out, " origin ");
+		for (unsigned i = 0; i < 16; i++)
+			if ((d->origin >> i) & 1) {
+				const char *n = mg_pol_orcat_name(i);
+				fprintf(out, "%s", first ? "" : ", ");
+				if (n)
+					fprintf(out, "%s", n);
+				else
+					fprintf(out, "%u", i);
+				first = false;
+			}
+	}
+	if (d->clauses & MG_POLD_SELECT)
+		fprintf(out, " require select");
+	if (d->clauses & MG_POLD_VALUE) {
+		fprintf(out, " value %s", d->value_not ? "not " : "");
+		for (unsigned i = 0; i < d->n_val_rng; i++) {
+			fprintf(out, "%s", i ? ", " : "");
+			print_range(&d->val_rng[i], out);
+		}
+	}
+}
+
+static void jnum(double v, FILE *out)
+{
+	fprintf(out, "%.17g", v);
+}
+
+static void jranges(const struct mg_pol_range *r, unsigned n, FILE *out)
+{
+	fprintf(out, "[");
+	for (unsigned i = 0; i < n; i++) {
+		fprintf(out, "%s[", i ? "," : "");
+		jnum(r[i].lo, out);
+		fprintf(out, ",");
+		jnum(r[i].hi, out);
+		fprintf(out, "]");
+	}
+	fprintf(out, "]");
+}
+
+/* Value clause members of a rule's JSON object (only those present, so
+ * rules without them print as before). */
+static void json_data(const struct mg_pol_data *d, FILE *out)
+{
+	if (d->clauses & MG_POLD_CTLVAL) {
+		fprintf(out, ",\"ctlval\":{\"bool\":[");
+		bool f = true;
+		if (d->ctl_bool & 2)
+			fprintf(out, "true"), f = false;
+		if (d->ctl_bool & 1)
+			fprintf(out, "%sfalse", f ? "" : ",");
+		fprintf(out, "],\"step\":[");
+		f = true;
+		for (unsigned i = 0; i < 4; i++)
+			if ((d->ctl_step >> i) & 1)
+				fprintf(out, "%s\"%s\"", f ? "" : ",", step_word[i]), f = false;
+		fprintf(out, "],\"ranges\":");
+		jranges(d->ctl_rng, d->n_ctl_rng, out);
+		fprintf(out, "}");
+	}
+	if (d->clauses & MG_POLD_CHECK) {
+		fprintf(out, ",\"check\":[");
+		bool f = true;
+		for (unsigned i = 0; i < 4; i++)
+			if ((d->check >> i) & 1)
+				fprintf(out, "%s\"%s\"", f ? "" : ",", check_word[i]), f = false;
+		fprintf(out, "]");
+	}
+	if (d->clauses & MG_POLD_TEST)
+		fprintf(out, ",\"test\":%s", d->test ? "true" : "false");
+	if (d->clauses & MG_POLD_ORIGIN) {
+		fprintf(out, ",\"origin\":[");
+		bool f = true;
+		for (unsigned i = 0; i < 16; i++)
+			if ((d->origin >> i) & 1)
+				fprintf(out, "%s%u", f ? "" : ",", i), f = false;
+		fprintf(out, "]");
+	}
+	if (d->clauses & MG_POLD_SELECT)
+		fprintf(out, ",\"require_select\":true");
+	if (d->clauses & MG_POLD_VALUE) {
+		fprintf(out, ",\"value\":{\"not\":%s,\"ranges\":", d->value_not ? "true" : "false");
+		jranges(d->val_rng, d->n_val_rng, out);
+		fprintf(out, "}");
+	}
+}
+
+static const char *const ctlm_word[] = {"unknown",         "direct",       "sbo",
+                                        "direct-enhanced", "sbo-enhanced", "status-only"};
+
 void mg_policy_print(const struct mg_policy *p, FILE *out)
 {
 	fprintf(out, "# normalized policy: %s\n", p->source);
@@ -241,12 +377,16 @@ void mg_policy_print(const struct mg_policy *p, FILE *out)
 				fprintf(out, "\"");
 			}
 		}
+		print_data(&r->d, out);
 		if (r->log)
 			fprintf(out, " log");
 		if (r->name)
 			fprintf(out, " name \"%s\"", r->name);
 		fprintf(out, "  # line %u\n", r->line);
 	}
+	for (size_t i = 0; i < p->n_ctlm; i++)
+		fprintf(out, "control \"%s\" model %s timeout %u  # line %u\n", p->ctlm[i].glob,
+		        ctlm_word[p->ctlm[i].model], p->ctlm[i].timeout_ms / 1000, p->ctlm[i].line);
 	fprintf(out, "mms default ");
 	print_action(p->mms_default, p->mms_default_deny_mode, out);
 	fprintf(out, "%s\n", p->mms_default_log ? " log" : "");
@@ -448,7 +588,18 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 			fprintf(out, "%s", g ? "," : "");
 			jstr(r->glob[g], out);
 		}
-		fprintf(out, "]}");
+		fprintf(out, "]");
+		json_data(&r->d, out);
+		fprintf(out, "}");
+	}
+	if (p->n_ctlm) {
+		fprintf(out, "],\"control\":[");
+		for (size_t i = 0; i < p->n_ctlm; i++) {
+			fprintf(out, "%s{\"line\":%u,\"object\":", i ? "," : "", p->ctlm[i].line);
+			jstr(p->ctlm[i].glob, out);
+			fprintf(out, ",\"model\":\"%s\",\"timeout\":%u}",
+			        ctlm_word[p->ctlm[i].model], p->ctlm[i].timeout_ms / 1000);
+		}
 	}
 	fprintf(out, "],\"mms_default\":\"%s\",", mg_action_str(p->mms_default));
 	if (p->mms_default == MG_ACT_DENY)
