@@ -31,6 +31,7 @@
 #include "mg_mms.h"
 #include "mg_pkt.h"
 #include "mg_policy.h"
+#include "mg_policy_ctl.h"
 #include "mg_policy_outcome.h"
 #include "mg_stream.h"
 #include "mg_tcpnorm.h"
@@ -58,6 +59,7 @@ struct rp_conn {
 	uint32_t conn_rule;
 	uint64_t unit_off[2];      /* stream offset past the last unit (its event's end_off) */
 	struct mg_policy_peer peer;
+	struct mg_ctl_state ctl;   /* selects of this association (mg_policy_ctl.h) */
 };
 
 struct rp_stats {
@@ -252,7 +254,7 @@ struct rp_verdict {
 
 /* The connection verdict for associations that are not inspected; for
  * inspected ones the dataplane's own decision, mg_policy_outcome_event(). */
-static void verdict_for(struct rp *r, const struct rp_conn *c, const struct mg_ev *ev,
+static void verdict_for(struct rp *r, struct rp_conn *c, const struct mg_ev *ev,
 			struct rp_verdict *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -266,7 +268,10 @@ static void verdict_for(struct rp *r, const struct rp_conn *c, const struct mg_e
 		return;
 	}
 	struct mg_policy_outcome oc;
-	mg_policy_outcome_event(r->pol, r->scr, &c->peer, ev, mg_policy_mode(r->pol), &oc);
+	/* the capture's clock drives the select timeout */
+	mg_policy_outcome_event_ctl(r->pol, r->scr, &c->peer, &c->ctl,
+				    r->ts_sec * 1000000000ull + r->ts_nsec, ev,
+				    mg_policy_mode(r->pol), &oc);
 	out->action = oc.action;
 	out->why = mg_outcome_src_str(oc.src);
 	out->carry = oc.carry;
@@ -610,6 +615,7 @@ static void conn_setup(struct rp *r, struct rp_conn *c, const struct mg_pkt *pk,
 	mg_engine_conn_init(&c->ec);
 	mg_tcpn_init(&c->tn);
 	mg_engine_conn_bind(&r->eng, &c->ec, pk->ip_ver, sa); /* lists per IED */
+	mg_ctl_state_init(&c->ctl);
 	c->cv = MG_CONN_INSPECT;
 	if (r->pol)
 		c->cv = (uint8_t)mg_policy_conn(r->pol, &c->addr[0], &c->addr[1], 6, c->port[0],

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 
 #include "mg_dp.h"
+#include "mg_policy_ctl.h"
 #include "mg_policy_outcome.h"
 
 static void refresh_peer(struct mg_lcore *lc, struct mg_flow *f)
@@ -79,8 +80,11 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 		if (unlikely(f->gen != lc->pol->gen))
 			refresh_peer(lc, f);
 	}
-	mg_policy_outcome_event(lc->pol->p, lc->scratch, &f->peer, ev,
-				lc->monitor ? MG_MODE_MONITOR : MG_MODE_ENFORCE, &oc);
+	/* select timeouts run on the TSC taken at the start of the burst */
+	uint64_t now_ns = (uint64_t)((double)(lc->now - mg_dp_start_tsc) * 1e9 / (double)mg_dp_hz);
+
+	mg_policy_outcome_event_ctl(lc->pol->p, lc->scratch, &f->peer, &f->ctl, now_ns, ev,
+				    lc->monitor ? MG_MODE_MONITOR : MG_MODE_ENFORCE, &oc);
 	if (oc.have_verdict)
 		lc->ctr->mms_rule_hits[RTE_MIN((uint32_t)(oc.v.rule_index + 1),
 					       MG_DP_RULE_HITS - 1u)]++;

@@ -37,6 +37,7 @@
 #include "mg_mms.h"
 #include "mg_pkt.h"
 #include "mg_policy.h"
+#include "mg_policy_ctl.h"
 #include "mg_status.h"
 
 #define MG_DP_VERSION "0.1.0"
@@ -217,6 +218,9 @@ struct mg_flow {
 	uint16_t pdus_class[MG_IEC__COUNT];
 	struct mg_policy_peer peer;
 	struct mg_hold_dir d[2]; /* enum mg_dir */
+	/* selects of this association (mg_policy_ctl.h); before eng so the
+	 * memset that zeroes a new flow up to eng empties it */
+	struct mg_ctl_state ctl;
 	struct mg_engine_conn eng;
 } __rte_cache_aligned;
 

@@ -198,6 +198,15 @@ void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *
 			   const struct mg_policy_peer *peer, bool from_client,
 			   const struct mg_mms_pdu *pdu, struct mg_verdict *v);
 
+/* The same with the association's control state (mg_policy_ctl.h) for the
+ * `require select` clause; ctl may be NULL (no select is then live), now_ns
+ * is a monotonic clock. mg_policy_mms_verdict() is this with ctl NULL. */
+struct mg_ctl_state;
+void mg_policy_mms_verdict_ctl(const struct mg_policy *p, struct mg_policy_scratch *s,
+                               const struct mg_policy_peer *peer, bool from_client,
+                               const struct mg_mms_pdu *pdu, const struct mg_ctl_state *ctl,
+                               uint64_t now_ns, struct mg_verdict *v);
+
 /* Per-anomaly action (request before initiate, unsolicited response,
  * oversize PDU, malformed): MG_ACT_DENY by default (fail closed). */
 enum mg_action mg_policy_anomaly_action(const struct mg_policy *p, int reason /* enum mg_reason */);

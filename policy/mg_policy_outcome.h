@@ -59,4 +59,14 @@ void mg_policy_outcome_event(const struct mg_policy *p, struct mg_policy_scratch
                              const struct mg_policy_peer *peer, const struct mg_ev *ev,
                              enum mg_mode mode, struct mg_policy_outcome *out);
 
+/* The same with the association's control state (mg_policy_ctl.h): the
+ * verdict sees the live selects (`require select`), and a unit that passes
+ * (not out->deny) updates them. ctl NULL = mg_policy_outcome_event().
+ * now_ns: a monotonic clock (the select timeout). */
+struct mg_ctl_state;
+void mg_policy_outcome_event_ctl(const struct mg_policy *p, struct mg_policy_scratch *s,
+                                 const struct mg_policy_peer *peer, struct mg_ctl_state *ctl,
+                                 uint64_t now_ns, const struct mg_ev *ev, enum mg_mode mode,
+                                 struct mg_policy_outcome *out);
+
 #endif

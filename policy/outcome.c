@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "mg_policy_ctl.h"
 #include "mg_policy_outcome.h"
 #include "mg_status.h"
 
@@ -27,6 +28,14 @@ void mg_policy_outcome_event(const struct mg_policy *p, struct mg_policy_scratch
                              const struct mg_policy_peer *peer, const struct mg_ev *ev,
                              enum mg_mode mode, struct mg_policy_outcome *out)
 {
+	mg_policy_outcome_event_ctl(p, s, peer, NULL, 0, ev, mode, out);
+}
+
+void mg_policy_outcome_event_ctl(const struct mg_policy *p, struct mg_policy_scratch *s,
+                                 const struct mg_policy_peer *peer, struct mg_ctl_state *ctl,
+                                 uint64_t now_ns, const struct mg_ev *ev, enum mg_mode mode,
+                                 struct mg_policy_outcome *out)
+{
 	out->action = MG_ACT_ALLOW;
 	out->src = MG_OSRC_NONE;
 	out->have_verdict = false;
@@ -38,7 +47,8 @@ void mg_policy_outcome_event(const struct mg_policy *p, struct mg_policy_scratch
 	case MG_EV_MMS:
 		if (ev->mms == NULL)
 			break;
-		mg_policy_mms_verdict(p, s, peer, ev->dir == MG_DIR_C2S, ev->mms, &out->v);
+		mg_policy_mms_verdict_ctl(p, s, peer, ev->dir == MG_DIR_C2S, ev->mms, ctl, now_ns,
+		                          &out->v);
 		out->have_verdict = true;
 		out->action = out->v.action;
 		out->src = out->v.rule_index >= 0 ? MG_OSRC_RULE : MG_OSRC_DEFAULT;
@@ -72,4 +82,8 @@ void mg_policy_outcome_event(const struct mg_policy *p, struct mg_policy_scratch
 	out->would_deny = out->action == MG_ACT_DENY && mode == MG_MODE_MONITOR;
 	out->record = out->action != MG_ACT_ALLOW || out->reason != MG_R_NONE ||
 	              (out->have_verdict && out->v.log);
+	/* Only what passes changes the control state: a refused select arms
+	 * nothing, a refused operate consumes nothing. */
+	if (ctl && !out->deny)
+		mg_ctl_track(ctl, p, ev, now_ns);
 }

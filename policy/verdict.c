@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mg_ber.h"
+#include "mg_policy_ctl.h"
 #include "pol_internal.h"
 
 /* ---- connections -------------------------------------------------------- */
@@ -211,12 +213,177 @@ static inline bool base_match(const struct mg_pol_mrule *r, const struct mg_poli
 	return true;
 }
 
+/* ---- value clauses ---------------------------------------------------------- */
+
+/* What the value clauses of the rules look at, decoded at most once per
+ * object and only when a rule with such a clause is reached. */
+struct dctx {
+	const struct mg_policy *p;
+	const struct mg_mms_pdu *pdu;
+	const struct mg_ctl_state *ctl;
+	uint64_t now;
+	int ndata; /* listOfData elements: -2 not counted yet, -1 broken */
+	int obj;   /* object under evaluation, -1 PDU level */
+	int8_t st; /* control decode of obj: 0 not yet, 1 ok, -1 undecodable */
+	struct mg_ctl_value cv;
+	const uint8_t *e; /* obj's Data element */
+	size_t el;
+};
+
+static bool is_control_class(uint8_t c)
+{
+	return c == MG_IEC_OPERATE || c == MG_IEC_SELECT_WITH_VALUE || c == MG_IEC_CANCEL;
+}
+
+/* obj's Data element; false when the write's data cannot be paired with
+ * its objects (a named variable list, a truncated or odd list). */
+static bool elem_of(struct dctx *dc)
+{
+	const struct mg_mms_pdu *m = dc->pdu;
+	enum mg_reason why;
+	if (dc->e)
+		return true;
+	if (!m->write_data || dc->obj < 0 || m->obj_truncated)
+		return false;
+	if (dc->ndata == -2) {
+		struct mg_ber_iter it;
+		struct mg_ber_tlv t;
+		enum mg_status st;
+		int n = 0;
+		mg_ber_iter_init(&it, m->write_data, m->write_data_len);
+		while ((st = mg_ber_next(&it, &t, &why)) == MG_OK)
+			n++;
+		dc->ndata = st == MG_NEED_MORE ? n : -1;
+	}
+	if (dc->ndata != (int)m->nobj)
+		return false;
+	return mg_md_elem(m->write_data, m->write_data_len, (unsigned)dc->obj, &dc->e, &dc->el,
+	                  &why) == MG_OK;
+}
+
+static bool ctl_of(struct dctx *dc)
+{
+	enum mg_reason why;
+	if (dc->st == 0) {
+		uint8_t cls = dc->pdu->obj[dc->obj].iec_class;
+		dc->st = elem_of(dc) && mg_ctl_decode(dc->e, dc->el, cls != MG_IEC_CANCEL, &dc->cv,
+		                                      &why) == MG_OK
+		             ? 1
+		             : -1;
+	}
+	return dc->st == 1;
+}
+
+static bool in_ranges(const struct mg_pol_range *r, unsigned n, double v)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (v >= r[i].lo && v <= r[i].hi)
+			return true;
+	return false;
+}
+
+static bool ctlval_match(const struct mg_pol_data *d, const struct mg_ctl_value *cv)
+{
+	switch (cv->ctlval_kind) {
+	case MG_CTLVAL_BOOL: return (d->ctl_bool >> (cv->b ? 1 : 0)) & 1;
+	case MG_CTLVAL_STEP: return (d->ctl_step >> (cv->step & 3)) & 1;
+	default: return in_ranges(d->ctl_rng, d->n_ctl_rng, cv->f);
+	}
+}
+
+static bool check_match(uint8_t want, const struct mg_ctl_value *cv)
+{
+	return ((want & MG_POLC_INTERLOCK) && cv->interlock) ||
+	       ((want & MG_POLC_NO_INTERLOCK) && !cv->interlock) ||
+	       ((want & MG_POLC_SYNCHRO) && cv->synchrocheck) ||
+	       ((want & MG_POLC_NO_SYNCHRO) && !cv->synchrocheck);
+}
+
+/* value clause on a non-control write: 1 every numeric leaf in range,
+ * 0 one outside, -1 undecodable or nothing numeric. */
+static int values_in(struct dctx *dc, const struct mg_pol_data *d)
+{
+	struct mg_md_iter it;
+	struct mg_md_val v;
+	enum mg_reason why;
+	enum mg_status st;
+	int any = 0, all_in = 1;
+	if (!elem_of(dc))
+		return -1;
+	mg_md_iter_init(&it, dc->e, dc->el);
+	while ((st = mg_md_next(&it, &v, &why)) == MG_OK) {
+		double x;
+		if (v.type != MG_MD_INT && v.type != MG_MD_UINT && v.type != MG_MD_FLOAT)
+			continue;
+		if (!mg_md_number(&v, &x) || x != x)
+			return -1;
+		any = 1;
+		if (!in_ranges(d->val_rng, d->n_val_rng, x))
+			all_in = 0;
+	}
+	if (st != MG_NEED_MORE || !any)
+		return -1;
+	return all_in;
+}
+
+/* The value clauses of r against the object under evaluation. Clauses that
+ * do not apply (a control clause on a non-control object, a value clause
+ * on a read) do not match; what applies but cannot be decoded is judged as
+ * the most restrictive rule would: a deny rule matches, others do not. */
+static bool data_match(const struct mg_pol_mrule *r, struct dctx *dc)
+{
+	const struct mg_pol_data *d = &r->d;
+	const bool restrictive = r->action == MG_ACT_DENY;
+	if (dc->obj < 0)
+		return false;
+	const struct mg_mms_obj *o = &dc->pdu->obj[dc->obj];
+	const bool ctl = is_control_class(o->iec_class) && dc->pdu->service == MG_SVC_WRITE;
+	if (d->clauses & (MG_POLD_CTLVAL | MG_POLD_CHECK | MG_POLD_TEST | MG_POLD_ORIGIN)) {
+		if (!ctl)
+			return false;
+		if (!ctl_of(dc))
+			return restrictive;
+		const struct mg_ctl_value *cv = &dc->cv;
+		if ((d->clauses & MG_POLD_CTLVAL) &&
+		    (!cv->ctlval_ok ? !restrictive : !ctlval_match(d, cv)))
+			return false;
+		if ((d->clauses & MG_POLD_CHECK) && (!cv->has_check || !check_match(d->check, cv)))
+			return false;
+		if ((d->clauses & MG_POLD_TEST) && cv->test != d->test)
+			return false;
+		if ((d->clauses & MG_POLD_ORIGIN) &&
+		    (cv->or_cat < 0 || cv->or_cat > 15 || !((d->origin >> cv->or_cat) & 1)))
+			return false;
+	}
+	if ((d->clauses & MG_POLD_SELECT) && o->iec_class == MG_IEC_OPERATE) {
+		bool have = ctl_of(dc);
+		if (!mg_ctl_select_ok(dc->ctl, dc->p, o, have, have ? dc->cv.ctl_num : 0, dc->now))
+			return false;
+	}
+	if (d->clauses & MG_POLD_VALUE) {
+		int in;
+		if (dc->pdu->service != MG_SVC_WRITE)
+			return false;
+		if (ctl) /* a control's value is its ctlVal */
+			in = ctl_of(dc) && dc->cv.ctlval_ok
+			         ? in_ranges(d->val_rng, d->n_val_rng, dc->cv.f)
+			         : -1;
+		else
+			in = values_in(dc, d);
+		if (in < 0)
+			return restrictive;
+		if ((in == 1) == d->value_not)
+			return false;
+	}
+	return true;
+}
+
 /* Exact evaluation: the rules without objects, merged in rule order with
  * the object rules whose patterns the name matched (bits; NULL = no
  * object). Cost grows with the rules that can match, not with the number
  * of patterns in the policy. */
 static int eval_known(const struct mg_policy *p, const struct mg_policy_peer *peer, uint16_t svc,
-                      uint8_t cls, const uint64_t *bits, uint8_t *action)
+                      uint8_t cls, const uint64_t *bits, uint8_t *action, struct dctx *dc)
 {
 	size_t ip = 0, w = 0;
 	uint64_t cur = bits && p->objwords ? bits[0] : 0;
@@ -238,7 +405,7 @@ static int eval_known(const struct mg_policy *p, const struct mg_policy_peer *pe
 			break;
 		}
 		const struct mg_pol_mrule *r = &p->mms[i];
-		if (base_match(r, peer, svc, cls)) {
+		if (base_match(r, peer, svc, cls) && (!r->d.clauses || data_match(r, dc))) {
 			*action = r->action;
 			return (int)i;
 		}
@@ -264,7 +431,7 @@ static int eval_unknown(const struct mg_policy *p, const struct mg_policy_peer *
 		if (!r->svc_any &&
 		    (svc >= MG_SVC__COUNT || !((r->svc[svc / 64] >> (svc % 64)) & 1)))
 			continue;
-		bool maybe = !r->class_any || r->objrule >= 0;
+		bool maybe = !r->class_any || r->objrule >= 0 || r->d.clauses;
 		if (!maybe) {
 			if (worst_rule == -2 || mg_action_severity(r->action) >= worst) {
 				*action = r->action;
@@ -350,6 +517,14 @@ void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *
                            const struct mg_policy_peer *peer, bool from_client,
                            const struct mg_mms_pdu *pdu, struct mg_verdict *v)
 {
+	mg_policy_mms_verdict_ctl(p, s, peer, from_client, pdu, NULL, 0, v);
+}
+
+void mg_policy_mms_verdict_ctl(const struct mg_policy *p, struct mg_policy_scratch *s,
+                               const struct mg_policy_peer *peer, bool from_client,
+                               const struct mg_mms_pdu *pdu, const struct mg_ctl_state *ctl,
+                               uint64_t now_ns, struct mg_verdict *v)
+{
 	(void)from_client;
 	memset(v, 0, sizeof(*v));
 	if (!p || !pdu) { /* fail closed */
@@ -389,9 +564,10 @@ void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *
 	bool first = true;
 	uint8_t a;
 	int rule;
+	struct dctx dc = {.p = p, .pdu = pdu, .ctl = ctl, .now = now_ns, .ndata = -2, .obj = -1};
 	uint16_t nobj = pdu->nobj > MG_MMS_MAX_OBJS ? MG_MMS_MAX_OBJS : pdu->nobj;
 	if (nobj == 0 && !pdu->obj_truncated) {
-		rule = eval_known(p, peer, svc, pdu->iec_class, NULL, &a);
+		rule = eval_known(p, peer, svc, pdu->iec_class, NULL, &a, &dc);
 		take(v, p, a, rule, -1, &first);
 		return;
 	}
@@ -407,8 +583,11 @@ void mg_policy_mms_verdict(const struct mg_policy *p, struct mg_policy_scratch *
 			bits = none;
 		else if (!overlong)
 			bits = obj_bits(p, st, name, n);
+		dc.obj = i;
+		dc.st = 0;
+		dc.e = NULL;
 		if (bits)
-			rule = eval_known(p, peer, svc, cls, p->n_objrules ? bits : NULL, &a);
+			rule = eval_known(p, peer, svc, cls, p->n_objrules ? bits : NULL, &a, &dc);
 		else
 			rule = eval_unknown(p, peer, svc, &a);
 		take(v, p, a, rule, (int16_t)i, &first);

@@ -190,6 +190,10 @@ size_t mg_gen_mms_read_journal_resp(uint8_t *buf, size_t cap, uint32_t invoke);
 /* Other PDUs. */
 size_t mg_gen_mms_info_report(uint8_t *buf, size_t cap, const char *rpt_id_vlname,
 			      const struct mg_gen_data *vals, int n);
+/* informationReport naming one variable (listOfVariable), e.g. the
+ * CommandTermination of "LD/CSWI1$CO$Pos$Oper". */
+size_t mg_gen_mms_info_report_var(uint8_t *buf, size_t cap, const char *name,
+				  const struct mg_gen_data *val);
 /* errclass: ServiceError errorClass choice tag (7 = access), code its value. */
 size_t mg_gen_mms_confirmed_error(uint8_t *buf, size_t cap, uint32_t invoke, int errclass,
 				  int code);

@@ -600,6 +600,21 @@ size_t mg_gen_mms_info_report(uint8_t *buf, size_t cap, const char *vlname,
 	return pdu_end(&w);
 }
 
+size_t mg_gen_mms_info_report_var(uint8_t *buf, size_t cap, const char *name,
+				  const struct mg_gen_data *val)
+{
+	struct mg_gen_w w;
+	mg_gen_w_init(&w, buf, cap);
+	mg_gen_w_begin(&w, MG_GEN_CTXC(3)); /* unconfirmed-PDU */
+	mg_gen_w_begin(&w, MG_GEN_CTXC(0)); /* informationReport */
+	w_list_of_variable(&w, &name, 1);   /* listOfVariable */
+	mg_gen_w_begin(&w, MG_GEN_CTXC(0)); /* listOfAccessResult */
+	mg_gen_w_data(&w, val);
+	mg_gen_w_end(&w);
+	mg_gen_w_end(&w);
+	return pdu_end(&w);
+}
+
 size_t mg_gen_mms_confirmed_error(uint8_t *buf, size_t cap, uint32_t invoke, int errclass,
 				  int code)
 {
