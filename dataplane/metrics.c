@@ -102,7 +102,8 @@ void mg_dp_metrics_write(FILE *f)
 	     "Frames the NIC dropped for lack of room in its rx queue (imissed).");
 	for (unsigned s = 0; s < 2; s++)
 		if (have_hw[s])
-			labelled(f, "mmsgate_nic_missed_frames_total", "side", side[s], hw[s].imissed);
+			labelled(f, "mmsgate_nic_missed_frames_total", "side", side[s],
+			         hw[s].imissed);
 	head(f, "mmsgate_nic_rx_errors_total", "counter", "Erroneous frames received (ierrors).");
 	for (unsigned s = 0; s < 2; s++)
 		if (have_hw[s])
@@ -110,7 +111,8 @@ void mg_dp_metrics_write(FILE *f)
 	head(f, "mmsgate_nic_rx_nombuf_total", "counter", "Rx mbuf allocation failures.");
 	for (unsigned s = 0; s < 2; s++)
 		if (have_hw[s])
-			labelled(f, "mmsgate_nic_rx_nombuf_total", "side", side[s], hw[s].rx_nombuf);
+			labelled(f, "mmsgate_nic_rx_nombuf_total", "side", side[s],
+			         hw[s].rx_nombuf);
 	head(f, "mmsgate_port_link_up", "gauge", "1 when the port's link is up.");
 	for (unsigned s = 0; s < 2; s++)
 		if (have_link[s])
