@@ -94,6 +94,7 @@ struct mg_seqadj_inj {
 	uint8_t tries;
 	bool resend;          /* marked for retransmission */
 	uint32_t request_end; /* sender space (client): end of the refused request */
+	bool placed;          /* false: queued, waiting for a TPKT boundary (mg_seqadj_place) */
 };
 
 struct mg_seqadj {
@@ -127,6 +128,19 @@ int mg_seqadj_drop(struct mg_seqadj *sa, uint8_t dir, uint32_t pos, uint32_t len
  */
 int mg_seqadj_insert(struct mg_seqadj *sa, uint8_t dir, uint32_t pos, const uint8_t *data,
                      uint16_t len, uint32_t request_end, uint64_t now, uint32_t *rseq);
+
+/*
+ * An answer that cannot go in yet: the server is in the middle of a PDU
+ * (its stream is not at a TPKT boundary) or has segments the gate still
+ * holds. mg_seqadj_queue() keeps it (same limits as insert); once the
+ * server's stream reaches a boundary the caller calls mg_seqadj_place()
+ * with that sender position, which inserts every queued answer there, in
+ * order, and makes them due for mg_seqadj_next_tx() (their first
+ * transmission). mg_seqadj_queued() says whether any wait.
+ */
+int mg_seqadj_queue(struct mg_seqadj *sa, const uint8_t *data, uint16_t len, uint32_t request_end);
+int mg_seqadj_place(struct mg_seqadj *sa, uint32_t pos, uint64_t now);
+bool mg_seqadj_queued(const struct mg_seqadj *sa);
 
 /* What the caller does with a segment after mg_seqadj_segment(). */
 enum mg_seqadj_verdict {
@@ -213,14 +227,16 @@ size_t mg_seqadj_frame(struct mg_seqadj *sa, uint8_t dir, uint8_t *frame, size_t
 /*
  * Build a segment the gate originates in direction dir (an injected answer
  * toward the client, a pure ACK, the gate's RST), modelled on tmpl, a frame
- * of the same direction (its L2 header, addresses and ports): seq as given
+ * of the same direction (its L2 header, addresses and ports; with
+ * tmpl_reversed a frame of the other direction, MACs, addresses and ports
+ * swapped — the denied request itself will do): seq as given
  * (receiver space), ack, window and timestamps from mg_seqadj_gate_hdr(),
  * the flags and payload given. IPv4 (DF, TTL 64) or IPv6 as tmpl. Returns
  * the frame length, 0 if tmpl is not TCP or cap is too small.
  */
 size_t mg_seqadj_frame_build(const struct mg_seqadj *sa, uint8_t dir, const uint8_t *tmpl,
-                             size_t tlen, uint32_t seq, uint8_t flags, const uint8_t *data,
-                             uint16_t dlen, uint8_t *out, size_t cap);
+                             size_t tlen, bool tmpl_reversed, uint32_t seq, uint8_t flags,
+                             const uint8_t *data, uint16_t dlen, uint8_t *out, size_t cap);
 
 /* RFC 1624 incremental checksum update of *csum (network order bytes at
  * csum[0..1]) for the 16-bit words of old[0..n) replaced by new[0..n);

@@ -147,6 +147,8 @@ int mg_seqadj_insert(struct mg_seqadj *sa, uint8_t dir, uint32_t pos, const uint
 
 	if (dir != 1 || len == 0 || !data)
 		return -EINVAL; /* answers go toward the client only */
+	if (mg_seqadj_queued(sa))
+		return -EINVAL; /* queued answers go first: place them */
 	if (sa->ninj == 0)
 		sa->pool_used = 0;
 	if (sa->ninj == MG_SEQADJ_MAX_INJ || (size_t)sa->pool_used + len > MG_SEQADJ_INJ_BYTES)
@@ -160,6 +162,7 @@ int mg_seqadj_insert(struct mg_seqadj *sa, uint8_t dir, uint32_t pos, const uint
 	struct mg_seqadj_inj *j = &sa->inj[sa->ninj++];
 	memset(j, 0, sizeof(*j));
 	j->seq = at;
+	j->placed = true;
 	j->len = len;
 	j->data = sa->pool_used;
 	j->last_tx = now;
@@ -174,6 +177,52 @@ int mg_seqadj_insert(struct mg_seqadj *sa, uint8_t dir, uint32_t pos, const uint
 	return 0;
 }
 
+int mg_seqadj_queue(struct mg_seqadj *sa, const uint8_t *data, uint16_t len, uint32_t request_end)
+{
+	if (len == 0 || !data)
+		return -EINVAL;
+	if (sa->ninj == 0)
+		sa->pool_used = 0;
+	if (sa->ninj == MG_SEQADJ_MAX_INJ || (size_t)sa->pool_used + len > MG_SEQADJ_INJ_BYTES)
+		return -ENOSPC;
+	struct mg_seqadj_inj *j = &sa->inj[sa->ninj++];
+	memset(j, 0, sizeof(*j));
+	j->len = len;
+	j->data = sa->pool_used;
+	j->rto = MG_SEQADJ_RTO_MIN_NS;
+	j->request_end = request_end;
+	memcpy(sa->pool + sa->pool_used, data, len);
+	sa->pool_used = (uint16_t)(sa->pool_used + len);
+	return 0;
+}
+
+bool mg_seqadj_queued(const struct mg_seqadj *sa)
+{
+	return sa->ninj && !sa->inj[sa->ninj - 1].placed;
+}
+
+int mg_seqadj_place(struct mg_seqadj *sa, uint32_t pos, uint64_t now)
+{
+	struct mg_seqadj_dir *d = &sa->d[1];
+
+	for (unsigned k = 0; k < sa->ninj; k++) {
+		struct mg_seqadj_inj *j = &sa->inj[k];
+		if (j->placed)
+			continue;
+		uint32_t at = pos + (uint32_t)tail_off(d);
+		int rc = add_edit(d, pos, j->len, true);
+		if (rc)
+			return rc;
+		j->seq = at;
+		j->placed = true;
+		j->resend = true; /* the first transmission is due */
+		j->tries = 0;
+		j->last_tx = now;
+		sa->bytes_injected += j->len;
+	}
+	return 0;
+}
+
 /* The client acknowledged up to ack (client space of the server's stream):
  * free what it has, spot what it is missing. */
 static void inj_on_ack(struct mg_seqadj *sa, uint32_t ack, bool dup, const uint32_t *sack,
@@ -181,13 +230,14 @@ static void inj_on_ack(struct mg_seqadj *sa, uint32_t ack, bool dup, const uint3
 {
 	unsigned k = 0;
 
-	while (k < sa->ninj && mg_seq_leq(sa->inj[k].seq + sa->inj[k].len, ack))
+	while (k < sa->ninj && sa->inj[k].placed &&
+	       mg_seq_leq(sa->inj[k].seq + sa->inj[k].len, ack))
 		k++;
 	if (k) {
 		memmove(sa->inj, sa->inj + k, (sa->ninj - k) * sizeof(sa->inj[0]));
 		sa->ninj = (uint8_t)(sa->ninj - k);
 	}
-	if (!sa->ninj)
+	if (!sa->ninj || !sa->inj[0].placed)
 		return;
 	struct mg_seqadj_inj *j = &sa->inj[0];
 	if (mg_seq_lt(j->seq, ack)) { /* partly acknowledged */
@@ -378,6 +428,8 @@ bool mg_seqadj_next_tx(struct mg_seqadj *sa, uint64_t now, uint32_t *rseq, const
 	*give_up = false;
 	for (unsigned k = 0; k < sa->ninj; k++) {
 		struct mg_seqadj_inj *j = &sa->inj[k];
+		if (!j->placed)
+			break;
 		bool timeout = now - j->last_tx >= j->rto;
 		if (!j->resend && !timeout)
 			continue;

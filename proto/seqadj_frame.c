@@ -105,14 +105,23 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 size_t mg_seqadj_frame_build(const struct mg_seqadj *sa, uint8_t dir, const uint8_t *tmpl,
-                             size_t tlen, uint32_t seq, uint8_t flags, const uint8_t *data,
-                             uint16_t dlen, uint8_t *out, size_t cap)
+                             size_t tlen, bool tmpl_reversed, uint32_t seq, uint8_t flags,
+                             const uint8_t *data, uint16_t dlen, uint8_t *out, size_t cap)
 {
 	struct mg_pkt pk;
 	struct mg_seqadj_hdr h;
 
 	if (mg_pkt_parse(tmpl, tlen, &pk) != MG_PKT_OK || pk.ip_proto != 6 || pk.frag)
 		return 0;
+	if (tmpl_reversed) { /* a frame of the other direction: swap the ends */
+		uint8_t a[16];
+		memcpy(a, pk.src, 16);
+		memcpy(pk.src, pk.dst, 16);
+		memcpy(pk.dst, a, 16);
+		uint16_t p = pk.sport;
+		pk.sport = pk.dport;
+		pk.dport = p;
+	}
 	mg_seqadj_gate_hdr(sa, dir, &h);
 	size_t l3 = pk.ip_ver == 6 ? 40 : 20;
 	size_t thl = h.ts_ok ? 32 : 20;
@@ -122,6 +131,10 @@ size_t mg_seqadj_frame_build(const struct mg_seqadj *sa, uint8_t dir, const uint
 		return 0;
 	memset(out, 0, fl);
 	memcpy(out, tmpl, pk.l3_off);
+	if (tmpl_reversed) {
+		memcpy(out, tmpl + 6, 6);
+		memcpy(out + 6, tmpl, 6);
+	}
 	/* the L2 header carries the innermost EtherType last: keep it as is */
 	uint8_t *ip = out + pk.l3_off;
 	if (pk.ip_ver == 6) {

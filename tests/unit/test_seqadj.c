@@ -459,3 +459,34 @@ Test(seqadj, ack_of_injected_bytes_alone_is_absorbed)
 	cr_assert_eq(p.verdict, MG_SEQADJ_FORWARD);
 	cr_assert_eq(ACK(g), 5001);
 }
+
+Test(seqadj, queued_answer_waits_for_a_boundary)
+{
+	struct mg_seqadj sa;
+	mg_seqadj_init(&sa);
+	cr_assert_eq(mg_seqadj_drop(&sa, C2S, 1101, 50), 0);
+	cr_assert_eq(mg_seqadj_queue(&sa, (const uint8_t *)"0123456789", 10, 1151), 0);
+	cr_assert(mg_seqadj_queued(&sa));
+	uint32_t rseq, at;
+	const uint8_t *data;
+	uint16_t len;
+	bool give_up;
+	cr_assert_not(mg_seqadj_next_tx(&sa, 1ull << 40, &rseq, &data, &len, &give_up),
+	              "nothing is sent before it is placed");
+	/* the server's PDU in flight is translated as if nothing were queued */
+	struct seg g = mk(5001, 1101, MG_TCP_ACK, 40, 0, NULL, 0);
+	xlate(&sa, S2C, &g, 0);
+	cr_assert_eq(SEQ(g), 5001);
+	cr_assert_eq(mg_seqadj_insert(&sa, S2C, 5041, (const uint8_t *)"x", 1, 0, 0, &at), -EINVAL,
+	             "queued answers go first");
+	cr_assert_eq(mg_seqadj_place(&sa, 5041, 7), 0);
+	cr_assert_not(mg_seqadj_queued(&sa));
+	cr_assert(mg_seqadj_next_tx(&sa, 7, &rseq, &data, &len, &give_up),
+	          "first transmission due");
+	cr_assert_eq(rseq, 5041);
+	cr_assert_eq(len, 10);
+	cr_assert_eq(sa.bytes_injected, 10);
+	g = mk(5041, 1101, MG_TCP_ACK, 40, 0, NULL, 0);
+	xlate(&sa, S2C, &g, 0);
+	cr_assert_eq(SEQ(g), 5051);
+}

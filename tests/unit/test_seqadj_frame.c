@@ -5,7 +5,9 @@
  * generated in the client's own sequence space and translated toward the
  * server with mg_seqadj_frame(); server frames in the server's space and
  * translated toward the client; the refusals are built by mg_refuse_build()
- * and sent by mg_seqadj_frame_build(). Two captures result — what the
+ * and sent by mg_seqadj_frame_build() — the second one queued while the
+ * server is in the middle of a PDU and placed at its end, modelled on the
+ * client's own frame reversed, as the dataplane would. Two captures result — what the
  * client's NIC sees and what the server's NIC sees — and tshark must find
  * every request answered on the client side, the refused ones absent on the
  * server side, and nothing wrong with TCP on either side (no lost segment,
@@ -28,6 +30,8 @@ struct sim {
 	struct mg_gen_pcap cli, srv;
 	uint8_t tmpl[128]; /* the last server frame: model for gate frames */
 	size_t tmpl_len;
+	uint8_t ctmpl[2048]; /* the last client frame (a reversed model) */
+	size_t ctmpl_len;
 	int dropped_frames;
 };
 
@@ -45,6 +49,8 @@ static void client_sink(void *ud, const uint8_t *f, size_t n)
 	uint8_t b[2048];
 	struct mg_seqadj_plan p;
 	to_client_side(f, n);
+	memcpy(S.ctmpl, f, n);
+	S.ctmpl_len = n;
 	memcpy(b, f, n);
 	size_t m = mg_seqadj_frame(&S.sa, C2S, b, n, 0, &p);
 	if (m)
@@ -118,10 +124,41 @@ static void refuse_answer(const uint8_t *mms, size_t n, uint32_t request_end)
 	    0);
 	uint8_t fr[1024];
 	size_t fl =
-	    mg_seqadj_frame_build(&S.sa, S2C, S.tmpl, S.tmpl_len, at, MG_TCP_ACK | MG_TCP_PSH, ans,
-	                          (uint16_t)an, fr, sizeof(fr));
+	    mg_seqadj_frame_build(&S.sa, S2C, S.tmpl, S.tmpl_len, false, at,
+	                          MG_TCP_ACK | MG_TCP_PSH, ans, (uint16_t)an, fr, sizeof(fr));
 	cr_assert_gt(fl, 0);
 	to_client_side(fr, fl);
+}
+
+/* The dataplane's way when the server may be mid-PDU: queue the answer,
+ * place it once the server's stream is at a TPKT boundary, send what
+ * mg_seqadj_next_tx() hands out, modelled on the client's own frame. */
+static void refuse_queue(const uint8_t *mms, size_t n, uint32_t request_end)
+{
+	struct mg_refuse_req r;
+	enum mg_reason why;
+	cr_assert_eq(mg_refuse_plan(mms, n, &r, &why), MG_OK);
+	uint8_t ans[512];
+	size_t an = mg_refuse_build(&r, S.cv.ctx.mms, 0, ans, sizeof(ans));
+	cr_assert_eq(mg_seqadj_queue(&S.sa, ans, (uint16_t)an, request_end), 0);
+	cr_assert(mg_seqadj_queued(&S.sa));
+}
+
+static void place_and_send(void)
+{
+	uint32_t rseq;
+	const uint8_t *data;
+	uint16_t len;
+	bool give_up;
+	uint8_t fr[1024];
+	cr_assert_eq(mg_seqadj_place(&S.sa, S.sv.ep[1].seq, 0), 0);
+	cr_assert_not(mg_seqadj_queued(&S.sa));
+	cr_assert(mg_seqadj_next_tx(&S.sa, 0, &rseq, &data, &len, &give_up));
+	size_t fl = mg_seqadj_frame_build(&S.sa, S2C, S.ctmpl, S.ctmpl_len, true, rseq,
+	                                  MG_TCP_ACK | MG_TCP_PSH, data, len, fr, sizeof(fr));
+	cr_assert_gt(fl, 0);
+	to_client_side(fr, fl);
+	cr_assert_not(mg_seqadj_next_tx(&S.sa, 0, &rseq, &data, &len, &give_up));
 }
 
 static void fin(int dir)
@@ -216,9 +253,15 @@ Test(seqadj_frame, refused_requests_keep_tcp_consistent_on_both_sides)
 	pos = S.cv.ep[0].seq;
 	refuse_drop(pos + (uint32_t)off4, (uint32_t)(end4 - off4));
 	client_sends(st, sn);
-	refuse_answer(r4, r4n, pos + (uint32_t)end4);
+	/* the server is answering 3 in two segments: the answer to 4 waits
+	 * for the end of that PDU */
+	refuse_queue(r4, r4n, pos + (uint32_t)end4);
 	n = mg_gen_mms_read_resp(m, sizeof(m), 3, &v, 1);
-	server_sends(m, n);
+	sync_views();
+	sn = mg_gen_conn_wrap_mms(&S.sv, st, sizeof(st), m, n);
+	size_t cut = sn / 2;
+	mg_gen_conn_send_cuts(&S.sv, 1, st, sn, &cut, 1);
+	place_and_send();
 	n = mg_gen_mms_read_resp(m, sizeof(m), 5, &v, 1);
 	server_sends(m, n);
 	client_ack();
@@ -244,7 +287,7 @@ Test(seqadj_frame, refused_requests_keep_tcp_consistent_on_both_sides)
 	/* client side: every request answered, in the order the gate sent them */
 	const char *resp = "mms.confirmed_ResponsePDU_element || mms.confirmed_ErrorPDU_element";
 	char *got = tshark(pc, resp, "-e mms.invokeID -e mms.failure");
-	cr_assert_str_eq(got, "1|\n2|3\n4|3\n3|\n5|\n", "client side:\n%s", got);
+	cr_assert_str_eq(got, "1|\n2|3\n3|\n4|3\n5|\n", "client side:\n%s", got);
 	got = tshark(pc, "mms.conclude_ResponsePDU_element", "-e frame.number");
 	cr_assert_neq(got[0], 0, "conclude answered");
 	/* server side: only the allowed requests (3 and 5 share the rewritten segment) */
