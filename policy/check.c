@@ -207,6 +207,39 @@ static void check_shadowing(struct mg_policy *p, struct mg_diags *d)
 			}
 }
 
+/* A pattern without '/' only ever sees VMD- and AA-specific names: on a
+ * rule about variables it misses every IEC 61850 object (all domain-
+ * specific), which for a deny rule is a hole (DESIGN.md "Object patterns"). */
+static void check_scopes(struct mg_policy *p, struct mg_diags *d)
+{
+	static const uint16_t var_svcs[] = {MG_SVC_READ, MG_SVC_WRITE, MG_SVC_GET_VAR_ACCESS_ATTR,
+	                                    MG_SVC_DEFINE_NAMED_VAR_LIST,
+	                                    MG_SVC_GET_NAMED_VAR_LIST_ATTR,
+	                                    MG_SVC_DELETE_NAMED_VAR_LIST};
+	const uint32_t var_classes =
+	    (1u << MG_IEC_READ) | (1u << MG_IEC_DATASET_READ) | (1u << MG_IEC_SELECT) |
+	    (1u << MG_IEC_REPORT_CONTROL) | (1u << MG_IEC_WRITE) | (1u << MG_IEC_CANCEL) |
+	    (1u << MG_IEC_SELECT_WITH_VALUE) | (1u << MG_IEC_OPERATE) |
+	    (1u << MG_IEC_GOOSE_CONTROL) | (1u << MG_IEC_SV_CONTROL) | (1u << MG_IEC_SETTING) |
+	    (1u << MG_IEC_SETTING_GROUP) | (1u << MG_IEC_DATASET_DEFINE) |
+	    (1u << MG_IEC_DATASET_DELETE) | (1u << MG_IEC_OTHER);
+	for (size_t i = 0; i < p->n_mms; i++) {
+		const struct mg_pol_mrule *r = &p->mms[i];
+		bool vars = r->svc_any;
+		for (size_t k = 0; !vars && k < sizeof(var_svcs) / sizeof(var_svcs[0]); k++)
+			vars = (r->svc[var_svcs[k] / 64] >> (var_svcs[k] % 64)) & 1;
+		if (!vars || (!r->class_any && !(r->classes & var_classes)))
+			continue;
+		for (size_t g = 0; g < r->n_glob; g++)
+			if (!strchr(r->glob[g], '/') && !strstr(r->glob[g], "**"))
+				mg_pol_diag(d, MG_DIAG_WARNING, r->loc, r->glob[g],
+				            "object pattern \"%s\" has no '/': it matches only VMD- and "
+				            "AA-specific names, never an IEC 61850 object (LD/item); "
+				            "\"*/%s\" matches the item in every scope",
+				            r->glob[g], r->glob[g]);
+	}
+}
+
 /* reply-error answers confirmed requests only: say what happens to the
  * other services a reply-error rule names (DESIGN.md "Deny modes"). */
 static void check_deny_modes(struct mg_policy *p, struct mg_diags *d)
@@ -248,4 +281,5 @@ void mg_pol_check(struct mg_policy *p, struct mg_diags *d)
 		check_sets(p, d);
 	check_shadowing(p, d);
 	check_deny_modes(p, d);
+	check_scopes(p, d);
 }

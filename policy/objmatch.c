@@ -252,15 +252,60 @@ out:
 	return rc;
 }
 
+/* "*\/rest" and "**\/rest": the domain part means "any domain", and the
+ * rule must also see VMD- and AA-specific names (no domain: they reach the
+ * patterns as the bare item, never containing '/'), or a deny rule written
+ * that way is escaped by naming the object without a domain. The rule gets
+ * a second pattern, rest with "**" narrowed to "*": on names without '/'
+ * both mean the same, and without a literal '/' or "**" the alias can
+ * never match a name containing '/', so domain names, files in
+ * directories and bare domains are judged exactly as before. Writes the
+ * alias into out (room for strlen(glob) + 1) and returns true, or false
+ * when the glob has no such form (or rest holds a '/'). */
+bool mg_pol_glob_any_scope_item(const char *glob, char *out)
+{
+	const char *rest = NULL;
+	size_t n = 0;
+	if (!strncmp(glob, "*/", 2))
+		rest = glob + 2;
+	else if (!strncmp(glob, "**/", 3))
+		rest = glob + 3;
+	if (!rest || !rest[0])
+		return false;
+	for (const char *q = rest; *q; q++) {
+		if (*q == '\\' && q[1]) { /* quoted: copy both */
+			if (q[1] == '/')
+				return false;
+			out[n++] = *q++;
+			out[n++] = *q;
+			continue;
+		}
+		if (*q == '/')
+			return false;
+		if (*q == '*' && q[1] == '*') {
+			out[n++] = '*';
+			q++;
+			continue;
+		}
+		out[n++] = *q;
+	}
+	out[n] = 0;
+	return true;
+}
+
 int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 {
-	size_t npairs = 0;
+	size_t npairs = 0, abytes = 0;
+	char *abuf = NULL; /* the any-scope aliases, freed once compiled */
 	p->n_objrules = 0;
 	for (size_t i = 0; i < p->n_mms; i++) {
 		struct mg_pol_mrule *r = &p->mms[i];
 		if (r->n_glob) {
 			r->objrule = (int32_t)p->n_objrules++;
-			npairs += r->n_glob;
+			for (size_t g = 0; g < r->n_glob; g++) {
+				npairs++;
+				abytes += strlen(r->glob[g]) + 1;
+			}
 		} else {
 			r->objrule = -1;
 		}
@@ -280,14 +325,25 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 	}
 	if (!npairs)
 		return 0;
-	struct gpair *gp = malloc(npairs * sizeof(*gp));
-	if (!gp)
+	struct gpair *gp = malloc(2 * npairs * sizeof(*gp));
+	abuf = malloc(abytes);
+	if (!gp || !abuf) {
+		free(gp);
+		free(abuf);
 		goto oom;
-	size_t k = 0;
+	}
+	size_t k = 0, ab = 0;
 	for (size_t i = 0; i < p->n_mms; i++)
-		for (size_t g = 0; g < p->mms[i].n_glob; g++)
-			gp[k++] = (struct gpair){p->mms[i].glob[g], (uint32_t)p->mms[i].objrule,
-			                         (uint32_t)i};
+		for (size_t g = 0; g < p->mms[i].n_glob; g++) {
+			const char *glob = p->mms[i].glob[g];
+			gp[k++] = (struct gpair){glob, (uint32_t)p->mms[i].objrule, (uint32_t)i};
+			if (mg_pol_glob_any_scope_item(glob, abuf + ab)) {
+				gp[k++] = (struct gpair){abuf + ab, (uint32_t)p->mms[i].objrule,
+				                         (uint32_t)i};
+				ab += strlen(abuf + ab) + 1;
+			}
+		}
+	npairs = k;
 	qsort(gp, npairs, sizeof(*gp), gpair_cmp);
 	size_t npat = 0;
 	for (size_t i = 0; i < npairs; i++)
@@ -325,6 +381,16 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 		p->pat_rule[i] = gp[i].objrule;
 	}
 	p->n_patterns = npat;
+	/* Statistics count the globs the policy spells: an alias that no rule
+	 * wrote itself is not one. */
+	p->n_pattern_aliases = 0;
+	for (size_t i = 0; i < npat; i++) {
+		bool written = false;
+		for (size_t r = 0; r < p->n_mms && !written; r++)
+			for (size_t g = 0; g < p->mms[r].n_glob && !written; g++)
+				written = !strcmp(p->mms[r].glob[g], p->pattern[i]);
+		p->n_pattern_aliases += !written;
+	}
 	p->pat_rule_off[npat] = (uint32_t)npairs;
 	if (npat > mg_pol_regex_max && !d->nerrors) {
 		if (build_literal(p, first_rule, d) < 0)
@@ -353,6 +419,7 @@ int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d)
 	free(ids);
 	free(first_rule);
 	free(gp);
+	free(abuf);
 	return p->hs || (p->hs_literal && !d->nerrors) ? 0 : -1;
 oom_free:
 	if (re)
@@ -363,6 +430,7 @@ oom_free:
 	free(ids);
 	free(first_rule);
 	free(gp);
+	free(abuf);
 oom:
 	mg_pol_diag(d, MG_DIAG_ERROR, (struct mg_pol_loc){p->source, 0, 0}, "",
 	            "out of memory building the object patterns");

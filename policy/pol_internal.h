@@ -286,6 +286,7 @@ struct mg_policy {
 	size_t n_always;          /* patterns without a literal: verified on every scan */
 	uint32_t *always;
 	size_t n_patterns;      /* unique globs */
+	size_t n_pattern_aliases; /* of which any-scope aliases ("*\/x" → "x") not written as such */
 	char **pattern;         /* unique glob text per pattern id */
 	uint32_t *pat_rule_off; /* CSR: pattern id → objrule indices */
 	uint32_t *pat_rule;
@@ -330,6 +331,10 @@ int mg_pol_prefix_build(struct mg_policy *p, struct mg_diags *d);
 void mg_pol_prefix_lookup(const struct mg_policy *p, const struct mg_addr *a,
                           struct mg_setmask *out);
 int mg_pol_objmatch_build(struct mg_policy *p, struct mg_diags *d);
+/* "*\/rest", "**\/rest" → rest ("**" → "*") into out (strlen(glob) + 1
+ * bytes), the second pattern that lets such a rule see VMD- and AA-specific
+ * names; false when the glob has no such form (objmatch.c). */
+bool mg_pol_glob_any_scope_item(const char *glob, char *out);
 /* Fill bits (p->objwords words) with the object rules whose patterns match
  * name; 0, or -1 if Hyperscan failed (caller treats the name as unknown). */
 int mg_pol_objmatch_scan(const struct mg_policy *p, hs_scratch_t *scratch, const char *name,

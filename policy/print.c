@@ -410,7 +410,7 @@ void mg_policy_print(const struct mg_policy *p, FILE *out)
 	fprintf(out, "# l2: %zu statements, %zu table entries\n", p->n_l2, p->n_x_l2);
 	fprintf(out, "# ip rules: %zu (%zu lowered entries)\n", p->n_ip, p->n_x_conn);
 	fprintf(out, "# mms rules: %zu (%zu with object patterns), object patterns: %zu\n",
-	        p->n_mms, objrules, p->n_patterns);
+	        p->n_mms, objrules, p->n_patterns - p->n_pattern_aliases);
 	fprintf(out, "# compile time: %.3f ms\n", p->compile_ms);
 }
 
@@ -621,6 +621,6 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 	    "\"ip_rules\":%zu,\"conn_entries\":%zu,\"mms_rules\":%zu,\"object_rules\":%zu,"
 	    "\"object_patterns\":%zu,\"compile_ms\":%.3f}}\n",
 	    p->n_sets, count_anon(p), p->n_x_prefix, p->n_x_prefix4, p->n_x_prefix6, p->v4.n,
-	    p->v6.n, p->n_x_l2, p->n_ip, p->n_x_conn, p->n_mms, p->n_objrules, p->n_patterns,
+	    p->v6.n, p->n_x_l2, p->n_ip, p->n_x_conn, p->n_mms, p->n_objrules, p->n_patterns - p->n_pattern_aliases,
 	    p->compile_ms);
 }

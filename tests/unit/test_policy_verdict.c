@@ -525,3 +525,83 @@ Test(policy_verdict, deny_modes)
 	mg_policy_scratch_free(s);
 	mg_policy_free(p);
 }
+
+/* "*\/…" reaches the item in every scope: a deny rule cannot be escaped by
+ * naming the object VMD- or AA-specific; "?*\/…" means domain names only. */
+Test(policy_verdict, any_domain_pattern_covers_every_scope)
+{
+	struct mg_policy *p = compile_or_die(
+	    "set ieds { 10.1.0.0/16 }\n"
+	    "ip allow mms to @ieds\n"
+	    "mms deny class operate object \"*/XCBR*$CO$Pos$Oper\"\n"
+	    "mms deny class setting object \"?*/PTOC*\"\n"
+	    "mms allow class operate, setting, read\n");
+	struct mg_policy_scratch *s = mg_policy_scratch_new();
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	static const char *const dom[] = {"CTRL/XCBR1$CO$Pos$Oper", NULL};
+	static const char *const vmd[] = {"XCBR1$CO$Pos$Oper", NULL};
+	static const char *const other[] = {"CSWI1$CO$Pos$Oper", NULL};
+	static const char *const sp_dom[] = {"PROT/PTOC1$SP$StrVal$setMag$f", NULL};
+	static const char *const sp_vmd[] = {"PTOC1$SP$StrVal$setMag$f", NULL};
+
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, dom);
+	cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, vmd);
+	cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+	pdu.obj[0].scope = MG_OBJ_AA;
+	cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, other);
+	cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), MG_ACT_ALLOW);
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, sp_dom);
+	cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_WRITE, sp_vmd);
+	cr_assert_eq(verdict(p, s, "10.0.0.1", "10.1.2.3", &pdu, &v), MG_ACT_ALLOW);
+	mg_policy_scratch_free(s);
+	mg_policy_free(p);
+}
+
+Test(policy_verdict, check_warns_pattern_without_domain)
+{
+	struct mg_diags d;
+
+	mg_diags_init(&d);
+	struct mg_policy *p = mg_policy_compile_string(
+	    "t.policy",
+	    "mms deny class operate object \"XCBR1$CO$Pos$Oper\"\n"
+	    "mms deny service fileOpen object \"secret.cfg\"\n"
+	    "mms allow class read object \"*/MMXU*\", \"**\"\n",
+	    &d);
+	cr_assert_not_null(p);
+	cr_assert_eq(d.nwarnings, 1);
+	cr_assert_eq(d.v[0].line, 1);
+	cr_assert(strstr(d.v[0].msg, "has no '/'"), "%s", d.v[0].msg);
+	mg_diags_free(&d);
+	mg_policy_free(p);
+}
+
+/* A dataset read with unknown members is its own class: allowed only by a
+ * rule that names it (the documented HMI line). */
+Test(policy_verdict, dataset_read_needs_explicit_rule)
+{
+	struct mg_policy *p = compile_or_die(
+	    "set hmi { 10.0.0.5 }\n"
+	    "set ieds { 10.1.0.0/16 }\n"
+	    "ip allow mms to @ieds\n"
+	    "mms allow from @hmi to @ieds service read class dataset-read object \"*/LLN0$*\"\n"
+	    "mms allow to @ieds class association, browse, read\n");
+	struct mg_policy_scratch *s = mg_policy_scratch_new();
+	struct mg_mms_pdu pdu;
+	struct mg_verdict v;
+	static const char *const ds[] = {"LD0/LLN0$DS1", NULL};
+
+	mkpdu(&pdu, MG_MMS_CONFIRMED_REQUEST, MG_SVC_READ, ds);
+	pdu.obj[0].kind = MG_OBJK_VARLIST;
+	mg_iec_classify(&pdu);
+	cr_assert_eq(pdu.iec_class, MG_IEC_DATASET_READ);
+	cr_assert_eq(verdict(p, s, "10.0.0.5", "10.1.2.3", &pdu, &v), MG_ACT_ALLOW);
+	cr_assert_eq(v.rule_line, 4);
+	cr_assert_eq(verdict(p, s, "10.0.0.6", "10.1.2.3", &pdu, &v), MG_ACT_DENY);
+	mg_policy_scratch_free(s);
+	mg_policy_free(p);
+}
