@@ -4,9 +4,13 @@
  * socket. Connects (optionally from a given source address), associates
  * (COTP CR, CN + AARQ + initiate-request), then performs each action in
  * order: "read DOM/ITEM" or "operate DOM/ITEM" (a write of an IEC 61850
- * Oper structure), and concludes. Prints one line per step.
- * Exit status: 0 all answered; 3 cannot connect; 4 connection reset or
- * closed (e.g. by the firewall); 5 timeout; 6 protocol surprise.
+ * Oper structure), and concludes. Prints one line per step: "ok", or
+ * "refused (object-access-denied)" / "refused (error class C code K)"
+ * when the answer says no (an IED's refusal, or mmsgate's in its place);
+ * information reports arriving meanwhile are counted ("report").
+ * Exit status: 0 all answered (refusals included); 3 cannot connect; 4
+ * connection reset or closed (e.g. by the firewall); 5 timeout; 6
+ * protocol surprise.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -179,25 +183,47 @@ int main(int argc, char **argv)
 		mgt_decode(&eng, &conn, MG_DIR_C2S, out, k, &u);
 		if (mgt_send_all(fd, out, k) != 0)
 			return fail_read(act, -1);
-		n = mgt_read_tpkt(fd, buf, sizeof(buf), timeout_ms);
-		if (n <= 0) {
-			char what[256];
-			snprintf(what, sizeof(what), "%s %s", act, obj);
-			return fail_read(what, n);
+		for (;;) { /* reports may come before the answer */
+			n = mgt_read_tpkt(fd, buf, sizeof(buf), timeout_ms);
+			if (n <= 0) {
+				char what[256];
+				snprintf(what, sizeof(what), "%s %s", act, obj);
+				return fail_read(what, n);
+			}
+			mgt_decode(&eng, &conn, MG_DIR_S2C, buf, (size_t)n, &u);
+			if (u.pdu_type != MG_MMS_UNCONFIRMED)
+				break;
+			printf("client: report\n");
 		}
-		mgt_decode(&eng, &conn, MG_DIR_S2C, buf, (size_t)n, &u);
-		if (u.pdu_type != MG_MMS_CONFIRMED_RESPONSE || u.invoke != invoke) {
+		if ((u.pdu_type != MG_MMS_CONFIRMED_RESPONSE && u.pdu_type != MG_MMS_CONFIRMED_ERROR) ||
+		    u.invoke != invoke) {
 			printf("client: %s %s: unexpected answer (pdu %d)\n", act, obj, u.pdu_type);
 			return 6;
 		}
-		printf("client: %s %s: ok\n", act, obj);
+		if (u.refused[0])
+			printf("client: %s %s: refused (%s)\n", act, obj, u.refused);
+		else
+			printf("client: %s %s: ok\n", act, obj);
 		invoke++;
 	}
 	m = mg_gen_mms_conclude_req(pdu, sizeof(pdu));
 	t = mg_gen_osi_data(tsdu, sizeof(tsdu), &ctx, pdu, m);
 	k = mg_gen_cotp_dt(out, sizeof(out), tsdu, t, 0);
-	if (mgt_send_all(fd, out, k) == 0 && mgt_read_tpkt(fd, buf, sizeof(buf), timeout_ms) > 0)
-		printf("client: concluded\n");
+	if (mgt_send_all(fd, out, k) == 0) {
+		for (;;) {
+			n = mgt_read_tpkt(fd, buf, sizeof(buf), timeout_ms);
+			if (n <= 0)
+				break;
+			mgt_decode(&eng, &conn, MG_DIR_S2C, buf, (size_t)n, &u);
+			if (u.pdu_type == MG_MMS_UNCONFIRMED) {
+				printf("client: report\n");
+				continue;
+			}
+			if (u.pdu_type == MG_MMS_CONCLUDE_RESPONSE)
+				printf("client: concluded\n");
+			break;
+		}
+	}
 	close(fd);
 	mg_engine_conn_release(&eng, &conn);
 	return 0;

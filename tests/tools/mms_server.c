@@ -7,6 +7,11 @@
  * RLRE. PDUs are built by the generator library (canned but valid); what
  * arrives is decoded by the protocol engine. One line per request on
  * stdout. Serves clients one after another until killed (or --once).
+ * --reports: after each answer to a confirmed request, an IEC 61850
+ * report (informationReport of LD0/LLN0$RP$urcb01) follows, as an IED
+ * with an enabled report control block would send. --refuse-writes: writes
+ * are answered the way an IED refuses them (object-access-denied per item:
+ * the answer mmsgate sends in reply-error mode, from the same builder).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +24,7 @@
 #include <unistd.h>
 
 #include "mg_gen.h"
+#include "mg_refuse.h"
 #include "mms_sock.h"
 
 static uint8_t pdu[2048], tsdu[4096], out[8192];
@@ -28,6 +34,8 @@ static int send_tsdu(int fd, size_t n)
 	size_t k = mg_gen_cotp_dt(out, sizeof(out), tsdu, n, 0);
 	return k ? mgt_send_all(fd, out, k) : -1;
 }
+
+static int reports, refuse_writes;
 
 static void serve(int fd)
 {
@@ -68,7 +76,13 @@ static void serve(int fd)
 			static const struct mg_gen_data val = {.kind = MG_GEN_D_BOOL, .i = 1};
 			if (u.service == MG_SVC_READ)
 				m = mg_gen_mms_read_resp(pdu, sizeof(pdu), u.invoke, &val, 1);
-			else if (u.service == MG_SVC_WRITE)
+			else if (u.service == MG_SVC_WRITE && refuse_writes) {
+				struct mg_refuse_req rq;
+				enum mg_reason why;
+				if (u.mms_len &&
+				    mg_refuse_plan(u.mms, u.mms_len, &rq, &why) == MG_OK)
+					m = mg_refuse_build_mms(&rq, pdu, sizeof(pdu));
+			} else if (u.service == MG_SVC_WRITE)
 				m = mg_gen_mms_write_resp(pdu, sizeof(pdu), u.invoke, 1, 0);
 			else
 				m = mg_gen_mms_confirmed_error(pdu, sizeof(pdu), u.invoke, 7, 2);
@@ -91,6 +105,17 @@ static void serve(int fd)
 			if (mgt_send_all(fd, out, k) != 0)
 				break;
 		}
+		if (reports && u.kind == MG_EV_MMS && u.pdu_type == MG_MMS_CONFIRMED_REQUEST) {
+			static const struct mg_gen_data rv = {.kind = MG_GEN_D_BOOL, .i = 1};
+			m = mg_gen_mms_info_report(pdu, sizeof(pdu), "LD0/LLN0$RP$urcb01", &rv, 1);
+			t = mg_gen_osi_data(tsdu, sizeof(tsdu), &ctx, pdu, m);
+			size_t k = mg_gen_cotp_dt(out, sizeof(out), tsdu, t, 0);
+			mgt_decode(&eng, &conn, MG_DIR_S2C, out, k, &(struct mgt_unit){0});
+			if (mgt_send_all(fd, out, k) != 0)
+				break;
+			printf("server: report sent\n");
+			fflush(stdout);
+		}
 	}
 	fflush(stdout);
 	mg_engine_conn_release(&eng, &conn);
@@ -106,8 +131,12 @@ int main(int argc, char **argv)
 			port = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--once") == 0)
 			once = 1;
+		else if (strcmp(argv[i], "--reports") == 0)
+			reports = 1;
+		else if (strcmp(argv[i], "--refuse-writes") == 0)
+			refuse_writes = 1;
 		else {
-			fprintf(stderr, "usage: mg-mms-server [--port N] [--once]\n");
+			fprintf(stderr, "usage: mg-mms-server [--port N] [--once] [--reports] [--refuse-writes]\n");
 			return 2;
 		}
 	}

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mg_ber.h"
 #include "mms_sock.h"
 
 int mgt_send_all(int fd, const uint8_t *p, size_t n)
@@ -74,6 +75,38 @@ ssize_t mgt_read_tpkt(int fd, uint8_t *buf, size_t cap, int timeout_ms)
 	return r < 0 ? -1 : (ssize_t)len;
 }
 
+/* The first failed item of a Read-/Write-Response (AccessResult / write
+ * result failure [0] IMPLICIT DataAccessError), or -1. */
+static int first_failure(const uint8_t *p, size_t n)
+{
+	struct mg_ber_tlv pdu, t, svc, e;
+	struct mg_ber_iter it;
+	enum mg_reason why;
+
+	if (mg_ber_tlv(p, n, &pdu, &why) != MG_OK)
+		return -1;
+	mg_ber_iter_init(&it, pdu.val, pdu.len);
+	if (mg_ber_next(&it, &t, &why) != MG_OK || mg_ber_next(&it, &svc, &why) != MG_OK)
+		return -1;
+	mg_ber_iter_init(&it, svc.val, svc.len);
+	if (svc.tag == MG_SVC_READ) { /* [0] spec echo?, [1] listOfAccessResult */
+		while (mg_ber_next(&it, &t, &why) == MG_OK && !(t.cls == MG_BER_CONTEXT && t.tag == 1))
+			;
+		if (!(t.cls == MG_BER_CONTEXT && t.tag == 1))
+			return -1;
+		mg_ber_iter_init(&it, t.val, t.len);
+	} else if (svc.tag != MG_SVC_WRITE) {
+		return -1;
+	}
+	while (mg_ber_next(&it, &e, &why) == MG_OK) {
+		uint32_t code;
+		if (e.cls == MG_BER_CONTEXT && !e.constructed && e.tag == 0 &&
+		    mg_ber_uint32(e.val, e.len, &code))
+			return (int)code;
+	}
+	return -1;
+}
+
 static void on_ev(void *ud, const struct mg_ev *ev)
 {
 	struct mgt_unit *u = ud;
@@ -89,6 +122,20 @@ static void on_ev(void *ud, const struct mg_ev *ev)
 		u->service = m->service;
 		u->has_invoke = m->has_invoke_id;
 		u->invoke = m->invoke_id;
+		if (ev->mms_bytes && ev->mms_len <= sizeof(u->mms)) {
+			memcpy(u->mms, ev->mms_bytes, ev->mms_len);
+			u->mms_len = ev->mms_len;
+		}
+		if (m->type == MG_MMS_CONFIRMED_ERROR) {
+			snprintf(u->refused, sizeof(u->refused), "error class %d code %d",
+				 (int)m->error_class, (int)m->error_code);
+		} else if (m->type == MG_MMS_CONFIRMED_RESPONSE && ev->mms_bytes) {
+			int f = first_failure(ev->mms_bytes, ev->mms_len);
+			if (f == 3)
+				snprintf(u->refused, sizeof(u->refused), "object-access-denied");
+			else if (f >= 0)
+				snprintf(u->refused, sizeof(u->refused), "data-access-error %d", f);
+		}
 		if (m->nobj && m->obj[0].item)
 			snprintf(u->obj, sizeof(u->obj), "%.*s%s%.*s",
 				 m->obj[0].domain ? (int)m->obj[0].domain_len : 0,

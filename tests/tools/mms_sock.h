@@ -23,6 +23,13 @@ struct mgt_unit {
 	bool has_invoke;
 	uint32_t invoke;
 	char obj[128];     /* first object "dom/item" */
+	/* A confirmed response with a failed item or a confirmed-ErrorPDU:
+	 * why, e.g. "object-access-denied" or "error class 7 code 3"; "" when
+	 * everything succeeded. */
+	char refused[48];
+	/* the MMS PDU's bytes (copied, at most sizeof(mms)) */
+	size_t mms_len;
+	uint8_t mms[1024];
 };
 
 int mgt_send_all(int fd, const uint8_t *p, size_t n);
