@@ -80,8 +80,13 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 		if (unlikely(f->gen != lc->pol->gen))
 			refresh_peer(lc, f);
 	}
-	/* select timeouts run on the TSC taken at the start of the burst */
-	uint64_t now_ns = (uint64_t)((double)(lc->now - mg_dp_start_tsc) * 1e9 / (double)mg_dp_hz);
+	/* Select timeouts run on the TSC taken at the start of the burst; when
+	 * replaying captures (--ts-order) on the frames' rx timestamps, so a
+	 * capture's pauses count as time. */
+	uint64_t now_ns = mg_dp_cfg.ts_order
+	                          ? lc->ts_clock
+	                          : (uint64_t)((double)(lc->now - mg_dp_start_tsc) * 1e9 /
+	                                       (double)mg_dp_hz);
 
 	mg_policy_outcome_event_ctl(lc->pol->p, lc->scratch, &f->peer, &f->ctl, now_ns, ev,
 				    lc->monitor ? MG_MODE_MONITOR : MG_MODE_ENFORCE, &oc);

@@ -257,6 +257,8 @@ struct mg_lcore {
 	struct mg_flows flows;
 	struct rte_eth_dev_tx_buffer *tx[2];
 	uint64_t now;         /* TSC at the start of the current burst */
+	uint64_t ts_clock;    /* --ts-order: rx timestamp of the frame in hand, the
+	                         clock of select timeouts when replaying captures */
 	uint64_t last_rx;
 	const struct mg_dp_policy *pol;
 	bool monitor;         /* effective mode for this burst */

@@ -188,6 +188,7 @@ static void loop_ts_order(struct mg_lcore *lc)
 				break;
 			unsigned s = h0 && h1 ? (mb_ts(st[0].b[st[0].i]) <= mb_ts(st[1].b[st[1].i]) ? 0 : 1)
 					      : (h0 ? 0 : 1);
+			lc->ts_clock = mb_ts(st[s].b[st[s].i]);
 			if (mg_dp_cfg.dispatch)
 				mg_dp_dispatch_burst(lc, s, &st[s].b[st[s].i++], 1);
 			else

@@ -20,6 +20,9 @@
  *          capture (IED 10.0.0.20): the "other" host 192.168.1.50 reads then
  *          operates (denied), 10.9.9.9 tries to connect, fragments towards
  *          TCP/102 from SCADA 10.0.0.10, GOOSE on VLAN 200 (scripts/demo.sh).
+ *   control  examples/control.policy: select-before-operate, open/close,
+ *          interlock bypass, test mode, a setting's range, select timeout
+ *          (tests/scripts/dp_control.py).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -294,13 +297,114 @@ static void scenario_attacks(void)
 	ip_fragment(&scada, 0x4343, 24, false, seg + 24, n - 34 - 24);
 }
 
+/* ---- control: examples/control.policy on the dataplane ------------------ */
+
+/* One control write (Oper / SBOw by the leaf) from c; the IED answers with
+ * success only when `ok` (a refused request never reaches it). */
+static void ctl(struct mg_gen_conn *c, const char *obj, bool val, uint32_t num, bool interlock,
+		bool test, bool ok)
+{
+	struct mg_gen_ctl g = {
+		.ctl_val = {.kind = MG_GEN_D_BOOL, .i = val},
+		.or_cat = 3,
+		.or_ident = "dp",
+		.ctl_num = num,
+		.test = test,
+		.with_check = true,
+		.synchrocheck = true,
+		.interlock = interlock,
+	};
+	uint32_t id = c->next_invoke++;
+
+	mg_gen_conn_mms(c, 0, pdu, mg_gen_mms_write_ctl(pdu, sizeof(pdu), id, obj, &g));
+	if (ok)
+		mg_gen_conn_mms(c, 1, pdu, mg_gen_mms_write_resp(pdu, sizeof(pdu), id, 1, 0));
+}
+
+static void setting(struct mg_gen_conn *c, const char *obj, float v, bool ok)
+{
+	const struct mg_gen_data d = {.kind = MG_GEN_D_FLOAT, .f = v};
+	uint32_t id = c->next_invoke++;
+
+	mg_gen_conn_mms(c, 0, pdu, mg_gen_mms_write(pdu, sizeof(pdu), id, &obj, &d, 1));
+	if (ok)
+		mg_gen_conn_mms(c, 1, pdu, mg_gen_mms_write_resp(pdu, sizeof(pdu), id, 1, 0));
+}
+
+/* A new association from client ip (a fresh port each time). */
+static void assoc(struct mg_gen_conn *c, uint32_t ip)
+{
+	static uint16_t port = 40100;
+
+	mg_gen_conn_init4(c, ip, port++, IP4(10, 20, 0, 5), 102, sink);
+	mg_gen_conn_associate(c);
+}
+
+/*
+ * SCADA 10.10.1.7 and 10.10.1.8, engineering 10.10.2.5, IED 10.20.0.5
+ * under examples/control.policy (breakers select-before-operate, 30 s).
+ * A denial resets its association, so every refused request opens a case
+ * of its own; an association that was refused sends nothing more.
+ * tests/scripts/dp_control.py knows which requests must reach the IED.
+ */
+static void scenario_control(void)
+{
+	struct mg_gen_conn a, b, e;
+	const uint32_t sa = IP4(10, 10, 1, 7), sb = IP4(10, 10, 1, 8), en = IP4(10, 10, 2, 5);
+
+	/* open allowed (select then operate) … */
+	assoc(&a, sa);
+	ctl(&a, "IED1/XCBR1$CO$Pos$SBOw", false, 1, true, false, true);
+	ctl(&a, "IED1/XCBR1$CO$Pos$Oper", false, 1, true, false, true);
+	/* … close denied for the same client */
+	ctl(&a, "IED1/XCBR1$CO$Pos$SBOw", true, 2, true, false, false);
+	/* operate without select: denied */
+	assoc(&a, sa);
+	ctl(&a, "IED1/XCBR3$CO$Pos$Oper", false, 3, true, false, false);
+	/* interlock-check cleared: denied even after a select */
+	assoc(&a, sa);
+	ctl(&a, "IED1/XCBR4$CO$Pos$SBOw", false, 4, true, false, true);
+	ctl(&a, "IED1/XCBR4$CO$Pos$Oper", false, 4, false, false, false);
+	/* select by A, operate by B: denied */
+	assoc(&a, sa);
+	assoc(&b, sb);
+	ctl(&a, "IED1/CSWI1$CO$Pos$SBOw", false, 5, true, false, true);
+	ctl(&b, "IED1/CSWI1$CO$Pos$Oper", false, 5, true, false, false);
+	/* … while A's own operate passes */
+	ctl(&a, "IED1/CSWI1$CO$Pos$Oper", false, 5, true, false, true);
+	mg_gen_conn_release(&a);
+	/* test mode from SCADA: denied; from engineering: allowed */
+	assoc(&a, sa);
+	ctl(&a, "IED1/XCBR2$CO$Pos$SBOw", false, 6, true, false, true);
+	ctl(&a, "IED1/XCBR2$CO$Pos$Oper", false, 6, true, true, false);
+	assoc(&e, en);
+	ctl(&e, "IED1/XCBR2$CO$Pos$SBOw", true, 7, true, false, true);
+	ctl(&e, "IED1/XCBR2$CO$Pos$Oper", true, 7, true, true, true);
+	/* the setting's range over FC SP and SE: inside allowed … */
+	setting(&e, "IED1/PTOC1$SP$StrVal$setMag$f", 80.0f, true);
+	setting(&e, "IED1/PTOC1$SE$StrVal$setMag$f", 120.0f, true);
+	/* … outside denied */
+	setting(&e, "IED1/PTOC1$SP$StrVal$setMag$f", 150.0f, false);
+	assoc(&e, en);
+	setting(&e, "IED1/PTOC1$SE$StrVal$setMag$f", 130.0f, false);
+	/* select timeout: a fresh select lets the operate pass; after a
+	 * pause far beyond 30 s (long enough whatever unit the PMD's rx
+	 * timestamp has) the operate is denied */
+	assoc(&a, sa);
+	ctl(&a, "IED1/CSWI2$CO$Pos$SBOw", false, 8, true, false, true);
+	ctl(&a, "IED1/CSWI2$CO$Pos$Oper", false, 8, true, false, true);
+	ctl(&a, "IED1/CSWI2$CO$Pos$SBOw", false, 9, true, false, true);
+	ts_us += 100000ull * 1000000ull;
+	ctl(&a, "IED1/CSWI2$CO$Pos$Oper", false, 9, true, false, false);
+}
+
 int main(int argc, char **argv)
 {
 	char path[4096];
 	void (*fn)(void);
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo DIR\n");
+		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control DIR\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "seed") == 0)
@@ -311,8 +415,10 @@ int main(int argc, char **argv)
 		fn = scenario_attacks;
 	else if (strcmp(argv[1], "ooo") == 0)
 		fn = scenario_ooo;
+	else if (strcmp(argv[1], "control") == 0)
+		fn = scenario_control;
 	else {
-		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo)\n", argv[1]);
+		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control)\n", argv[1]);
 		return 2;
 	}
 	mkdir(argv[2], 0755);
