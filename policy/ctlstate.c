@@ -162,8 +162,10 @@ uint8_t mg_ctl_policy_model(const struct mg_policy *p, const struct mg_mms_obj *
 	at += n - ln;
 	memcpy(name + at, "$Oper", 5);
 	at += 5;
+	bool dom = o->domain && o->scope == MG_OBJ_DOMAIN;
 	for (size_t i = 0; i < p->n_ctlm; i++)
-		if (mg_pol_glob_match(&p->ctlm[i].g, name, at)) {
+		if (dom ? mg_pol_glob_match(&p->ctlm[i].g, name, at)
+		        : p->ctlm[i].has_g2 && mg_pol_glob_match(&p->ctlm[i].g2, name, at)) {
 			*timeout_ms = p->ctlm[i].timeout_ms;
 			return p->ctlm[i].model;
 		}

@@ -1428,6 +1428,11 @@ static bool ctlm_glob_item(struct ps *ps, const struct mg_pol_token *t, void *vc
 		err(ps, t, "out of memory");
 		return false;
 	}
+	/* like object patterns: a leading any-domain part also covers the
+	 * VMD- and AA-specific spelling of the same name */
+	size_t skip = !strncmp(t->text, "**/", 3) ? 3 : !strncmp(t->text, "*/", 2) ? 2 : 0;
+	if (skip && t->text[skip] && mg_pol_glob_parse(t->text + skip, &e->g2, &why) == 0)
+		e->has_g2 = true;
 	e->line = m->line;
 	p->n_ctlm++;
 	return true;

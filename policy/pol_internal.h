@@ -192,6 +192,8 @@ enum mg_pol_ctlmodel {
 struct mg_pol_ctlm {
 	char *glob;
 	struct mg_pol_glob g;
+	bool has_g2;            /* "*\/X" / "**\/X": X also matches names without a domain */
+	struct mg_pol_glob g2;
 	uint8_t model;       /* enum mg_pol_ctlmodel */
 	uint32_t timeout_ms; /* select timeout */
 	uint32_t line;

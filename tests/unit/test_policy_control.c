@@ -320,6 +320,9 @@ Test(control, direct_and_unknown_models_are_never_guessed)
 	             MG_ACT_ALLOW);
 	cr_assert_eq(ctl_write(&a, "IED1/XSWI1$CO$Pos$Oper", true, 1, true, false, 0, &inv),
 	             MG_ACT_DENY);
+	/* the same object named without its domain (VMD-specific) */
+	cr_assert_eq(ctl_write(&a, "XSWI1$CO$Pos$Oper", true, 1, true, false, 0, &inv),
+	             MG_ACT_DENY);
 }
 
 Test(control, model_learned_from_ctlmodel_read)
