@@ -159,8 +159,10 @@ void mg_flows_delete(struct mg_lcore *lc, struct mg_flow *f)
 	if (f->state == MG_FS_FREE)
 		return;
 	mg_dp_act_drop_held(lc, f, MG_DPD_HELD_AT_CLOSE);
-	if (f->kind == MG_CONN_INSPECT)
+	if (f->kind == MG_CONN_INSPECT) {
 		mg_engine_conn_release(&lc->eng, &f->eng);
+		mg_tcpn_release(&lc->tncfg, &f->tn);
+	}
 	lru_unlink(fl, f);
 	rte_hash_del_key(fl->h, &f->key);
 	f->state = MG_FS_FREE;
@@ -249,6 +251,58 @@ static void pk_addrs(const struct mg_pkt *pk, struct mg_addr *src, struct mg_add
 	memcpy(dst->a, pk->dst, alen);
 }
 
+/* What the NIC verified (rx checksum offload), as mg_tcpn flags; nothing
+ * when the port does not say (virtual devices): checked in software. */
+static inline unsigned rx_csum(const struct rte_mbuf *m)
+{
+	unsigned cs = 0;
+
+	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_IP_CKSUM_NONE: cs |= MG_TCPN_IP_CSUM_GOOD; break;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD: cs |= MG_TCPN_IP_CSUM_BAD; break;
+	default: break;
+	}
+	switch (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_L4_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_L4_CKSUM_NONE: cs |= MG_TCPN_L4_CSUM_GOOD; break;
+	case RTE_MBUF_F_RX_L4_CKSUM_BAD: cs |= MG_TCPN_L4_CSUM_BAD; break;
+	default: break;
+	}
+	return cs;
+}
+
+/*
+ * Normalise a segment of an inspected association before anything else
+ * looks at it (proto/tcpnorm.c, the same code as `mmsgatectl replay`).
+ * A refused segment is dropped in every mode, monitor included: the gate
+ * could not judge what the receiver would make of it. Counted under its
+ * own reason; an event when the flow exists.
+ */
+static struct mg_out normalise(struct mg_lcore *lc, struct mg_frame *fr, struct mg_tcpn *tn,
+			       const struct mg_flow *f, unsigned dir)
+{
+	enum mg_reason why = mg_tcpn_segment(&lc->tncfg, tn, (uint8_t)dir,
+					     rte_pktmbuf_mtod(fr->m, const uint8_t *), &fr->pk,
+					     rx_csum(fr->m), NULL);
+
+	if (likely(why == MG_R_NONE))
+		return MG_OUT_FWD;
+	lc->ctr->reason[why]++;
+	if (f != NULL) {
+		struct mg_dp_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.type = MG_DPEV_ANOMALY;
+		ev.action = MG_ACT_DENY;
+		mg_dp_event_from_pdu(&ev, f, NULL);
+		ev.reason = (int32_t)why;
+		ev.gen = lc->pol->gen;
+		mg_dp_event_emit(lc, &ev);
+	}
+	return MG_OUT_DROPPED(MG_DPD_TCP_NORMALISE);
+}
+
 static struct mg_out tcp_handle(struct mg_lcore *lc, struct mg_frame *fr)
 {
 	const struct mg_pkt *pk = &fr->pk;
@@ -289,9 +343,19 @@ static struct mg_out tcp_handle(struct mg_lcore *lc, struct mg_frame *fr)
 				return out;
 			v = pk->dport == MG_DP_TCP_MMS_PORT ? MG_CONN_INSPECT : MG_CONN_ALLOW;
 		}
+		/* The SYN of an inspected association: its options start the
+		 * normaliser's state; a SYN it refuses opens nothing. */
+		struct mg_tcpn tn;
+		mg_tcpn_init(&tn);
+		if (v == MG_CONN_INSPECT) {
+			struct mg_out no = normalise(lc, fr, &tn, NULL, MG_DIR_C2S);
+			if (no.kind != MG_OUT_FORWARD)
+				return no;
+		}
 		f = mg_flows_create(lc, &k);
 		if (f == NULL)
 			return MG_OUT_DENIED(MG_DPD_FLOW_TABLE_FULL);
+		f->tn = tn;
 		f->kind = (uint8_t)v;
 		f->client_is_a = src_is_a;
 		f->client_side = (uint8_t)side;
@@ -313,6 +377,11 @@ static struct mg_out tcp_handle(struct mg_lcore *lc, struct mg_frame *fr)
 	if ((dir == MG_DIR_C2S) != (side == f->client_side))
 		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	f->t_last = lc->now;
+	if (f->kind == MG_CONN_INSPECT && f->state != MG_FS_CLOSED) {
+		struct mg_out no = normalise(lc, fr, &f->tn, f, dir);
+		if (no.kind != MG_OUT_FORWARD)
+			return no;
+	}
 	if (f->state == MG_FS_CLOSED) {
 		if (f->denied || !(fl & MG_TCP_RST))
 			return MG_OUT_DENIED(MG_DPD_FLOW_CLOSED);
@@ -401,6 +470,13 @@ struct mg_out mg_dp_ip_handle(struct mg_lcore *lc, struct mg_frame *fr)
 	const struct mg_pkt *pk = &fr->pk;
 
 	if (unlikely(pk->frag)) {
+		/* TCP fragments are refused whatever `fragments allow` says, in
+		 * every mode: a non-first fragment has no ports (it may be
+		 * TCP/102), conforming stacks do not fragment TCP (path MTU
+		 * discovery), and a second reassembler is a second opinion on
+		 * overlaps. `mmsgatectl replay` refuses them the same way. */
+		if (pk->ip_proto == IPPROTO_TCP)
+			return MG_OUT_DROPPED(MG_DPD_IP_FRAGMENT);
 		/* A non-first fragment has no ports: it may belong to TCP/102. */
 		bool to102 = pk->ip_proto == IPPROTO_TCP &&
 			     (!pk->frag_first || pk->dport == MG_DP_TCP_MMS_PORT ||

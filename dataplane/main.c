@@ -61,6 +61,7 @@ struct mg_dp_cfg mg_dp_cfg = {
 	.hold_max_segs = 512,
 	.ooo_max_segs = 32,
 	.reasm_bufs = 256,
+	.record_bufs = 256,
 	.syn_timeout_s = 10,
 	.tcp_timeout_s = 600,
 	.close_timeout_s = 5,
@@ -117,6 +118,8 @@ static void usage(FILE *f, const char *prog)
 		"  --hold-segs N          held in-order segments per direction (default 512)\n"
 		"  --ooo-segs N           out-of-order segments per direction (default 32)\n"
 		"  --reasm-bufs N         MMS reassembly buffers per worker (default 256)\n"
+		"  --record-bufs N        TCP normaliser records of unacknowledged bytes per\n"
+		"                         worker, 72 KiB each (default 256)\n"
 		"  --mbufs N              mbufs in the packet pool (default: computed)\n"
 		"  --syn-timeout S        embryonic TCP flow timeout (default 10)\n"
 		"  --tcp-timeout S        established TCP idle timeout (default 600)\n"
@@ -159,7 +162,7 @@ static int parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
 
 enum {
 	OPT_POLICY = 256, OPT_INSIDE, OPT_OUTSIDE, OPT_WORKERS, OPT_MODE, OPT_CTL, OPT_EVENTS,
-	OPT_SYSLOG, OPT_STATS_INT, OPT_JSON, OPT_MAXFLOWS, OPT_HOLD, OPT_OOO, OPT_REASM,
+	OPT_SYSLOG, OPT_STATS_INT, OPT_JSON, OPT_MAXFLOWS, OPT_HOLD, OPT_OOO, OPT_REASM, OPT_RECORD,
 	OPT_MBUFS, OPT_SYNTO, OPT_TCPTO, OPT_UDPTO, OPT_CLOSETO, OPT_IDLE, OPT_TSORDER, OPT_QUIET,
 	OPT_VERSION, OPT_HELP, OPT_INJECT, OPT_CONFIG, OPT_METRICS, OPT_CAPDIR, OPT_CAPMB,
 	OPT_CAPFILES, OPT_CAPRATE, OPT_LOGSYS, OPT_LOGLEVEL,
@@ -180,6 +183,7 @@ static const struct option longopts[] = {
 	{"hold-segs", required_argument, NULL, OPT_HOLD},
 	{"ooo-segs", required_argument, NULL, OPT_OOO},
 	{"reasm-bufs", required_argument, NULL, OPT_REASM},
+	{"record-bufs", required_argument, NULL, OPT_RECORD},
 	{"mbufs", required_argument, NULL, OPT_MBUFS},
 	{"syn-timeout", required_argument, NULL, OPT_SYNTO},
 	{"tcp-timeout", required_argument, NULL, OPT_TCPTO},
@@ -302,6 +306,10 @@ static int parse_app(int argc, char **argv, const char *prog)
 			break;
 		case OPT_REASM:
 			if (parse_u32("--reasm-bufs", optarg, 2, 1u << 20, &mg_dp_cfg.reasm_bufs))
+				return -1;
+			break;
+		case OPT_RECORD:
+			if (parse_u32("--record-bufs", optarg, 2, 1u << 20, &mg_dp_cfg.record_bufs))
 				return -1;
 			break;
 		case OPT_MBUFS:

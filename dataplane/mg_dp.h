@@ -33,6 +33,7 @@
 
 #include "mg_capture.h"
 #include "mg_engine.h"
+#include "mg_tcpnorm.h"
 #include "mg_iec61850.h"
 #include "mg_mms.h"
 #include "mg_pkt.h"
@@ -69,6 +70,7 @@ struct mg_dp_cfg {
 	uint32_t hold_max_segs;    /* per direction, in-order held segments */
 	uint32_t ooo_max_segs;     /* per direction, out-of-order segments */
 	uint32_t reasm_bufs;       /* engine reassembly buffers per worker */
+	uint32_t record_bufs;      /* normaliser records (unacknowledged bytes) per worker */
 	uint32_t nb_mbufs;
 	uint32_t syn_timeout_s, tcp_timeout_s, close_timeout_s, udp_timeout_s;
 	bool quiet;
@@ -115,7 +117,8 @@ const char *mg_dp_l2_class_str(unsigned c);
 	X(MMS_ANOMALY, "mms_anomaly")                                         \
 	X(HELD_AT_CLOSE, "held_at_close")                                     \
 	X(TX_FULL, "tx_queue_full")                                           \
-	X(NO_MBUF, "no_mbuf")
+	X(NO_MBUF, "no_mbuf")                                                 \
+	X(TCP_NORMALISE, "tcp_normalised")
 
 enum mg_dp_drop {
 #define MG_DP_DROP_ENUM(sym, str) MG_DPD_##sym,
@@ -221,6 +224,8 @@ struct mg_flow {
 	/* selects of this association (mg_policy_ctl.h); before eng so the
 	 * memset that zeroes a new flow up to eng empties it */
 	struct mg_ctl_state ctl;
+	/* TCP/IP normaliser state (inspected flows; zeroed with the flow). */
+	struct mg_tcpn tn;
 	struct mg_engine_conn eng;
 } __rte_cache_aligned;
 
@@ -253,6 +258,8 @@ struct mg_lcore {
 	struct rte_mempool *pool;
 	struct rte_mempool *reasm;
 	struct mg_engine eng;
+	struct rte_mempool *tnrec;   /* normaliser records */
+	struct mg_tcpn_cfg tncfg;
 	struct mg_policy_scratch *scratch;
 	struct mg_flows flows;
 	struct rte_eth_dev_tx_buffer *tx[2];

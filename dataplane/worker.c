@@ -79,6 +79,28 @@ int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen)
 		.midstream_pickup = false,
 	};
 	mg_engine_init(&lc->eng, &ec);
+	/* Normaliser records (a copy of the bytes a receiver has not yet
+	 * acknowledged), lent only while such bytes exist. The ring size is
+	 * replay's, so both refuse the same segments. */
+	snprintf(name, sizeof(name), "mgtnrec%u", lc->wid);
+	lc->tnrec = rte_mempool_create(name, mg_dp_cfg.record_bufs,
+				       (unsigned)mg_tcpn_buf_bytes(MG_TCPN_DEFAULT_REC), 0, 0, NULL,
+				       NULL, NULL, NULL, socket,
+				       RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+	if (lc->tnrec == NULL) {
+		snprintf(err, errlen,
+			 "cannot create %u normaliser records of %zu bytes: %s (lower "
+			 "--record-bufs or raise -m)",
+			 mg_dp_cfg.record_bufs, mg_tcpn_buf_bytes(MG_TCPN_DEFAULT_REC),
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	lc->tncfg = (struct mg_tcpn_cfg){
+		.rec_size = MG_TCPN_DEFAULT_REC,
+		.buf_get = reasm_get,
+		.buf_put = reasm_put,
+		.buf_ud = lc->tnrec,
+	};
 	lc->scratch = mg_policy_scratch_new();
 	if (lc->scratch == NULL) {
 		snprintf(err, errlen, "cannot allocate policy scratch");
@@ -108,6 +130,8 @@ void mg_dp_worker_teardown(struct mg_lcore *lc)
 	lc->scratch = NULL;
 	rte_mempool_free(lc->reasm);
 	lc->reasm = NULL;
+	rte_mempool_free(lc->tnrec);
+	lc->tnrec = NULL;
 }
 
 int mg_dp_ts_init(char *err, size_t errlen)

@@ -2,7 +2,7 @@
 /*
  * mmsgate-attacks DIR: writes one capture per transport-level evasion of
  * issue 11, plus legitimate look-alikes that must pass, and DIR/expect.txt
- * ("NAME KIND REASON…": KIND refuse = at least one of the reasons must
+ * ("NAME KIND CLIENT_PORT REASON…": KIND refuse = at least one of the reasons must
  * refuse something and the operate must never reach the IED; KIND legit =
  * nothing refused, the reads answered).
  *
@@ -141,6 +141,10 @@ static void legit_read(struct mg_gen_conn *c)
 	mg_gen_conn_mms(c, 1, pdu, mg_gen_mms_read_resp(pdu, sizeof(pdu), id, v, 1));
 }
 
+/* Client port of the capture being written (one connection each, so one
+ * daemon run can take all captures and tell them apart). */
+static unsigned cur_port;
+
 static void begin(const char *dir, const char *name, const char *kind, const char *reasons)
 {
 	char path[4096];
@@ -150,7 +154,7 @@ static void begin(const char *dir, const char *name, const char *kind, const cha
 		exit(1);
 	}
 	sink = mg_gen_pcap_sink(&pc);
-	fprintf(expect, "%s %s %s\n", name, kind, reasons);
+	fprintf(expect, "%s %s %u %s\n", name, kind, cur_port, reasons);
 }
 
 static void end(void)
@@ -169,7 +173,7 @@ static void decoy_then_operate(enum decoy how)
 {
 	struct mg_gen_conn c;
 	uint8_t op[1024], rd[1024], f[2048], g[2048];
-	conn(&c, 50001);
+	conn(&c, (uint16_t)(50100 + how));
 	mg_gen_conn_associate(&c);
 	legit_read(&c);
 	size_t no = operate_stream(&c, op, sizeof(op));
@@ -452,37 +456,48 @@ int main(int argc, char **argv)
 	    {"conflict", D_SAME, "tcp_conflicting_retransmission"},
 	};
 	for (size_t i = 0; i < sizeof(decoys) / sizeof(decoys[0]); i++) {
+		cur_port = 50100 + decoys[i].how;
 		begin(argv[1], decoys[i].name, "refuse", decoys[i].reasons);
 		decoy_then_operate(decoys[i].how);
 		end();
 	}
+	cur_port = 50002;
 	begin(argv[1], "urgent", "refuse", "tcp_urgent_data");
 	urgent();
 	end();
+	cur_port = 50003;
 	begin(argv[1], "rst-data", "refuse", "tcp_data_on_rst");
 	rst_data();
 	end();
+	cur_port = 50004;
 	begin(argv[1], "syn-data", "refuse", "tcp_data_on_syn tcp_syn_with_data");
 	syn_data();
 	end();
+	cur_port = 50005;
 	begin(argv[1], "cotp-partial", "refuse", "cotp_tpdu_inside_tsdu");
 	cotp_partial();
 	end();
+	cur_port = 50006;
 	begin(argv[1], "cotp-ed", "refuse", "cotp_tpdu_not_class_0");
 	cotp_ed();
 	end();
+	cur_port = 50007;
 	begin(argv[1], "fragments", "refuse", "tcp_fragment ip_fragment");
 	fragments();
 	end();
+	cur_port = 50011;
 	begin(argv[1], "legit-retrans", "legit", "-");
 	legit_retrans();
 	end();
+	cur_port = 50012;
 	begin(argv[1], "legit-keepalive", "legit", "-");
 	legit_keepalive();
 	end();
+	cur_port = 50013;
 	begin(argv[1], "legit-zero-window", "legit", "-");
 	legit_zero_window();
 	end();
+	cur_port = 50014;
 	begin(argv[1], "legit-tiny-segments", "legit", "-");
 	legit_tiny();
 	end();

@@ -7,14 +7,19 @@ Usage: attack_check.py replay MMSGATECTL DIR POLICY
        attack_check.py daemon MMSGATE DIR POLICY SRC_DIR
 
 DIR holds the captures of mmsgate-attacks and its expect.txt ("NAME KIND
-REASON..."). For KIND refuse: one of the REASONs must refuse something and
+CLIENT_PORT REASON..."). For KIND refuse: one of the REASONs must refuse something and
 the operate (IED1CTRL/CSWI1$CO$Pos$Oper) must never be allowed (replay) /
-never reach the IED (daemon: its bytes are absent from what the gate sent
-towards the IED). For KIND legit: nothing is refused, no verdict is deny,
-and (daemon) every byte the client sent reaches the IED.
+never reach the IED (daemon: one run over all captures, each with its own
+client port; the operate's bytes are absent from everything the gate sent
+towards the IED, the reason is in the flow's events or, for frames that
+open no flow, in the counters). For KIND legit: nothing is refused, no
+verdict is deny, and (daemon) every byte the client sent reached the IED
+with the same value, and the flow has no event.
 """
 import json
 import os
+import shutil
+import struct
 import subprocess
 import sys
 
@@ -32,11 +37,11 @@ def expectations(d):
         for line in f:
             parts = line.split()
             if parts:
-                yield parts[0], parts[1], [r for r in parts[2:] if r != "-"]
+                yield parts[0], parts[1], int(parts[2]), [r for r in parts[3:] if r != "-"]
 
 
 def check_replay(ctl, d, policy):
-    for name, kind, reasons in expectations(d):
+    for name, kind, _port, reasons in expectations(d):
         cap = os.path.join(d, name + ".pcap")
         p = subprocess.run([ctl, "replay", "--json", "--policy", policy, cap],
                            capture_output=True, text=True)
@@ -65,71 +70,113 @@ def check_replay(ctl, d, policy):
                 print(f"ok   {name}: {len(reads)} reads allowed, nothing refused")
 
 
-def pcap_frames(path):
+def read_frames(path):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from dp_check import read_pcap  # noqa: E402
-    return [f for _, f in read_pcap(path)]
+    return read_pcap(path)
 
 
-def tcp_payload(fr):
-    """Client→server TCP payload bytes of an untagged IPv4 frame (or b'')."""
+def write_pcap(path, frames):
+    with open(path, "wb") as o:
+        o.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for t, f in frames:
+            o.write(struct.pack("<IIII", t // 1000000, t % 1000000, len(f), len(f)) + f)
+
+
+def tcp_seg(fr):
+    """(client port, seq, payload) of an untagged IPv4 TCP frame from/to 102;
+    fragments (no ports) give (None, 0, raw bytes)."""
     if len(fr) < 34 or fr[12:14] != b"\x08\x00" or fr[23] != 6:
-        return b""
+        return None, 0, b""
     ihl = (fr[14] & 15) * 4
     tot = int.from_bytes(fr[16:18], "big")
     off = 14 + ihl
-    if (int.from_bytes(fr[20:22], "big") & 0x1fff) != 0:
-        return fr[off:14 + tot]  # a later fragment: raw bytes
+    if int.from_bytes(fr[20:22], "big") & 0x3fff:
+        return None, 0, fr[off:14 + tot]
+    sport = int.from_bytes(fr[off:off + 2], "big")
+    dport = int.from_bytes(fr[off + 2:off + 4], "big")
+    seq = int.from_bytes(fr[off + 4:off + 8], "big")
     thl = (fr[off + 12] >> 4) * 4
-    return fr[off + thl:14 + tot]
+    return (sport if dport == 102 else dport), seq, fr[off + thl:14 + tot]
+
+
+def coverage(frames, port):
+    """Sequence numbers (mod 2^32) of the client's bytes on port, with values."""
+    got = {}
+    for _, fr in frames:
+        cp, seq, pl = tcp_seg(fr)
+        if cp == port and fr[14 + (fr[14] & 15) * 4 + 2:14 + (fr[14] & 15) * 4 + 4] == b"\x00\x66":
+            for i, b in enumerate(pl):
+                got[(seq + i) & 0xffffffff] = b
+    return got
 
 
 def check_daemon(mmsgate, d, policy, src):
-    for name, kind, reasons in expectations(d):
-        work = os.path.join(d, name + ".run")
-        os.makedirs(work, exist_ok=True)
-        subprocess.run([sys.executable, os.path.join(src, "tests/scripts/dp_split.py"),
-                        os.path.join(d, name + ".pcap"), work], check=True)
-        # A capture where one side sends nothing still needs a readable pcap.
-        for side in ("inside", "outside"):
-            pth = os.path.join(work, side + ".pcap")
-            if not os.path.exists(pth):
-                with open(pth, "wb") as o:
-                    o.write(bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000"))
-        cmd = [mmsgate, "--no-huge", "--no-shconf", "-m", "512", "--no-pci", "-l", "0",
-               "--log-level=*:error",
-               "--vdev", f"net_pcap0,rx_pcap={work}/inside.pcap,tx_pcap={work}/to-inside.pcap",
-               "--vdev", f"net_pcap1,rx_pcap={work}/outside.pcap,tx_pcap={work}/to-outside.pcap",
-               "--", "--policy", policy, "--ts-order", "--exit-on-idle", "300",
-               "--max-flows", "64", "--json-stats", f"{work}/stats.json"]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-        if p.returncode != 0:
-            fail(name, f"mmsgate exited {p.returncode}: {p.stdout[-500:]} {p.stderr[-500:]}")
-            continue
-        with open(f"{work}/stats.json") as f:
-            st = json.load(f)
-        counts = {}
-        for key in ("drops", "reasons"):
-            for k, v in st.get(key, {}).items():
-                counts[k] = counts.get(k, 0) + v
-        to_ied = b"".join(tcp_payload(fr) for fr in pcap_frames(f"{work}/to-outside.pcap"))
-        sent = b"".join(tcp_payload(fr) for fr in pcap_frames(f"{work}/outside.pcap"))
-        hits = {r: counts.get(r, 0) for r in reasons}
+    """All captures in one daemon run (each has its own client port),
+    timestamps shifted so they follow each other."""
+    exp = list(expectations(d))
+    allf = []
+    for k, (name, kind, port, reasons) in enumerate(exp):
+        for t, fr in read_frames(os.path.join(d, name + ".pcap")):
+            allf.append((t + k * 100_000_000, fr))
+    work = os.path.join(d, "daemon")
+    if os.path.isdir(work):
+        shutil.rmtree(work)  # --events appends: start from nothing
+    os.makedirs(work)
+    write_pcap(os.path.join(work, "all.pcap"), allf)
+    subprocess.run([sys.executable, os.path.join(src, "tests/scripts/dp_split.py"),
+                    os.path.join(work, "all.pcap"), work], check=True)
+    cmd = [mmsgate, "--no-huge", "--no-shconf", "-m", "512", "--no-pci", "-l", "0,1",
+           "--log-level=*:error",
+           "--vdev", f"net_pcap0,rx_pcap={work}/inside.pcap,tx_pcap={work}/to-inside.pcap",
+           "--vdev", f"net_pcap1,rx_pcap={work}/outside.pcap,tx_pcap={work}/to-outside.pcap",
+           "--", "--policy", policy, "--ts-order", "--exit-on-idle", "300",
+           "--max-flows", "64", "--events", f"{work}/events.jsonl",
+           "--json-stats", f"{work}/stats.json"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        fail("daemon", f"mmsgate exited {p.returncode}: {p.stdout[-800:]} {p.stderr[-800:]}")
+        return
+    with open(f"{work}/stats.json") as f:
+        st = json.load(f)
+    counts = {}
+
+    def walk(o):
+        if isinstance(o, dict):
+            for k, v in o.items():
+                if isinstance(v, int):
+                    counts[k] = counts.get(k, 0) + v
+                else:
+                    walk(v)
+    walk(st)
+    events = []
+    with open(f"{work}/events.jsonl") as f:
+        events = [json.loads(l) for l in f if l.strip()]
+    to_ied = read_frames(f"{work}/to-inside.pcap")
+    sent = read_frames(f"{work}/outside.pcap")
+    if any(OPER in fr for _, fr in to_ied):
+        fail("daemon", "an operate reached the IED")
+    for name, kind, port, reasons in exp:
+        evs = [e for e in events if e.get("client", "").endswith(f":{port}")]
+        ev_reasons = {e.get("reason") for e in evs}
         if kind == "refuse":
-            if not any(hits.values()):
-                fail(name, f"none of {reasons} counted (counters: { {k: v for k, v in counts.items() if v} })")
-            elif OPER in to_ied:
-                fail(name, "the operate reached the IED")
+            hit = sorted(set(reasons) & ev_reasons) or \
+                [r for r in reasons if counts.get(r, 0) and r in ("tcp_syn_with_data", "ip_fragment")]
+            if not hit:
+                fail(name, f"none of {reasons} (events {sorted(filter(None, ev_reasons))})")
             else:
-                print(f"ok   {name}: refused ({ {k: v for k, v in hits.items() if v} }), operate never reached the IED")
+                print(f"ok   {name}: refused by the daemon ({hit})")
         else:
-            nz = {k: v for k, v in counts.items() if v}
-            if nz:
-                fail(name, f"legitimate traffic dropped: {nz}")
-            elif len(to_ied) < len(set([sent])) or not to_ied:
-                fail(name, "nothing reached the IED")
+            want, got = coverage(sent, port), coverage(to_ied, port)
+            if evs:
+                fail(name, f"legitimate traffic flagged: {evs}")
+            elif not want or want != got:
+                fail(name, f"{len(want)} client bytes sent, {len(got)} reached the IED"
+                     f" ({sum(1 for k in want if want[k] != got.get(k))} differ/missing)")
             else:
-                print(f"ok   {name}: {len(to_ied)} bytes reached the IED, nothing dropped")
+                print(f"ok   {name}: all {len(want)} client bytes reached the IED, no event")
+    nz = {k: v for k, v in counts.items() if v and (k.startswith("tcp_") or k.startswith("ip_"))}
+    print(f"daemon counters: {nz}")
 
 
 def main():
