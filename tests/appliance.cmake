@@ -34,3 +34,12 @@ if(TARGET mmsgate AND TARGET mmsgatectl AND TARGET dp-scenario)
   set_tests_properties(appliance_run PROPERTIES LABELS "dataplane;integration" TIMEOUT 120
     SKIP_RETURN_CODE 77)
 endif()
+
+# Captures under load: rotation, retention, complete files, rate limit.
+if(TARGET mmsgate AND TARGET dp-scenario)
+  add_test(NAME appliance_capture COMMAND ${CMAKE_SOURCE_DIR}/tests/scripts/appliance_capture.sh
+    $<TARGET_FILE:mmsgate> $<TARGET_FILE:dp-scenario> ${CMAKE_SOURCE_DIR}
+    ${CMAKE_CURRENT_BINARY_DIR}/appliance_capture)
+  set_tests_properties(appliance_capture PROPERTIES LABELS "dataplane;integration" TIMEOUT 120
+    SKIP_RETURN_CODE 77)
+endif()
