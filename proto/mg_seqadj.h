@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "mg_pkt.h" /* MG_TCP_* flag bits */
+#include "mg_seq.h" /* mg_seq_lt / mg_seq_le */
 
 #define MG_SEQADJ_MAX_EDITS  8
 #define MG_SEQADJ_INJ_BYTES  1024
@@ -53,14 +54,6 @@
 #define MG_SEQADJ_RTO_MAX_NS 8000000000ull
 #define MG_SEQADJ_MAX_TRIES  6 /* then the caller resets the flow */
 
-static inline bool mg_seq_lt(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
-static inline bool mg_seq_leq(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) <= 0;
-}
 
 struct mg_seqadj_edit {
 	uint32_t pos; /* sender seq of the first dropped byte / the byte the insert precedes */

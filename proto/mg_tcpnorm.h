@@ -133,13 +133,7 @@ struct mg_tcpn_opts {
 /* Parse the options in p[0..len); MG_MALFORMED on a bad length. */
 enum mg_status mg_tcpn_opts_parse(const uint8_t *p, size_t len, struct mg_tcpn_opts *o);
 
-static inline bool mg_seq_lt(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
-static inline bool mg_seq_le(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) <= 0;
-}
+/* mg_seq_lt / mg_seq_le */
+#include "mg_seq.h"
 
 #endif

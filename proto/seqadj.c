@@ -231,7 +231,7 @@ static void inj_on_ack(struct mg_seqadj *sa, uint32_t ack, bool dup, const uint3
 	unsigned k = 0;
 
 	while (k < sa->ninj && sa->inj[k].placed &&
-	       mg_seq_leq(sa->inj[k].seq + sa->inj[k].len, ack))
+	       mg_seq_le(sa->inj[k].seq + sa->inj[k].len, ack))
 		k++;
 	if (k) {
 		memmove(sa->inj, sa->inj + k, (sa->ninj - k) * sizeof(sa->inj[0]));
@@ -250,7 +250,7 @@ static void inj_on_ack(struct mg_seqadj *sa, uint32_t ack, bool dup, const uint3
 		return; /* the client misses server data first: the server's job */
 	bool hole = false;
 	for (unsigned i = 0; i < nsack; i++)
-		if (mg_seq_leq(j->seq + j->len, sack[2 * i]))
+		if (mg_seq_le(j->seq + j->len, sack[2 * i]))
 			hole = true; /* it has later bytes, not these */
 	if (hole || dup) {
 		j->resend = true;
@@ -327,13 +327,13 @@ void mg_seqadj_segment(struct mg_seqadj *sa, uint8_t dir, uint8_t *th, size_t th
 	/* Learn from the sender. */
 	uint32_t end =
 	    seq + paylen + ((flags & MG_TCP_FIN) ? 1 : 0) + ((flags & MG_TCP_SYN) ? 1 : 0);
-	bool retrans = d->snd_seen && paylen && mg_seq_leq(end, d->snd_max);
+	bool retrans = d->snd_seen && paylen && mg_seq_le(end, d->snd_max);
 	if (!d->snd_seen || mg_seq_lt(d->snd_max, end)) {
 		d->snd_max = end;
 		d->snd_seen = true;
 	}
 	d->win = (uint16_t)(th[14] << 8 | th[15]);
-	if (op.ts && (!d->ts_seen || mg_seq_leq(d->ts_val, op.ts_val))) {
+	if (op.ts && (!d->ts_seen || mg_seq_le(d->ts_val, op.ts_val))) {
 		d->ts_val = op.ts_val;
 		d->ts_seen = true;
 	}
@@ -346,7 +346,7 @@ void mg_seqadj_segment(struct mg_seqadj *sa, uint8_t dir, uint8_t *th, size_t th
 		if (e->insert)
 			continue;
 		uint32_t a = e->pos, b = e->pos + e->len;
-		if (mg_seq_leq(b, cur) || mg_seq_leq(pend, a))
+		if (mg_seq_le(b, cur) || mg_seq_le(pend, a))
 			continue;
 		hit_drop = true;
 		if (mg_seq_lt(cur, a))
@@ -362,7 +362,7 @@ void mg_seqadj_segment(struct mg_seqadj *sa, uint8_t dir, uint8_t *th, size_t th
 		sa->rerequests++;
 		for (unsigned k = 0; k < sa->ninj; k++)
 			if (mg_seq_lt(seq, sa->inj[k].request_end) &&
-			    mg_seq_leq(sa->inj[k].request_end, pend)) {
+			    mg_seq_le(sa->inj[k].request_end, pend)) {
 				sa->inj[k].resend = true;
 				plan->inj_resend = true;
 			}
