@@ -2,10 +2,11 @@
 /*
  * Software dispatch, for N workers on ports without RSS or with a single
  * queue (most virtual devices). Worker 0 is the rx/tx core: it receives on
- * queue 0 of both ports, hashes each IP frame's addresses and ports
- * symmetrically (XOR, so both directions of a flow give the same value)
- * and hands the frame to that worker through a single-producer /
- * single-consumer ring; non-IP frames (GOOSE/SV/ARP…) and worker 0's share
+ * queue 0 of both ports, decodes each frame's headers (l2.c, once: the
+ * decoded struct mg_frame travels with the mbuf in its private area),
+ * hashes an IP frame's addresses and ports symmetrically (XOR, so both
+ * directions of a flow give the same value) and hands the frame to that
+ * worker through a single-producer / single-consumer ring; non-IP frames (GOOSE/SV/ARP…) and worker 0's share
  * are handled in place, so the L2 fast path never crosses a ring. Workers
  * hand the frames they forward back through one ring per output side, and
  * the rx core transmits them on the only tx queue. Per flow, order is
@@ -22,52 +23,24 @@
 
 #define RING_SIZE 4096
 
-static inline uint16_t rd16(const uint8_t *p)
+/* Worker index for a decoded frame; 0 for anything that is not IP. The
+ * same for both directions of a flow: XOR of addresses and of ports. */
+static inline unsigned pick(const struct mg_frame *fr, unsigned n)
 {
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
+	const struct mg_pkt *pk = &fr->pk;
+	uint32_t h = 0, a, b;
 
-static inline uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-/* Worker index for a frame; 0 for anything that is not IP. */
-static inline unsigned pick(const struct rte_mbuf *m, unsigned n)
-{
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m), off = 12, h, l4 = 0;
-	uint16_t et;
-	uint8_t proto;
-
-	if (len < 14)
+	if (fr->l3_st != MG_PKT_OK || pk->ip_ver == 0)
 		return 0;
-	et = rd16(p + off);
-	while ((et == MG_ETH_VLAN || et == MG_ETH_QINQ) && off + 6 <= len) {
-		off += 4;
-		et = rd16(p + off);
+	for (unsigned i = 0; i < (pk->ip_ver == 6 ? 16u : 4u); i += 4) {
+		memcpy(&a, pk->src + i, 4);
+		memcpy(&b, pk->dst + i, 4);
+		h ^= a ^ b;
 	}
-	off += 2;
-	if (et == MG_ETH_IPV4 && len >= off + 20) {
-		h = rd32(p + off + 12) ^ rd32(p + off + 16);
-		proto = p[off + 9];
-		/* Fragments: addresses only (a non-first fragment has no ports). */
-		if ((rd16(p + off + 6) & 0x3fff) == 0)
-			l4 = off + (uint32_t)(p[off] & 0x0f) * 4;
-	} else if (et == MG_ETH_IPV6 && len >= off + 40) {
-		h = 0;
-		for (unsigned i = 0; i < 16; i += 4)
-			h ^= rd32(p + off + 8 + i) ^ rd32(p + off + 24 + i);
-		proto = p[off + 6];
-		l4 = off + 40; /* extension headers: the ports are not where we look; fine */
-	} else {
-		return 0;
-	}
-	if (l4 && (proto == 6 || proto == 17) && len >= l4 + 4)
-		h ^= rd16(p + l4) ^ rd16(p + l4 + 2);
-	h = rte_hash_crc_4byte(h ^ proto, 0x6d5a6d5a);
+	/* Fragments: addresses only (a non-first fragment has no ports). */
+	if (!pk->frag && (pk->ip_proto == 6 || pk->ip_proto == 17))
+		h ^= (uint32_t)(pk->sport ^ pk->dport);
+	h = rte_hash_crc_4byte(h ^ pk->ip_proto, 0x6d5a6d5a);
 	return h % n;
 }
 
@@ -125,11 +98,19 @@ void mg_dp_dispatch_burst(struct mg_lcore *lc, unsigned side, struct rte_mbuf **
 	uint16_t ns[MG_DP_MAX_WORKERS] = {0};
 
 	for (uint16_t i = 0; i < n; i++) {
-		unsigned w = pick(pkts[i], mg_dp_nworkers);
-		if (w == 0)
-			mg_dp_frame(lc, side, pkts[i]);
-		else
-			stage[w][ns[w]++] = pkts[i];
+		struct mg_frame fr = {.m = pkts[i], .side = (uint8_t)side};
+		mg_dp_frame_decode_l2(&fr);
+		if (fr.l2_st == MG_PKT_OK &&
+		    (fr.pk.ethertype == MG_ETH_IPV4 || fr.pk.ethertype == MG_ETH_IPV6))
+			mg_dp_frame_decode_l3(&fr);
+		unsigned w = pick(&fr, mg_dp_nworkers);
+		if (w == 0) {
+			mg_dp_frame_decoded(lc, &fr);
+			continue;
+		}
+		/* The worker continues from the decoded headers, not the bytes. */
+		memcpy(rte_mbuf_to_priv(fr.m), &fr, sizeof(fr));
+		stage[w][ns[w]++] = fr.m;
 	}
 	for (unsigned w = 1; w < mg_dp_nworkers; w++) {
 		if (ns[w] == 0)
@@ -164,8 +145,8 @@ void mg_dp_dispatch_rx(struct mg_lcore *lc)
 	if (n)
 		lc->last_rx = lc->now;
 	for (unsigned i = 0; i < n; i++) {
-		unsigned side = pkts[i]->port == mg_dp_cfg.port[MG_SIDE_INSIDE] ? MG_SIDE_INSIDE
-										: MG_SIDE_OUTSIDE;
-		mg_dp_frame(lc, side, pkts[i]);
+		struct mg_frame fr;
+		memcpy(&fr, rte_mbuf_to_priv(pkts[i]), sizeof(fr));
+		mg_dp_frame_decoded(lc, &fr);
 	}
 }

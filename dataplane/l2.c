@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Layer 2: the first (and for GOOSE/GSE/SV the only) decision on a frame.
- * A frame's EtherType and outermost VID are peeked straight from the mbuf
- * (Ethernet II, 802.1Q, QinQ, priority tag) without the full decoder;
- * frames the policy passes at L2 go to the other port as they are — no
- * flow lookup, no copy, no rewrite. Only IP frames go on to mg_pkt_parse
- * and the L3/L4 path in conntrack.c.
+ * The frame path's entry, and layer 2: the first (and for GOOSE/GSE/SV the
+ * only) decision on a frame. A frame's headers are decoded once, into its
+ * struct mg_frame, in two steps of the same decoder (mg_pkt_parse_l2 then
+ * mg_pkt_parse_l3): the Ethernet/VLAN header always, the IP/TCP/UDP headers
+ * only when the L2 policy sends the frame to the IP path (or when software
+ * dispatch needs the flow hash, dispatch.c, which then hands the decoded
+ * frame to its worker). Frames the policy passes at L2 go to the other
+ * port as they are: no flow lookup, no copy, no rewrite. IP frames go on
+ * to the L3/L4 path in conntrack.c. Whatever the handlers decide, one call
+ * to mg_dp_act() (action.c) carries it out.
  */
 #include <string.h>
 
@@ -64,42 +68,54 @@ static uint8_t l2_stream(struct mg_lcore *lc, const uint8_t *p, uint32_t len, un
 	return lc->l2s_val[slot];
 }
 
-/* The decision for one frame: L2 policy, then (IP frames) the L3/L4 path. */
-static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr)
+/* Not an mg_pkt_status: the outer tag could not be put back. */
+#define L2_ST_VLAN_INSERT 0xfe
+
+void mg_dp_frame_decode_l2(struct mg_frame *fr)
 {
 	struct rte_mbuf *m = fr->m;
 
+	fr->l3_st = MG_FRAME_L3_TODO;
 	/* Some PMDs (net_af_packet: the kernel untags) hand the outer tag in
 	 * metadata; put it back so the frame leaves exactly as it came. */
 	if (unlikely(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) {
-		if (rte_vlan_insert(&m) != 0)
-			return MG_OUT_DROPPED(MG_DPD_MULTI_SEG);
+		if (rte_vlan_insert(&m) != 0) {
+			fr->l2_st = L2_ST_VLAN_INSERT;
+			return;
+		}
 		fr->m = m;
 		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_VLAN);
 	}
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m);
-	uint16_t et, vid = MG_VID_UNTAGGED;
-	unsigned off = 12;
+	fr->l2_st = (uint8_t)mg_pkt_parse_l2(rte_pktmbuf_mtod(m, const uint8_t *),
+					     rte_pktmbuf_data_len(m), &fr->pk);
+}
 
-	if (unlikely(len < 14))
-		return MG_OUT_DROPPED(MG_DPD_PKT_TRUNCATED);
-	et = rd16(p + off);
-	if (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
-		if (unlikely(len < 18))
-			return MG_OUT_DROPPED(MG_DPD_PKT_TRUNCATED);
-		vid = rd16(p + 14) & 0x0fff;
-		off = 16;
-		et = rd16(p + off);
-		if (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
-			if (unlikely(len < 22))
-				return MG_OUT_DROPPED(MG_DPD_PKT_TRUNCATED);
-			off = 20;
-			et = rd16(p + off);
-			if (unlikely(et == MG_ETH_VLAN || et == MG_ETH_QINQ))
-				return MG_OUT_DROPPED(MG_DPD_PKT_TOO_MANY_TAGS);
-		}
+void mg_dp_frame_decode_l3(struct mg_frame *fr)
+{
+	struct rte_mbuf *m = fr->m;
+
+	if (fr->l3_st != MG_FRAME_L3_TODO)
+		return;
+	/* Headers in one segment only: a chained mbuf is dropped (multi_segment_mbuf). */
+	if (unlikely(m->nb_segs > 1)) {
+		fr->l3_st = MG_FRAME_L3_MULTI_SEG;
+		return;
 	}
+	fr->l3_st = (uint8_t)mg_pkt_parse_l3(rte_pktmbuf_mtod(m, const uint8_t *),
+					     rte_pktmbuf_data_len(m), &fr->pk);
+}
+
+/* The decision for one frame: L2 policy, then (IP frames) the L3/L4 path. */
+static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(fr->m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(fr->m);
+
+	if (unlikely(fr->l2_st != MG_PKT_OK))
+		return MG_OUT_DROPPED(fr->l2_st < RTE_DIM(pkt_drop) ? pkt_drop[fr->l2_st]
+								 : MG_DPD_MULTI_SEG);
+	uint16_t et = fr->pk.ethertype, vid = fr->pk.vid;
+
 	lc->ctr->l2[l2_class(et)]++;
 
 	/* A frame's (EtherType, VID) has a handful of values on a substation
@@ -117,7 +133,7 @@ static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr)
 	}
 	uint8_t v = lc->l2c_val[slot];
 	if (unlikely(v == MG_L2_STREAM))
-		v = l2_stream(lc, p, len, off + 2, et, vid);
+		v = l2_stream(lc, p, len, fr->pk.l3_off, et, vid);
 	switch (v) {
 	case MG_L2_PASS:
 		/* The cheapest path: GOOSE/GSE/SV/ARP/PTP … as the policy says. */
@@ -131,12 +147,16 @@ static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr)
 		return MG_OUT_DENIED(MG_DPD_L2_POLICY);
 	}
 
-	if (unlikely(m->nb_segs > 1))
-		return MG_OUT_DROPPED(MG_DPD_MULTI_SEG);
-	enum mg_pkt_status st = mg_pkt_parse(p, len, &fr->pk);
-	if (unlikely(st != MG_PKT_OK || fr->pk.ip_ver == 0))
-		return MG_OUT_DROPPED(st < RTE_DIM(pkt_drop) ? pkt_drop[st] : MG_DPD_PKT_TRUNCATED);
+	mg_dp_frame_decode_l3(fr);
+	if (unlikely(fr->l3_st != MG_PKT_OK || fr->pk.ip_ver == 0))
+		return MG_OUT_DROPPED(fr->l3_st < RTE_DIM(pkt_drop) ? pkt_drop[fr->l3_st]
+								 : MG_DPD_MULTI_SEG);
 	return mg_dp_ip_handle(lc, fr);
+}
+
+void mg_dp_frame_decoded(struct mg_lcore *lc, struct mg_frame *fr)
+{
+	mg_dp_act(lc, fr, decide(lc, fr));
 }
 
 void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
@@ -147,6 +167,6 @@ void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 	fr.side = (uint8_t)side;
 	fr.f = NULL;
 	fr.drops = NULL;
-	struct mg_out o = decide(lc, &fr);
-	mg_dp_act(lc, &fr, o);
+	mg_dp_frame_decode_l2(&fr);
+	mg_dp_act(lc, &fr, decide(lc, &fr));
 }

@@ -664,7 +664,8 @@ int main(int argc, char **argv)
 	if (nb == 0)
 		nb = RTE_MAX(16383u, 2 * mg_dp_nworkers * (2048 + 2 * MG_DP_BURST) +
 					     mg_dp_nworkers * 4096 - 1);
-	struct rte_mempool *pool = rte_pktmbuf_pool_create("mg_mbufs", nb, 256, 0,
+	struct rte_mempool *pool = rte_pktmbuf_pool_create("mg_mbufs", nb, 256,
+							    mg_dp_cfg.dispatch ? MG_DP_MBUF_PRIV_SIZE : 0,
 							    RTE_MBUF_DEFAULT_BUF_SIZE,
 							    (int)rte_socket_id());
 	if (pool == NULL) {

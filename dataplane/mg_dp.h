@@ -347,17 +347,25 @@ struct mg_out {
 	uint8_t kind; /* enum mg_out_kind */
 	uint8_t why;  /* enum mg_dp_drop: DROP, DENY, RESET */
 };
+#define MG_FRAME_L3_TODO 0xff     /* L3/L4 not decoded (yet) */
+#define MG_FRAME_L3_MULTI_SEG 0xfd /* not decoded: a chained mbuf */
+/* Software dispatch hands a decoded frame to its worker in the mbuf's
+ * private area (the pool's priv_size, main.c). */
+#define MG_DP_MBUF_PRIV_SIZE RTE_ALIGN(sizeof(struct mg_frame), RTE_MBUF_PRIV_ALIGN)
 #define MG_OUT_FWD ((struct mg_out){.kind = MG_OUT_FORWARD})
 #define MG_OUT_HELD ((struct mg_out){.kind = MG_OUT_HOLD})
 #define MG_OUT_DROPPED(w) ((struct mg_out){.kind = MG_OUT_DROP, .why = (uint8_t)(w)})
 #define MG_OUT_DENIED(w) ((struct mg_out){.kind = MG_OUT_DENY, .why = (uint8_t)(w)})
 #define MG_OUT_RESET_BY(w) ((struct mg_out){.kind = MG_OUT_RESET, .why = (uint8_t)(w)})
 
-/* One frame on its way through the handlers. */
+/* One frame on its way through the handlers: its headers are decoded once
+ * into pk (l2.c) and every later stage reads them there. */
 struct mg_frame {
 	struct rte_mbuf *m;
 	uint8_t side;           /* enum mg_side it arrived on */
 	uint8_t dir;            /* enum mg_dir within f */
+	uint8_t l2_st;          /* enum mg_pkt_status of the Ethernet/VLAN decode */
+	uint8_t l3_st;          /* of the IP/TCP/UDP decode, or MG_FRAME_L3_* */
 	struct mg_flow *f;      /* its flow, once conntrack found or opened one */
 	struct rte_mbuf *drops; /* held segments of f given up while handling this
 				   frame (linked by mg_mb_priv next, reason in why) */
@@ -398,6 +406,11 @@ void mg_dp_act_flush_drops(struct mg_lcore *lc);
 /* l2.c: the frame path's entry: decodes the frame, decides (L2 policy, or
  * the IP path in conntrack.c) and has mg_dp_act() carry the outcome out. */
 void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m);
+/* The two decode steps (fr->m and fr->side set; l3 is a no-op when done),
+ * and the rest of mg_dp_frame for a frame already decoded (dispatch.c). */
+void mg_dp_frame_decode_l2(struct mg_frame *fr);
+void mg_dp_frame_decode_l3(struct mg_frame *fr);
+void mg_dp_frame_decoded(struct mg_lcore *lc, struct mg_frame *fr);
 
 /* dispatch.c */
 int mg_dp_dispatch_init(char *err, size_t errlen);

@@ -64,4 +64,12 @@ struct mg_pkt {
  * the frame is not a non-first fragment. */
 enum mg_pkt_status mg_pkt_parse(const uint8_t *p, size_t len, struct mg_pkt *out);
 
+/* The same in two steps, for callers that decide on the L2 header alone
+ * first (the dataplane: GOOSE/SV never need more): mg_pkt_parse_l2 fills
+ * ethertype, ntags, vid, inner_vid and l3_off (nothing else);
+ * mg_pkt_parse_l3 then decodes from l3_off and fills every other field.
+ * mg_pkt_parse_l2 + mg_pkt_parse_l3 == mg_pkt_parse. */
+enum mg_pkt_status mg_pkt_parse_l2(const uint8_t *p, size_t len, struct mg_pkt *out);
+enum mg_pkt_status mg_pkt_parse_l3(const uint8_t *p, size_t len, struct mg_pkt *out);
+
 #endif

@@ -8,6 +8,7 @@
  * not an over-read. Used on mbuf data by the dataplane and on pcap records
  * by the tools.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "mg_pkt.h"
@@ -187,14 +188,15 @@ static enum mg_pkt_status parse_ipv6(const uint8_t *p, size_t len, size_t off, s
 	}
 }
 
-enum mg_pkt_status mg_pkt_parse(const uint8_t *p, size_t len, struct mg_pkt *out)
+enum mg_pkt_status mg_pkt_parse_l2(const uint8_t *p, size_t len, struct mg_pkt *out)
 {
-	memset(out, 0, sizeof(*out));
+	out->ethertype = 0;
+	out->ntags = 0;
 	out->vid = VID_NONE;
 	out->inner_vid = VID_NONE;
+	out->l3_off = 0;
 	if (len < 14)
 		return MG_PKT_TRUNCATED;
-	/* Offsets are 16-bit: a longer "frame" is not Ethernet we forward. */
 	if (len > 0xffff)
 		len = 0xffff;
 	size_t off = 12;
@@ -214,11 +216,28 @@ enum mg_pkt_status mg_pkt_parse(const uint8_t *p, size_t len, struct mg_pkt *out
 		et = rd16(p + off);
 	}
 	out->ethertype = et;
-	off += 2;
-	out->l3_off = (uint16_t)off;
-	if (et == MG_ETH_IPV4)
-		return parse_ipv4(p, len, off, out);
-	if (et == MG_ETH_IPV6)
-		return parse_ipv6(p, len, off, out);
+	out->l3_off = (uint16_t)(off + 2);
 	return MG_PKT_OK;
+}
+
+enum mg_pkt_status mg_pkt_parse_l3(const uint8_t *p, size_t len, struct mg_pkt *out)
+{
+	memset(&out->ip_ver, 0, sizeof(*out) - offsetof(struct mg_pkt, ip_ver));
+	/* Offsets are 16-bit: a longer "frame" is not Ethernet we forward. */
+	if (len > 0xffff)
+		len = 0xffff;
+	if (out->ethertype == MG_ETH_IPV4)
+		return parse_ipv4(p, len, out->l3_off, out);
+	if (out->ethertype == MG_ETH_IPV6)
+		return parse_ipv6(p, len, out->l3_off, out);
+	return MG_PKT_OK;
+}
+
+enum mg_pkt_status mg_pkt_parse(const uint8_t *p, size_t len, struct mg_pkt *out)
+{
+	memset(out, 0, sizeof(*out));
+	enum mg_pkt_status st = mg_pkt_parse_l2(p, len, out);
+	if (st != MG_PKT_OK)
+		return st;
+	return mg_pkt_parse_l3(p, len, out);
 }
