@@ -155,6 +155,12 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 	uint32_t o_seq = o->isn + 1 + (uint32_t)o->rel_off;
 	struct rte_mbuf *r;
 
+	/* The rest is dropped (freed at the end of the iteration) before the
+	 * RSTs are built, so a denied-traffic capture shows the denied unit
+	 * before the gate's answer to it. */
+	drop_chain(lc, mg_hold_take_all(lc, d), in, why);
+	drop_chain(lc, mg_hold_take_all(lc, o), out, MG_DPD_HELD_AT_CLOSE);
+
 	/* Towards the receiver of the denied unit: it expects d_seq next. */
 	r = build_rst(lc, hdr, pk, false, d_seq, o_seq);
 	if (r != NULL) {
@@ -171,8 +177,6 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 			lc->ctr->rst_sent++;
 		}
 	}
-	drop_chain(lc, mg_hold_take_all(lc, d), in, why);
-	drop_chain(lc, mg_hold_take_all(lc, o), out, MG_DPD_HELD_AT_CLOSE);
 	f->state = MG_FS_CLOSED;
 	f->denied = 1;
 	f->t_last = lc->now;

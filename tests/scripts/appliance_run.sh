@@ -178,6 +178,10 @@ case $op in
 *10.10.3.20*'CSWI1$CO$Pos$Oper'*) ok "tshark: the denied operate (write CSWI1\$CO\$Pos\$Oper from 10.10.3.20)" ;;
 *) bad "tshark found no denied operate in the capture: '$op'" ;;
 esac
+opn=$(tshark -r "$1" -o "$PRES" -Y 'mms.confirmedServiceRequest==5' -T fields -e frame.number 2>/dev/null | head -1)
+rstn=$(tshark -r "$1" -Y 'tcp.flags.reset==1' -T fields -e frame.number 2>/dev/null | head -1)
+[ -n "$opn" ] && [ -n "$rstn" ] && [ "$opn" -lt "$rstn" ] && ok "the denied PDU comes before the gate's RSTs" ||
+	bad "order in the capture: operate #$opn, first RST #$rstn"
 syn=$(tshark -r "$1" -Y 'ip.src==192.168.50.5 && tcp.flags.syn==1' -T fields -e tcp.dstport 2>/dev/null)
 [ "$syn" = 102 ] && ok "tshark: the refused connection's SYN" || bad "no refused SYN: '$syn'"
 sent=$(tshark -r "$1" -Y 'tcp.flags.reset==1 || mms.confirmedServiceResponse || mms.confirmed_ErrorPDU_element' 2>/dev/null | wc -l)
