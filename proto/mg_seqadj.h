@@ -54,7 +54,6 @@
 #define MG_SEQADJ_RTO_MAX_NS 8000000000ull
 #define MG_SEQADJ_MAX_TRIES  6 /* then the caller resets the flow */
 
-
 struct mg_seqadj_edit {
 	uint32_t pos; /* sender seq of the first dropped byte / the byte the insert precedes */
 	uint32_t len;

@@ -230,8 +230,7 @@ static void inj_on_ack(struct mg_seqadj *sa, uint32_t ack, bool dup, const uint3
 {
 	unsigned k = 0;
 
-	while (k < sa->ninj && sa->inj[k].placed &&
-	       mg_seq_le(sa->inj[k].seq + sa->inj[k].len, ack))
+	while (k < sa->ninj && sa->inj[k].placed && mg_seq_le(sa->inj[k].seq + sa->inj[k].len, ack))
 		k++;
 	if (k) {
 		memmove(sa->inj, sa->inj + k, (sa->ninj - k) * sizeof(sa->inj[0]));

@@ -8,7 +8,7 @@
 # The exact build:
 #   CC=clang cmake -S . -B build-fuzz -DMG_FUZZ=ON -DMG_TESTS=ON \
 #     -DMG_DATAPLANE=OFF -DMG_EBPF=OFF -DMG_BENCH=OFF
-#   cmake --build build-fuzz --target fuzz_mms fuzz_engine fuzz_mmsdata fuzz_stream
+#   cmake --build build-fuzz --target fuzz_mms fuzz_engine fuzz_mmsdata fuzz_stream fuzz_refuse
 # (MG_TESTS=ON because tests/fuzz.cmake is what adds tests/fuzz; the unit
 # tests are not built here, only the fuzz targets.)
 # Exit status: non-zero if any target crashed, leaked or failed to build.
@@ -18,7 +18,7 @@ SECS=${1:-60}
 BUILD=${MG_FUZZ_BUILD:-build-fuzz}
 CC=clang cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DMG_FUZZ=ON -DMG_TESTS=ON \
 	-DMG_DATAPLANE=OFF -DMG_EBPF=OFF -DMG_BENCH=OFF >/dev/null
-TARGETS="fuzz_mms fuzz_engine fuzz_mmsdata"
+TARGETS="fuzz_mms fuzz_engine fuzz_mmsdata fuzz_refuse"
 [ -f proto/mg_stream.h ] && TARGETS="$TARGETS fuzz_stream"
 [ -f tests/fuzz/fuzz_policy.c ] && TARGETS="$TARGETS fuzz_policy"
 # shellcheck disable=SC2086
@@ -27,6 +27,8 @@ rc=0
 for t in $TARGETS; do
 	kind=${t#fuzz_}
 	work="$BUILD/fuzz-work/$kind"
+	# the refusal planner reads MMS PDUs: it shares their seed corpus
+	[ "$kind" = refuse ] && kind=mms
 	mkdir -p "$work" "tests/fuzz/corpus/$kind"
 	log="$BUILD/fuzz-work/$t.log"
 	set +e
