@@ -24,6 +24,19 @@ fi
 echo "install-deps: installing ${missing[*]}"
 # tshark asks whether non-root users may capture; answer it up front.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+# prometheus is here for promtool only: its server must not start (nor be
+# enabled) on a build machine. policy-rc.d 101 keeps maintainer scripts
+# from starting services (invoke-rc.d and deb-systemd-invoke honour it).
+prom=false
+case " ${missing[*]} " in *" prometheus "*) prom=true ;; esac
+if $prom && [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if $prom && [ -d /run/systemd/system ]; then
+  systemctl disable prometheus.service >/dev/null 2>&1 || true
+fi
 echo "install-deps: done"
