@@ -580,6 +580,18 @@ int main(int argc, char **argv)
 	int eal_argc = 1;
 	eal_argv[0] = argv[0];
 	if (has_config) {
+		/* EAL refuses some options twice (-l): the command line's win. */
+		for (int i = 1; i < sep; i++) {
+			const char *o = argv[i];
+			if (!strcmp(o, "-l") || !strncmp(o, "--lcores", 8) || !strcmp(o, "-c") ||
+			    (o[0] == '-' && (o[1] == 'l' || o[1] == 'c') && o[2] != '\0' && o[1] != '-'))
+				conf.cores[0] = '\0';
+			if (!strcmp(o, "-m") || !strncmp(o, "--socket-mem", 12) ||
+			    (o[0] == '-' && o[1] == 'm' && o[2] != '\0'))
+				conf.memory_mb = 0;
+			if (!strcmp(o, "--no-huge"))
+				conf.hugepages = -1;
+		}
 		int n = mg_conf_eal_argv(&conf, eal_buf, sizeof(eal_buf), eal_argv + 1, 64);
 		if (n < 0)
 			return fail("configuration", "too many EAL arguments");

@@ -58,6 +58,13 @@ capture-rate = 1000
 log-level = info
 CONF
 
+# EAL options on the command line win over the file's (EAL refuses -l twice).
+timeout 30 "$mg" -l 0,1 -m 600 -- --config mmsgate.conf --ctl-socket none --ts-order \
+	--exit-on-idle 300 --metrics-listen 127.0.0.1:1 >eal.out 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "ready: " eal.out && ok "command-line EAL options override the file's" ||
+	bad "-l/-m on the command line with a config file: rc $rc: $(grep -i error eal.out | head -2)"
+
 # The notify socket: a datagram listener recording every message.
 python3 - "$work/notify.sock" >notify.log 2>&1 <<'PY' &
 import socket, sys
