@@ -10,7 +10,9 @@
  * the MMS engine), enforce.c (engine events → policy outcome → counters,
  * events, the held stream's allowed offset), action.c (the only place a
  * verdict becomes an action: forward, drop, reset, monitor mode),
- * counters.c, events.c, policy_swap.c (the RCU-protected active policy).
+ * counters.c, events.c, policy_swap.c (the RCU-protected active policy),
+ * conf.c (the configuration file), log.c, metrics.c (Prometheus), capture.c
+ * (denied-traffic pcaps).
  * The control server uses the mg_dp_* functions declared at the end.
  *
  * The frame path: handlers (l2.c → conntrack.c → tcp_hold.c) decide and
