@@ -35,6 +35,7 @@
 
 #include "mg_capture.h"
 #include "mg_engine.h"
+#include "mg_goose.h"
 #include "mg_tcpnorm.h"
 #include "mg_iec61850.h"
 #include "mg_mms.h"
@@ -97,6 +98,7 @@ const char *mg_dp_l2_class_str(unsigned c);
 #define MG_DP_DROPS(X)                                                        \
 	X(L2_POLICY, "l2_policy_drop")                                        \
 	X(L2_UNKNOWN_STREAM, "l2_unknown_stream")                             \
+	X(GOOSE_REPLAY, "goose_replay")                                       \
 	X(PKT_TRUNCATED, "frame_truncated")                                   \
 	X(PKT_BAD_L3, "ip_header_bad")                                        \
 	X(PKT_BAD_L4, "l4_header_bad")                                        \
@@ -284,6 +286,15 @@ struct mg_lcore {
 		uint64_t a, b;
 	} l2s_key[256];
 	uint8_t l2s_val[256];
+	/* GOOSE stream sanity (anomaly goose_replay, off unless the policy
+	 * names it): direct-mapped per-worker (stNum, sqNum) state per stream
+	 * (dst MAC, VID, simulation, src MAC, APPID); a collision replaces the
+	 * entry, so the state is bounded and a lost entry only forgets. */
+	bool goose_check;
+	struct mg_dp_goose {
+		uint64_t a, b;
+		struct mg_goose_seq seq;
+	} goose[1024];
 	/* Software dispatch (dispatch.c): frames in from the rx core, frames
 	 * out to it (one ring per side; the rx core owns the only tx queue). */
 	struct rte_ring *in_ring;

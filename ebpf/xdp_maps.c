@@ -448,6 +448,13 @@ int mg_xdp_policy_check(const struct mg_policy_export *e, char *err, size_t errl
 		       s->line);
 		return -EOPNOTSUPP;
 	}
+	if (e->goose_replay) {
+		if (err && errlen)
+			snprintf(err, errlen,
+			         "the policy sets 'anomaly goose_replay': the GOOSE stNum/sqNum check "
+			         "runs in the DPDK dataplane only, not in XDP mode");
+		return -EOPNOTSUPP;
+	}
 	if (e->n_l2_exact > MG_XDP_MAX_STREAM) {
 		if (err && errlen)
 			snprintf(err, errlen, "policy declares %zu l2 streams; XDP mode holds at most %u",

@@ -19,6 +19,7 @@ void mg_policy_export(const struct mg_policy *p, struct mg_policy_export *out)
 	out->l2_default = p->l2_default;
 	out->n_l2 = p->n_x_l2;
 	out->l2 = p->x_l2;
+	out->goose_replay = mg_policy_anomaly_set(p, MG_R_GOOSE_REPLAY);
 	out->n_l2_exact = p->n_l2exact;
 	out->l2_exact = p->l2exact;
 	out->n_l2_wide = p->n_l2wide;

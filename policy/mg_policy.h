@@ -210,5 +210,8 @@ void mg_policy_mms_verdict_ctl(const struct mg_policy *p, struct mg_policy_scrat
 /* Per-anomaly action (request before initiate, unsolicited response,
  * oversize PDU, malformed): MG_ACT_DENY by default (fail closed). */
 enum mg_action mg_policy_anomaly_action(const struct mg_policy *p, int reason /* enum mg_reason */);
+/* Whether the policy names this anomaly (`anomaly NAME …` or `anomaly all`).
+ * Checks that are off unless asked for (goose_replay) test this. */
+bool mg_policy_anomaly_set(const struct mg_policy *p, int reason /* enum mg_reason */);
 
 #endif

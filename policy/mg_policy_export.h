@@ -64,6 +64,7 @@ struct mg_policy_export {
 	uint8_t l2_default;           /* enum mg_l2_verdict for unnamed EtherTypes */
 	size_t n_l2;
 	const struct mg_pol_l2_entry *l2; /* verdict MG_L2_STREAM: only the streams below */
+	bool goose_replay;                /* anomaly goose_replay set: stNum/sqNum check */
 	size_t n_l2_exact, n_l2_wide;
 	const struct mg_pol_l2_stream *l2_exact, *l2_wide;
 	size_t n_sets;

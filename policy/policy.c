@@ -183,6 +183,11 @@ bool mg_policy_allow_fragments(const struct mg_policy *p)
 	return p->allow_fragments;
 }
 
+bool mg_policy_anomaly_set(const struct mg_policy *p, int reason)
+{
+	return p && reason > 0 && reason < MG_R__COUNT && p->anomaly_set[reason];
+}
+
 enum mg_action mg_policy_anomaly_action(const struct mg_policy *p, int reason)
 {
 	if (!p || reason <= 0 || reason >= MG_R__COUNT)

@@ -159,5 +159,27 @@ st = json.load(open("stats.json"))
 check(st["drops"].get("l2_unknown_stream") == 2,
       f"monitor: l2_unknown_stream still counted ({st['drops'].get('l2_unknown_stream')})")
 
+# 6. anomaly goose_replay deny: the declared stream's repeats and steps back
+#    are dropped, new states, retransmissions and a publisher restart cross
+with open(pol) as fh:
+    text = fh.read().replace("mode monitor", "mode enforce")
+with open("replay.policy", "w") as fh:
+    fh.write(text + "anomaly goose_replay deny\n")
+D = "01:0c:cd:01:00:10"
+seq = [((5, 0), True), ((5, 1), True), ((5, 1), False), ((5, 0), False), ((6, 0), True),
+       ((5, 5), False), ((6, 1), True), ((1, 0), True)]  # last: publisher restart
+gframes = [frame(D, 10, G, 0x3001, goose_pdu(st, sq)) for (st, sq), _ in seq]
+write_pcap("inside.pcap", gframes)
+rcmd = [x if x != pol else "replay.policy" for x in cmd]
+r = subprocess.run(rcmd, capture_output=True, text=True, timeout=60)
+check(r.returncode == 0, f"mmsgate with goose_replay deny ran (exit {r.returncode})")
+out = read_pcap("to-outside.pcap")
+check(out == [f for f, (_, ok) in zip(gframes, seq) if ok],
+      f"goose_replay: {sum(ok for _, ok in seq)} frames crossed (got {len(out)})")
+st = json.load(open("stats.json"))
+check(st["drops"].get("goose_replay") == 3 and st["reasons"].get("goose_replay") == 3,
+      f"goose_replay counted: drops {st['drops'].get('goose_replay')}, "
+      f"reasons {st['reasons'].get('goose_replay')}")
+
 print("dp_scl: %s" % ("FAIL" if fails else "ok"))
 sys.exit(1 if fails else 0)
