@@ -145,6 +145,24 @@ static enum mg_status fail(const struct feed_ctx *f, struct mg_ev *ev, uint8_t k
 	return MG_MALFORMED;
 }
 
+/* A complete TSDU (framing intact: TPKT length and COTP EOT agree) whose
+ * session, presentation, ACSE or MMS content is malformed: reported, and
+ * the engine goes on with the next TPKT instead of going blind for the
+ * rest of the direction. Whoever allows the unit (monitor mode, an anomaly
+ * set to alert, replay) keeps inspecting what follows; enforce denies it
+ * and resets the association as before. */
+static enum mg_status fail_unit(const struct feed_ctx *f, struct mg_ev *ev, enum mg_reason why)
+{
+	ev->kind = MG_EV_MALFORMED;
+	ev->reason = why;
+	ev->end_off = f->c->d[f->dir].off;
+	ev->mms = NULL;
+	ev->req = NULL;
+	ev->unit_only = true;
+	f->cb(f->ud, ev);
+	return MG_OK;
+}
+
 /* Broken framing: the rest of the chunk is consumed and refused with it. */
 static enum mg_status fail_chunk(const struct feed_ctx *f, size_t rest, enum mg_reason why)
 {
@@ -263,7 +281,7 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 	ev.tsdu_len = (uint32_t)len;
 
 	if (len == 0)
-		return fail(f, &ev, MG_EV_MALFORMED, MG_R_SES_TRUNCATED);
+		return fail_unit(f, &ev, MG_R_SES_TRUNCATED);
 	switch (p[0]) {
 	case MG_SES_DT: case MG_SES_CN: case MG_SES_AC: case MG_SES_RF: case MG_SES_FN:
 	case MG_SES_DN: case MG_SES_NF: case MG_SES_AB: case MG_SES_AA:
@@ -292,7 +310,7 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 		return fail(f, &ev, MG_EV_NOT_MMS, MG_R_NOT_MMS_UNKNOWN);
 	}
 	if (mg_ses_parse(p, len, &s, &why) != MG_OK)
-		return fail(f, &ev, MG_EV_MALFORMED, why);
+		return fail_unit(f, &ev, why);
 	ev.ses_kind = s.kind;
 	switch (s.kind) {
 	case MG_SES_CN:
@@ -312,12 +330,12 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 	}
 	if (!s.user || s.user_len == 0) {
 		if (s.kind == MG_SES_DT)
-			return fail(f, &ev, MG_EV_MALFORMED, MG_R_SES_NO_USER_DATA);
+			return fail_unit(f, &ev, MG_R_SES_NO_USER_DATA);
 		f->cb(f->ud, &ev);
 		return MG_OK;
 	}
 	if (mg_pres_parse(s.user, s.user_len, s.kind, &c->pres, &pp, &why) != MG_OK)
-		return fail(f, &ev, MG_EV_MALFORMED, why);
+		return fail_unit(f, &ev, why);
 	ev.pres_kind = pp.kind;
 	if (!pp.user || pp.user_len == 0) {
 		f->cb(f->ud, &ev);
@@ -342,13 +360,13 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 			/* No CP seen: the capture or the flow started mid-association. */
 			acse = looks_like_acse(pp.user, pp.user_len);
 		} else {
-			return fail(f, &ev, MG_EV_MALFORMED, MG_R_PRES_CONTEXT);
+			return fail_unit(f, &ev, MG_R_PRES_CONTEXT);
 		}
 		break;
 	}
 	if (acse) {
 		if (mg_acse_parse(pp.user, pp.user_len, &a, &why) != MG_OK)
-			return fail(f, &ev, MG_EV_MALFORMED, why);
+			return fail_unit(f, &ev, why);
 		ev.acse_kind = (int8_t)a.kind;
 		ev.acse_result = a.result;
 		if (a.kind == MG_ACSE_ABRT || (a.kind == MG_ACSE_AARE && a.result > 0) ||
@@ -370,7 +388,7 @@ static enum mg_status tsdu(const struct feed_ctx *f, const uint8_t *p, size_t le
 	struct mg_mms_pdu *m = &f->e->pdu;
 
 	if (mg_mms_parse(mms, mms_len, m, &why) != MG_OK)
-		return fail(f, &ev, MG_EV_MALFORMED, why);
+		return fail_unit(f, &ev, why);
 	ev.kind = MG_EV_MMS;
 	ev.mms = m;
 	ev.mms_len = (uint32_t)mms_len;

@@ -67,7 +67,9 @@ enum mg_ev_kind {
 	MG_EV_UPPER,     /* a TSDU whose session/pres/ACSE unit carries no MMS PDU
 	                    (e.g. session FN without data, pres ARP, ACSE ABRT) */
 	MG_EV_MMS,       /* an MMS PDU decoded (mms != NULL) */
-	MG_EV_MALFORMED, /* bytes up to end_off are malformed; direction now poisoned */
+	MG_EV_MALFORMED, /* bytes up to end_off are malformed; the direction is now
+	                    poisoned, unless unit_only (framing intact: one TSDU's
+	                    session…MMS content was bad, the next TPKT is decoded) */
 	MG_EV_NOT_MMS,   /* another protocol on port 102 (reason says which) */
 };
 
@@ -90,6 +92,7 @@ struct mg_ev {
 	 * request it answers (mg_pending.h), NULL when none was outstanding.
 	 * Valid during the callback. */
 	const struct mg_pending_req *req;
+	bool unit_only; /* MALFORMED: only this TSDU was bad; the engine resynchronised */
 	/* MG_EV_MMS: the PDU's own bytes (what mg_refuse_plan reads) and the
 	 * presentation context it travelled on (-1: none, bare MMS); the bytes
 	 * are valid during the callback only. */

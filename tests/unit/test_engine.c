@@ -489,3 +489,38 @@ Test(engine, tpdu_types_class0_does_not_use)
 		cr_assert_eq(l.r[0].end_off, nt);
 	}
 }
+
+/* An unknown MMS service inside a well-framed TPKT: reported as malformed
+ * for that unit only, and the next TPKT is decoded (monitor mode, alert
+ * and replay keep inspecting). Broken framing still poisons. */
+Test(engine, resync_after_malformed_unit)
+{
+	static const char *bad_svc =
+		"0300002c02f080" "0100" "0100" "611f301d020103a018"
+		"a016020100bf5a10800101a10ba10980074d553124535478"; /* service tag 90 */
+	struct mg_engine e;
+	struct mg_engine_conn c;
+	struct evlog l = { 0 };
+	uint8_t s[256];
+	size_t n = mg_test_hex(bad_svc, s, sizeof(s));
+
+	n += mg_test_hex(read_req, s + n, sizeof(s) - n);
+	setup_engine(&e, 4096, true);
+	mg_engine_conn_init(&c);
+	c.state = MG_AS_ASSOCIATED;
+	cr_assert_eq(mg_engine_feed(&e, &c, MG_DIR_C2S, s, n, collect, &l), MG_OK);
+	cr_assert_eq(l.n, 2);
+	cr_assert_eq(l.r[0].kind, MG_EV_MALFORMED);
+	cr_assert_eq(l.r[0].reason, MG_R_MMS_SERVICE);
+	cr_assert_eq(l.r[0].end_off, 0x2c);
+	cr_assert_eq(l.r[1].kind, MG_EV_MMS);
+	cr_assert_eq(l.r[1].service, MG_SVC_READ);
+	cr_assert_not(c.d[MG_DIR_C2S].poisoned);
+	/* broken framing (TPKT version 4) poisons the direction */
+	static const uint8_t bad_tpkt[] = { 4, 0, 0, 8, 2, 0xf0, 0x80, 0 };
+
+	cr_assert_eq(mg_engine_feed(&e, &c, MG_DIR_C2S, bad_tpkt, sizeof(bad_tpkt), collect, &l),
+		     MG_MALFORMED);
+	cr_assert(c.d[MG_DIR_C2S].poisoned);
+	mg_engine_conn_release(&e, &c);
+}
