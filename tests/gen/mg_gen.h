@@ -137,6 +137,9 @@ size_t mg_gen_mms_read(uint8_t *buf, size_t cap, uint32_t invoke, const char *co
 size_t mg_gen_mms_read_varlist(uint8_t *buf, size_t cap, uint32_t invoke, const char *vlname);
 size_t mg_gen_mms_write(uint8_t *buf, size_t cap, uint32_t invoke, const char *const *names,
 			const struct mg_gen_data *vals, int n);
+/* write by variable list name: one value per member. */
+size_t mg_gen_mms_write_varlist(uint8_t *buf, size_t cap, uint32_t invoke, const char *vlname,
+				const struct mg_gen_data *vals, int n);
 /* Write an Oper/SBOw (with_check) or Cancel structure to one control object. */
 size_t mg_gen_mms_write_oper(uint8_t *buf, size_t cap, uint32_t invoke, const char *name,
 			     bool ctl_val, uint8_t ctl_num, bool with_check);

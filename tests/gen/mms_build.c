@@ -177,6 +177,23 @@ size_t mg_gen_mms_read_varlist(uint8_t *buf, size_t cap, uint32_t invoke, const 
 	return pdu_end(&w);
 }
 
+size_t mg_gen_mms_write_varlist(uint8_t *buf, size_t cap, uint32_t invoke, const char *vlname,
+				const struct mg_gen_data *vals, int n)
+{
+	struct mg_gen_w w;
+	req_begin(&w, buf, cap, invoke);
+	mg_gen_w_begin(&w, MG_GEN_CTXC(5));     /* write */
+	mg_gen_w_begin(&w, MG_GEN_CTXC(1));     /* variableListName */
+	mg_gen_w_objname(&w, vlname);
+	mg_gen_w_end(&w);
+	mg_gen_w_begin(&w, MG_GEN_CTXC(0));     /* listOfData: one per member */
+	for (int i = 0; i < n; i++)
+		mg_gen_w_data(&w, &vals[i]);
+	mg_gen_w_end(&w);
+	mg_gen_w_end(&w);
+	return pdu_end(&w);
+}
+
 size_t mg_gen_mms_write(uint8_t *buf, size_t cap, uint32_t invoke, const char *const *names,
 			const struct mg_gen_data *vals, int n)
 {

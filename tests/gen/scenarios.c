@@ -425,6 +425,79 @@ static void sc_garbage(struct mg_gen_sink sink)
 	mg_gen_conn_close(&c, 0);
 }
 
+/* Named variable lists (issue 12), IED 10.6.0.1: engineering (.10)
+ * defines a list holding a breaker Oper; a host that may write but not
+ * operate (.20) writes through it; the list is deleted and redefined with
+ * harmless members and another writer (.21) writes through it; an HMI
+ * (.30) reads a data set the gate was never told about, and the
+ * redefined list. Both writers' associations stay open across the
+ * definitions (lists of an IED live while any association to it does). */
+static void sc_datasets(struct mg_gen_sink sink)
+{
+	struct mg_gen_conn eng, w1, w2, hmi;
+	static const char *const ctl[] = {"IED6LD0/GGIO1$ST$Ind1", "IED6LD0/CSWI1$CO$Pos$Oper"};
+	static const char *const safe[] = {"IED6LD0/GGIO1$ST$Ind1", "IED6LD0/MMXU1$MX$TotW"};
+	static const struct mg_gen_data two[2] = {{.kind = MG_GEN_D_BOOL, .i = 1},
+						  {.kind = MG_GEN_D_BOOL, .i = 1}};
+	uint32_t id;
+
+	mg_gen_conn_init4(&eng, IP4(10, 6, 0, 10), 41000, IP4(10, 6, 0, 1), 102, sink);
+	mg_gen_conn_init4(&w1, IP4(10, 6, 0, 20), 41001, IP4(10, 6, 0, 1), 102, sink);
+	mg_gen_conn_init4(&w2, IP4(10, 6, 0, 21), 41002, IP4(10, 6, 0, 1), 102, sink);
+	mg_gen_conn_init4(&hmi, IP4(10, 6, 0, 30), 41003, IP4(10, 6, 0, 1), 102, sink);
+	mg_gen_conn_associate(&eng);
+	mg_gen_conn_associate(&w1);
+	mg_gen_conn_associate(&w2);
+	mg_gen_conn_associate(&hmi);
+	/* defined on one association ... */
+	id = inv(&eng);
+	req(&eng, mg_gen_mms_define_nvl(pdu, sizeof(pdu), id, "IED6LD0/LLN0$Ctl", ctl, 2));
+	resp(&eng, mg_gen_mms_define_nvl_resp(pdu, sizeof(pdu), id));
+	/* ... used on another: an operate in disguise */
+	id = inv(&w1);
+	req(&w1, mg_gen_mms_write_varlist(pdu, sizeof(pdu), id, "IED6LD0/LLN0$Ctl", two, 2));
+	resp(&w1, mg_gen_mms_write_resp(pdu, sizeof(pdu), id, 2, 0));
+	/* deleted, redefined with other members */
+	id = inv(&eng);
+	req(&eng, mg_gen_mms_delete_nvl(pdu, sizeof(pdu), id, "IED6LD0/LLN0$Ctl"));
+	resp(&eng, mg_gen_mms_delete_nvl_resp(pdu, sizeof(pdu), id));
+	id = inv(&eng);
+	req(&eng, mg_gen_mms_define_nvl(pdu, sizeof(pdu), id, "IED6LD0/LLN0$Ctl", safe, 2));
+	resp(&eng, mg_gen_mms_define_nvl_resp(pdu, sizeof(pdu), id));
+	id = inv(&w2);
+	req(&w2, mg_gen_mms_write_varlist(pdu, sizeof(pdu), id, "IED6LD0/LLN0$Ctl", two, 2));
+	resp(&w2, mg_gen_mms_write_resp(pdu, sizeof(pdu), id, 2, 0));
+	/* the HMI's data set reads */
+	id = inv(&hmi);
+	req(&hmi, mg_gen_mms_read_varlist(pdu, sizeof(pdu), id, "IED6LD0/LLN0$DS1"));
+	resp(&hmi, mg_gen_mms_read_resp(pdu, sizeof(pdu), id, read_vals, 3));
+	id = inv(&hmi);
+	req(&hmi, mg_gen_mms_read_varlist(pdu, sizeof(pdu), id, "IED6LD0/LLN0$Ctl"));
+	resp(&hmi, mg_gen_mms_read_resp(pdu, sizeof(pdu), id, read_vals, 2));
+	mg_gen_conn_close(&hmi, 0);
+	mg_gen_conn_close(&w2, 0);
+	mg_gen_conn_close(&w1, 0);
+	mg_gen_conn_close(&eng, 0);
+}
+
+/* One PDU with an unknown confirmed service (tag 90) inside a well-framed
+ * TPKT, then ordinary reads: the gate must keep decoding after it
+ * (monitor mode, alert, replay). Deliberately not MMS as tshark knows it. */
+static void sc_resync(struct mg_gen_sink sink)
+{
+	struct mg_gen_conn c;
+	static const uint8_t unknown_svc[] = {0xa0, 0x06, 0x02, 0x01, 0x63, 0xbf, 0x5a, 0x00};
+	static const char *const objs[] = {"IED7LD0/XCBR1$ST$Pos"};
+
+	mg_gen_conn_init4(&c, IP4(10, 7, 0, 10), 42000, IP4(10, 7, 0, 1), 102, sink);
+	mg_gen_conn_associate(&c);
+	do_read(&c, objs, 1);
+	mg_gen_conn_mms(&c, 0, unknown_svc, sizeof(unknown_svc));
+	do_read(&c, objs, 1);
+	do_read(&c, objs, 1);
+	mg_gen_conn_close(&c, 0);
+}
+
 /* Everything but the demo, in one capture (the fuzz-corpus source). */
 static void sc_all(struct mg_gen_sink sink)
 {
@@ -539,6 +612,9 @@ const struct mg_gen_scenario mg_gen_scenarios[] = {
 	{"garbage", "non-TPKT bytes on port 102", sc_garbage},
 	{"controls", "every control form (SPC, INC, APC, BSC; operTm, Test, Check, orCat) and "
 		     "written value type", sc_controls},
+	{"datasets", "named variable lists: defined on one association, used on another, "
+		     "deleted and redefined; an HMI's data set reads", sc_datasets},
+	{"resync", "an unknown MMS service inside a well-framed TPKT, then reads", sc_resync},
 	{"all", "services+segmentation+ipv6-vlan+s7comm+garbage in one file", sc_all},
 };
 const int mg_gen_nscenarios = (int)(sizeof(mg_gen_scenarios) / sizeof(mg_gen_scenarios[0]));
