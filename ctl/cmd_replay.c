@@ -369,11 +369,21 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 		if (m && m->has_invoke_id)
 			mg_json_kv_u64(j, "invoke_id", m->invoke_id);
 		if (m) {
+			/* objects as on the wire; the members of a named variable
+			 * list the gate knows (and judged) apart */
+			unsigned nw = m->nobj_wire < m->nobj ? m->nobj_wire : m->nobj;
 			mg_json_key(j, "objects");
 			mg_json_arr_begin(j);
-			for (unsigned i = 0; i < m->nobj && i < MG_MMS_MAX_OBJS; i++)
+			for (unsigned i = 0; i < nw && i < MG_MMS_MAX_OBJS; i++)
 				json_obj(j, &m->obj[i]);
 			mg_json_arr_end(j);
+			if (nw < m->nobj) {
+				mg_json_key(j, "members");
+				mg_json_arr_begin(j);
+				for (unsigned i = nw; i < m->nobj && i < MG_MMS_MAX_OBJS; i++)
+					json_obj(j, &m->obj[i]);
+				mg_json_arr_end(j);
+			}
 			if (m->obj_truncated)
 				mg_json_kv_bool(j, "objects_truncated", true);
 			mg_json_kv_str(j, "class", cls);

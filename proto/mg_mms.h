@@ -150,6 +150,9 @@ struct mg_mms_pdu {
 	uint32_t write_data_len;
 	/* Objects named (requests; informationReport's variable list name). */
 	uint16_t nobj;
+	/* Objects as decoded from the wire; obj[nobj_wire..nobj) are members of
+	 * a named variable list appended by the engine (mg_varlist.h). */
+	uint16_t nobj_wire;
 	bool obj_truncated;      /* more than MG_MMS_MAX_OBJS were named */
 	struct mg_mms_obj obj[MG_MMS_MAX_OBJS];
 	/* Initiate request/response parameters (0 when absent). */

@@ -1422,6 +1422,7 @@ enum mg_status mg_mms_parse(const uint8_t *p, size_t len, struct mg_mms_pdu *out
 			*why = MG_R_MMS_STRUCTURE;
 		return st == MG_NEED_MORE ? fail(&c, MG_R_MMS_STRUCTURE) : st;
 	}
+	out->nobj_wire = out->nobj;
 	mg_iec_classify(out);
 	return MG_OK;
 }

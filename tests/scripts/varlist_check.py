@@ -43,19 +43,19 @@ def check_datasets_replay(recs):
     # defined on one association, used on another: judged as the operate it is
     if host(w[0]) != '10.6.0.20' or w[0].get('class') != 'operate' or \
             w[0].get('verdict') != 'deny' or \
-            'IED6LD0/CSWI1$CO$Pos$Oper' not in w[0].get('objects', []):
+            'IED6LD0/CSWI1$CO$Pos$Oper' not in w[0].get('members', []):
         fail('list write by the writer not judged as operate: %s' % w[0])
     # deleted, redefined with harmless members: a plain write, allowed
     if host(w[1]) != '10.6.0.21' or w[1].get('class') != 'write' or \
             w[1].get('verdict') != 'allow' or \
-            'IED6LD0/MMXU1$MX$TotW' not in w[1].get('objects', []):
+            'IED6LD0/MMXU1$MX$TotW' not in w[1].get('members', []):
         fail('list write after redefinition: %s' % w[1])
     rd = [r for r in reqs if r.get('service') == 'read' and host(r) == '10.6.0.30']
     if len(rd) != 2:
         fail('want 2 HMI reads, got %d' % len(rd))
     if rd[0].get('class') != 'dataset-read' or rd[0].get('verdict') != 'allow':
         fail('HMI data set read not allowed by its explicit rule: %s' % rd[0])
-    if rd[1].get('class') != 'read' or len(rd[1].get('objects', [])) != 3:
+    if rd[1].get('class') != 'read' or len(rd[1].get('members', [])) != 2:
         fail('read of a known list not expanded: %s' % rd[1])
     print('datasets: list write = operate (denied), redefined = write (allowed), '
           'HMI dataset-read allowed, known list read expanded')
