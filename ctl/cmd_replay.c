@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_data.h"
 #include "json_out.h"
 #include "mg_cmds.h"
 #include "mg_cotp.h"
@@ -29,6 +28,7 @@
 #include "mg_flowtab.h"
 #include "mg_iec61850.h"
 #include "mg_mms.h"
+#include "mg_mmsdata.h"
 #include "mg_pkt.h"
 #include "mg_policy.h"
 #include "mg_policy_ctl.h"
@@ -388,7 +388,15 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 				mg_json_kv_bool(j, "objects_truncated", true);
 			mg_json_kv_str(j, "class", cls);
 			mg_json_kv_u64(j, "len", ev->mms_len);
-			mg_json_write_data(j, m);
+			int dk = mg_md_json_kind(m);
+			if (dk > -2) { /* the write's data: "control" or "values" */
+				static char dbuf[65536];
+				if (mg_md_json(m->write_data, m->write_data_len, dk, dbuf,
+					       sizeof(dbuf)))
+					fprintf(j->f, ",%s", dbuf); /* members of this record */
+				else
+					mg_json_kv_bool(j, "values_truncated", true);
+			}
 		}
 		if (ev->kind == MG_EV_UPPER) {
 			if (ev->ses_kind)

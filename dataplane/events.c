@@ -23,6 +23,7 @@
 #include <rte_ring_elem.h>
 
 #include "mg_dp.h"
+#include "mg_mmsdata.h"
 
 #define EV_RING_SIZE 4096
 #define EV_RECENT 256
@@ -137,6 +138,13 @@ static void format(const struct mg_dp_event *e, char *line, size_t len)
 	if (e->rule_name[0]) {
 		jesc(tmp, sizeof(tmp), e->rule_name, sizeof(e->rule_name));
 		k += (size_t)snprintf(line + k, len - k, ",\"rule\":\"%s\"", tmp);
+	}
+	if (e->data_k && k + 2 < len) {
+		/* what the write asked for, as replay prints it */
+		char dj[1024];
+		size_t n = mg_md_json(e->data, e->data_len, (int)e->data_k - 2, dj, sizeof(dj));
+		if (n && k + n + 2 < len)
+			k += (size_t)snprintf(line + k, len - k, ",%s", dj);
 	}
 	if (k < len)
 		snprintf(line + k, len - k, "}");
@@ -267,8 +275,16 @@ void mg_dp_event_from_pdu(struct mg_dp_event *ev, const struct mg_flow *f,
 	ev->sport = f->client_is_a ? k->pb : k->pa;
 	ev->svc = MG_SVC_NONE;
 	ev->invoke_id = UINT32_MAX;
+	ev->data_k = 0;
 	if (pdu == NULL)
 		return;
+	int dk = mg_md_json_kind(pdu);
+	/* a listOfData too long for an event is left out: the objects say enough */
+	if (dk > -2 && pdu->write_data_len <= sizeof(ev->data)) {
+		memcpy(ev->data, pdu->write_data, pdu->write_data_len);
+		ev->data_len = (uint8_t)pdu->write_data_len;
+		ev->data_k = (uint8_t)(dk + 2);
+	}
 	ev->svc = pdu->service;
 	ev->pdu_type = pdu->type;
 	ev->iec = pdu->iec_class;

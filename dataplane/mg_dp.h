@@ -503,8 +503,15 @@ struct mg_dp_event {
 	uint32_t invoke_id;
 	uint64_t gen;
 	uint8_t caddr[16], saddr[16];
+	/* A write's listOfData, copied to data[] when it fits, printed as the
+	 * replay record's "control" / "values" (mg_md_json): data_k is
+	 * mg_md_json_kind + 2 (0 = none; before text, so zeroed with the
+	 * header by every producer). */
+	uint8_t data_k;
+	uint8_t data_len;
 	char rule_name[48];
 	char text[336];      /* objects "dom/item" joined by '\n'; policy path */
+	uint8_t data[200];
 };
 int mg_dp_events_init(const char *path, bool use_syslog, char *err, size_t errlen);
 void mg_dp_events_stop(void);

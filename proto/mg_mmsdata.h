@@ -171,4 +171,17 @@ struct mg_ctl_value {
 enum mg_status mg_ctl_decode(const uint8_t *p, size_t len, bool with_check,
                              struct mg_ctl_value *out, enum mg_reason *why);
 
+/* ---- JSON (mmsdata_json.c) ---------------------------------------------- */
+
+/* What mg_md_json should print for pdu: -2 not a write request, -1 a
+ * "values" array, 0 an Oper/SBOw "control", 1 a Cancel "control" (a write
+ * naming exactly one object of class operate / select-with-value / cancel). */
+struct mg_mms_pdu;
+int mg_md_json_kind(const struct mg_mms_pdu *m);
+/* The JSON members ("control":{…} or "values":[…], no braces around) for
+ * a write's listOfData content, ctl as mg_md_json_kind says; written
+ * NUL-terminated to buf. Returns the length, 0 when it does not fit (buf
+ * then holds ""). */
+size_t mg_md_json(const uint8_t *data, size_t len, int ctl, char *buf, size_t cap);
+
 #endif

@@ -71,6 +71,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 	}
+	/* the JSON rendering: bounded output, always a string */
+	static char jb[8192], small[64];
+	for (int k = -1; k <= 1; k++) {
+		size_t n = mg_md_json(p, size, k, jb, sizeof(jb));
+		if (n >= sizeof(jb) || strlen(jb) != n)
+			abort();
+		n = mg_md_json(p, size, k, small, sizeof(small));
+		if (n >= sizeof(small) || strlen(small) != n)
+			abort();
+	}
 	free(p);
 	return 0;
 }

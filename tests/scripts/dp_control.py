@@ -65,7 +65,7 @@ def main():
     check(got == want, 'the IED received exactly the %d allowed writes, in order' % len(want))
     if got != want:
         print('  got:  %s\n  want: %s' % (got, want))
-    denies = []
+    denies, data = [], {}
     with open(d + '/events.jsonl') as f:
         for line in f:
             e = json.loads(line)
@@ -73,11 +73,22 @@ def main():
                 port = int(e['client'].rsplit(':', 1)[1])
                 item = e['objects'][0].split('/', 1)[1]
                 denies.append((port, item, e.get('rule')))
+                data[(port, item)] = e
     want_d = [(port, item, rule) for port, item, ok, rule in EXPECT if not ok]
     check(len(denies) == len(want_d), '%d deny events (want %d)' % (len(denies), len(want_d)))
     for w in want_d:
         check(w in denies, 'denied %s on port %d%s' % (
             w[1], w[0], ' by rule "%s"' % w[2] if w[2] else ' by the default'))
+    # events carry what the write asked for, as replay prints it
+    il = data.get((40102, 'XCBR4$CO$Pos$Oper'), {}).get('control', {})
+    check(il.get('ctlNum') == 4 and il.get('check') == {'synchrocheck': True, 'interlock': False},
+          'the interlock-bypass event carries the control (ctlNum 4, interlock-check cleared)')
+    cl = data.get((40100, 'XCBR1$CO$Pos$SBOw'), {}).get('control', {})
+    check(cl.get('ctlVal') is True and cl.get('orCat') == 3 and cl.get('orIdent') == '6470',
+          'the close event carries ctlVal true, orCat 3, orIdent "dp"')
+    st = data.get((40106, 'PTOC1$SP$StrVal$setMag$f'), {}).get('values')
+    check(st == [{'type': 'floating-point', 'value': 150}],
+          'the out-of-range setting event carries its value 150')
     return 1 if failures else 0
 
 

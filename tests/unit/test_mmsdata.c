@@ -453,3 +453,41 @@ Test(mmsdata, reads_and_reports_keep_no_view)
 	cr_assert_eq(mg_md_decode(p.write_data, p.write_data_len, &v, &why), MG_OK);
 	cr_assert(v.type == MG_MD_FLOAT && v.v.f == 1.0);
 }
+
+Test(mmsdata, json_rendering)
+{
+	uint8_t b[64];
+	char out[512], tiny[16];
+	size_t n;
+
+	/* values: nested, every scalar shape */
+	n = mg_test_hex("a2 0b 85 01 ff 8a 02 22 41 84 02 06 40 83 01 01", b, sizeof(b));
+	cr_assert_gt(mg_md_json(b, n, -1, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "\"values\":[{\"type\":\"structure\",\"value\":["
+			      "{\"type\":\"integer\",\"value\":-1},"
+			      "{\"type\":\"visible-string\",\"value\":\"\\\"A\"},"
+			      "{\"type\":\"bit-string\",\"value\":\"40\",\"bits\":2}]},"
+			      "{\"type\":\"boolean\",\"value\":true}]");
+	/* not decoded: raw */
+	n = mg_test_hex("85 09 00 ff ff ff ff ff ff ff ff", b, sizeof(b));
+	cr_assert_gt(mg_md_json(b, n, -1, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "\"values\":[{\"type\":\"integer\",\"raw\":\"00ffffffffffffffff\"}]");
+	/* does not fit: nothing */
+	cr_assert_eq(mg_md_json(b, n, -1, tiny, sizeof(tiny)), 0);
+	cr_assert_str_eq(tiny, "");
+	/* deeper than the JSON depth: the inner value raw */
+	size_t k = 0;
+	for (int i = 0; i < 8; i++) {
+		b[k++] = 0xa2;
+		b[k++] = (uint8_t)(2 * (8 - i - 1) + 3);
+	}
+	b[k++] = 0x83;
+	b[k++] = 1;
+	b[k++] = 0;
+	cr_assert_gt(mg_md_json(b, k, -1, out, sizeof(out)), 0);
+	cr_assert(strstr(out, "\"raw\":\"a2") != NULL, "%s", out);
+	/* a control name whose data is not a control */
+	n = mg_test_hex("83 01 01", b, sizeof(b));
+	cr_assert_gt(mg_md_json(b, n, 0, out, sizeof(out)), 0);
+	cr_assert(!strncmp(out, "\"control_error\":", 16), "%s", out);
+}
