@@ -83,7 +83,8 @@ static size_t frame_at(uint8_t *buf, const struct tconn *c, int dir, uint8_t fla
 		ip[9] = 6;
 		memcpy(ip + 12, s->ip, 4);
 		memcpy(ip + 16, d->ip, 4);
-		memcpy(ip + 20, c->ipopt, c->ipopt_len);
+		if (c->ipopt_len)
+			memcpy(ip + 20, c->ipopt, c->ipopt_len);
 		w16(ip + 10, ref_csum(ip, iphl, 0) ^ (c->bad_ip_csum ? 0x0101 : 0));
 		for (int i = 0; i < 8; i += 2)
 			sum += (uint32_t)(ip[12 + i] << 8 | ip[13 + i]);
@@ -108,7 +109,8 @@ static size_t frame_at(uint8_t *buf, const struct tconn *c, int dir, uint8_t fla
 	tcp[13] = flags;
 	w16(tcp + 14, c->win);
 	w16(tcp + 18, c->urp);
-	memcpy(tcp + 20, c->tcpopt, c->tcpopt_len);
+	if (c->tcpopt_len)
+		memcpy(tcp + 20, c->tcpopt, c->tcpopt_len);
 	if (len)
 		memcpy(tcp + thl, pl, len);
 	sum += 6 + (uint32_t)(thl + len);
@@ -276,6 +278,7 @@ static void bad_csum(bool v6)
 	}
 	/* Nothing was recorded: the real segment with other bytes passes. */
 	cr_assert_eq(sendx(&n, &c, 0, MG_TCP_ACK | MG_TCP_PSH, "ABCDEFGHIJ", 10), MG_R_NONE);
+	mg_tcpn_release(&cfg0, &n);
 }
 
 Test(tcpnorm, bad_checksums_v4)
