@@ -122,7 +122,8 @@ const char *mg_dp_l2_class_str(unsigned c);
 	X(HELD_AT_CLOSE, "held_at_close")                                     \
 	X(TX_FULL, "tx_queue_full")                                           \
 	X(NO_MBUF, "no_mbuf")                                                 \
-	X(TCP_NORMALISE, "tcp_normalised")
+	X(TCP_NORMALISE, "tcp_normalised")                                    \
+	X(TCP_COALESCED, "tcp_coalesced_into_held")
 
 enum mg_dp_drop {
 #define MG_DP_DROP_ENUM(sym, str) MG_DPD_##sym,
@@ -151,6 +152,7 @@ struct mg_dp_ctr {
 	uint64_t flows_active;
 	uint64_t rst_sent;
 	uint64_t tcp_retrans_fwd;
+	uint64_t tcp_coalesced;         /* segments appended to a held one */
 	uint64_t held_segs;             /* currently held (gauge) */
 	uint64_t events, events_lost;
 	uint64_t policy_peer_refresh;
@@ -318,6 +320,9 @@ struct mg_mb_priv {
 	uint16_t poff, plen; /* payload offset and length in the frame */
 	uint8_t fin;
 	uint8_t why;         /* enum mg_dp_drop, on a handler's drop list (struct mg_frame) */
+	/* IP and TCP header offsets (coalescing rewrites the headers; small:
+	 * inspected flows carry neither IP options nor extension headers) */
+	uint8_t l3off, l4off;
 };
 static inline uint64_t mg_mb_start(const struct mg_mb_priv *pv)
 {

@@ -11,12 +11,23 @@
  * bytes still held are dropped (the held copy goes first). Pure ACKs queue
  * behind held data so that frames of a flow never overtake each other.
  *
+ * Under pressure (half the held-segment bound in use) a small in-order
+ * segment is coalesced into the held data segment before it — its new
+ * bytes appended, lengths and checksums redone, never beyond the
+ * receiver's MSS — so that a PDU sent in hundreds of tiny segments is held
+ * in a few mbufs instead of hitting the bound and stalling. The bytes are
+ * the ones inspected; only their framing changes. Should the bound still
+ * be hit the association is reset (tcp_hold_over_bound), never left to
+ * stall silently.
+ *
  * Nothing here transmits or frees a frame: mg_hold_segment() returns the
  * frame's outcome (HOLD, FORWARD, DROP, DENY, or RESET when the engine's
  * callback saw a denied unit) and the action point (action.c) carries it
  * out, popping what may leave with mg_hold_pop().
  */
+#include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_tcp.h>
 
 #include "mg_dp.h"
 
@@ -130,6 +141,68 @@ static void ooo_insert(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mb
 	lc->ctr->held_segs++;
 }
 
+/*
+ * Append the new bytes of the in-order segment fr (stream offset off) to
+ * the held tail of d when the merged segment stays within the receiver's
+ * MSS and the tail mbuf has room. Returns the number of bytes appended (0:
+ * not possible; nothing changed). The tail takes the newer ACK and window.
+ */
+static uint16_t coalesce(struct mg_flow *f, unsigned dir, struct mg_frame *fr, uint64_t off)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	struct rte_mbuf *t = d->tail, *m = fr->m;
+	const struct mg_pkt *pk = &fr->pk;
+
+	if (t == NULL || d->fin || (pk->tcp_flags & ~(MG_TCP_ACK | MG_TCP_PSH)) != 0 ||
+	    !(pk->tcp_flags & MG_TCP_ACK))
+		return 0;
+	struct mg_mb_priv *tv = mg_mb_priv(t);
+	uint64_t skip = d->next_off - off;
+	if (tv->plen == 0 || tv->fin || tv->end != d->next_off || skip >= pk->payload_len)
+		return 0;
+	uint16_t n = (uint16_t)(pk->payload_len - skip);
+	uint16_t mss = f->tn.d[dir ^ 1].mss ? f->tn.d[dir ^ 1].mss : 536;
+	uint16_t ip_end = (uint16_t)(tv->poff + tv->plen);
+	if ((uint32_t)tv->plen + n > mss || t->nb_segs != 1 || rte_mbuf_refcnt_read(t) != 1 ||
+	    ip_end > t->data_len ||
+	    (uint32_t)rte_pktmbuf_tailroom(t) + (t->data_len - ip_end) < n)
+		return 0;
+	/* The held frame's own header offsets, recorded when it was held. */
+	uint16_t l3 = tv->l3off, l4 = tv->l4off;
+	uint8_t *b = rte_pktmbuf_mtod(t, uint8_t *);
+	bool v6 = (b[l3] >> 4) == 6;
+	if (l4 <= l3 || l4 == 255 || l4 >= tv->poff)
+		return 0;
+	rte_pktmbuf_trim(t, (uint16_t)(t->data_len - ip_end)); /* Ethernet padding */
+	uint8_t *dst = (uint8_t *)rte_pktmbuf_append(t, n);
+	if (dst == NULL)
+		return 0;
+	b = rte_pktmbuf_mtod(t, uint8_t *);
+	memcpy(dst, rte_pktmbuf_mtod_offset(m, const uint8_t *, pk->payload_off + skip), n);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(b + l4);
+	const struct rte_tcp_hdr *nh = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *,
+							       pk->l4_off);
+	th->recv_ack = nh->recv_ack;
+	th->rx_win = nh->rx_win;
+	th->tcp_flags |= nh->tcp_flags & RTE_TCP_PSH_FLAG;
+	th->cksum = 0;
+	if (v6) {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(b + l3);
+		ip->payload_len = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(ip->payload_len) + n));
+		th->cksum = rte_ipv6_udptcp_cksum(ip, th);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l3);
+		ip->total_length =
+		    rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(ip->total_length) + n));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	}
+	tv->plen = (uint16_t)(tv->plen + n);
+	tv->end += n;
+	return n;
+}
+
 struct mg_out mg_hold_segment(struct mg_lcore *lc, struct mg_frame *fr)
 {
 	struct mg_flow *f = fr->f;
@@ -140,6 +213,8 @@ struct mg_out mg_hold_segment(struct mg_lcore *lc, struct mg_frame *fr)
 	bool fin = (pk->tcp_flags & MG_TCP_FIN) != 0;
 	uint16_t plen = pk->payload_len;
 
+	mg_mb_priv(m)->l3off = (uint8_t)RTE_MIN(pk->l3_off, 255);
+	mg_mb_priv(m)->l4off = (uint8_t)RTE_MIN(pk->l4_off, 255); /* 255: never coalesced */
 	if (unlikely(!d->isn_known))
 		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	int64_t off = seq_off(d, pk->seq);
@@ -176,12 +251,39 @@ struct mg_out mg_hold_segment(struct mg_lcore *lc, struct mg_frame *fr)
 		ooo_insert(lc, d, m, (uint64_t)off);
 		return MG_OUT_HELD;
 	}
+	struct mg_enforce_ctx ctx = {.lc = lc, .f = f, .dir = dir};
+	if (d->nhold >= mg_dp_cfg.hold_max_segs / 2 && !fin) {
+		struct mg_mb_priv *tv = d->tail ? mg_mb_priv(d->tail) : NULL;
+		uint16_t n = coalesce(f, dir, fr, (uint64_t)off);
+		if (n != 0) {
+			/* Inspect the appended bytes where they now lie. */
+			const uint8_t *p = rte_pktmbuf_mtod_offset(
+			    d->tail, const uint8_t *, tv->poff + tv->plen - n);
+			mg_engine_feed(&lc->eng, &f->eng, (uint8_t)dir, p, n, mg_enforce_event, &ctx);
+			d->next_off += n;
+			lc->ctr->tcp_coalesced++;
+			if (unlikely(ctx.deny)) {
+				/* The frame itself goes with the reset (held, never sent). */
+				struct mg_mb_priv *pv = mg_mb_priv(m);
+				pv->plen = 0;
+				pv->fin = 0;
+				hold_append(lc, d, m, UINT64_MAX);
+				return MG_OUT_RESET_BY(ctx.why);
+			}
+			return MG_OUT_DROPPED(MG_DPD_TCP_COALESCED);
+		}
+	}
 	if (d->nhold >= mg_dp_cfg.hold_max_segs) {
-		/* Fail closed: the sender retransmits once (if ever) the hold drains. */
-		return MG_OUT_DROPPED(MG_DPD_TCP_HOLD_BOUND);
+		/* The bound is truly hit (nothing left to coalesce into): reset
+		 * with a named reason rather than stall the association. */
+		struct mg_mb_priv *pv = mg_mb_priv(m);
+		pv->poff = pk->payload_off;
+		pv->plen = plen;
+		pv->fin = fin;
+		hold_append(lc, d, m, UINT64_MAX);
+		return MG_OUT_RESET_BY(MG_DPD_TCP_HOLD_BOUND);
 	}
 
-	struct mg_enforce_ctx ctx = {.lc = lc, .f = f, .dir = dir};
 	feed(lc, f, dir, m, pk->payload_off, plen, fin, (uint64_t)off, &ctx);
 	while (!ctx.deny && d->ooo != NULL && mg_mb_start(mg_mb_priv(d->ooo)) <= d->next_off) {
 		struct rte_mbuf *n = d->ooo;

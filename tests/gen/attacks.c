@@ -26,7 +26,7 @@
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 #define OPER            "IED1CTRL/CSWI1$CO$Pos$Oper"
 
-static uint8_t pdu[4096];
+static uint8_t pdu[16384];
 
 /* ---- frame patching ---------------------------------------------------------- */
 
@@ -401,17 +401,22 @@ static void legit_zero_window(void)
 	legit_read(&c);
 }
 
-/* A read of ~300 bytes in one-byte segments (the IED ACKs every 10). */
+/* A read of ~750 bytes in one-byte segments (the IED ACKs every 10): more
+ * segments than the daemon holds (512) before it coalesces them. */
 static void legit_tiny(void)
 {
 	struct mg_gen_conn c;
 	uint8_t s[2048], f[2048];
-	const char *names[6] = {"IED1CTRL/XCBR1$ST$Pos$stVal",  "IED1CTRL/XCBR1$ST$Pos$q",
-	                        "IED1CTRL/XCBR1$ST$Pos$t",      "IED1CTRL/CSWI1$ST$Pos$stVal",
-	                        "IED1MEAS/MMXU1$MX$TotW$mag$f", "IED1MEAS/MMXU1$MX$Hz$mag$f"};
+	static const char *const base[6] = {
+	    "IED1CTRL/XCBR1$ST$Pos$stVal",  "IED1CTRL/XCBR1$ST$Pos$q",
+	    "IED1CTRL/XCBR1$ST$Pos$t",      "IED1CTRL/CSWI1$ST$Pos$stVal",
+	    "IED1MEAS/MMXU1$MX$TotW$mag$f", "IED1MEAS/MMXU1$MX$Hz$mag$f"};
+	const char *names[24];
+	for (int i = 0; i < 24; i++)
+		names[i] = base[i % 6];
 	conn(&c, 50014);
 	mg_gen_conn_associate(&c);
-	size_t n = mg_gen_mms_read(pdu, sizeof(pdu), c.next_invoke, names, 6);
+	size_t n = mg_gen_mms_read(pdu, sizeof(pdu), c.next_invoke, names, 24);
 	size_t k = mg_gen_conn_wrap_mms(&c, s, sizeof(s), pdu, n);
 	for (size_t i = 0; i < k; i++) {
 		put(f, frame(f, &c, 0, i + 1 == k ? 0x18 : 0x10, s + i, 1));
@@ -426,6 +431,25 @@ static void legit_tiny(void)
 	mg_gen_conn_mms(&c, 1, pdu, mg_gen_mms_read_resp(pdu, sizeof(pdu), c.next_invoke, v, 4));
 	c.next_invoke++;
 	legit_read(&c);
+}
+
+/* A legitimate ~7 KB read in full-MSS segments the IED does not ACK
+ * before the end: with --hold-segs 4 the held-segment bound is truly hit
+ * (nothing small to coalesce): the daemon must reset the association with
+ * a named reason rather than stall (KIND bound: daemon only). */
+static void hold_bound(void)
+{
+	struct mg_gen_conn c;
+	static uint8_t s[16384];
+	static const char *names[160];
+	for (int i = 0; i < 160; i++)
+		names[i] = "IED1MEAS/MMXU1$MX$TotW$mag$f";
+	conn(&c, 50015);
+	mg_gen_conn_associate(&c);
+	c.ack_each = false;
+	size_t n = mg_gen_mms_read(pdu, sizeof(pdu), c.next_invoke, names, 160);
+	size_t k = mg_gen_conn_wrap_mms(&c, s, sizeof(s), pdu, n);
+	mg_gen_conn_send(&c, 0, s, k);
 }
 
 int main(int argc, char **argv)
@@ -500,6 +524,10 @@ int main(int argc, char **argv)
 	cur_port = 50014;
 	begin(argv[1], "legit-tiny-segments", "legit", "-");
 	legit_tiny();
+	end();
+	cur_port = 50015;
+	begin(argv[1], "hold-bound", "bound", "tcp_hold_over_bound");
+	hold_bound();
 	end();
 	return fclose(expect) ? 1 : 0;
 }

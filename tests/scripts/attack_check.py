@@ -49,6 +49,8 @@ def check_replay(ctl, d, policy):
             fail(name, f"replay exited {p.returncode}: {p.stderr.strip()}")
             continue
         recs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+        if kind == "bound":
+            continue  # a daemon resource bound (--hold-segs): no replay counterpart
         refused = [r for r in recs if r.get("verdict") == "deny"]
         seen = {r.get("reason") for r in refused} | {r.get("anomaly") for r in refused}
         oper_allowed = [r for r in recs if r.get("class") == "operate"
@@ -111,15 +113,14 @@ def coverage(frames, port):
     return got
 
 
-def check_daemon(mmsgate, d, policy, src):
-    """All captures in one daemon run (each has its own client port),
-    timestamps shifted so they follow each other."""
-    exp = list(expectations(d))
+def run_daemon(mmsgate, d, policy, src, exp, work, extra=()):
+    """One daemon run over the captures of exp (timestamps shifted so that
+    they follow each other); returns (counters, events, frames towards the
+    IED, frames the clients sent, stats) or None."""
     allf = []
     for k, (name, kind, port, reasons) in enumerate(exp):
         for t, fr in read_frames(os.path.join(d, name + ".pcap")):
             allf.append((t + k * 100_000_000, fr))
-    work = os.path.join(d, "daemon")
     if os.path.isdir(work):
         shutil.rmtree(work)  # --events appends: start from nothing
     os.makedirs(work)
@@ -132,11 +133,11 @@ def check_daemon(mmsgate, d, policy, src):
            "--vdev", f"net_pcap1,rx_pcap={work}/outside.pcap,tx_pcap={work}/to-outside.pcap",
            "--", "--policy", policy, "--ts-order", "--exit-on-idle", "300",
            "--max-flows", "64", "--events", f"{work}/events.jsonl",
-           "--json-stats", f"{work}/stats.json"]
+           "--json-stats", f"{work}/stats.json", *extra]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
         fail("daemon", f"mmsgate exited {p.returncode}: {p.stdout[-800:]} {p.stderr[-800:]}")
-        return
+        return None
     with open(f"{work}/stats.json") as f:
         st = json.load(f)
     counts = {}
@@ -150,10 +151,30 @@ def check_daemon(mmsgate, d, policy, src):
                     walk(v)
     walk(st)
     events = []
-    with open(f"{work}/events.jsonl") as f:
-        events = [json.loads(l) for l in f if l.strip()]
+    if os.path.exists(f"{work}/events.jsonl"):
+        with open(f"{work}/events.jsonl") as f:
+            events = [json.loads(l) for l in f if l.strip()]
     to_ied = read_frames(f"{work}/to-inside.pcap")
     sent = read_frames(f"{work}/outside.pcap")
+    # tshark, the oracle for what the gate puts on the wire (coalesced
+    # segments, RSTs): no bad checksum anywhere.
+    bad = subprocess.run(["tshark", "-r", f"{work}/to-inside.pcap", "-o", "tcp.check_checksum:TRUE",
+                          "-o", "ip.check_checksum:TRUE", "-Y",
+                          "tcp.checksum.status==0 || ip.checksum.status==0"],
+                         capture_output=True, text=True).stdout.strip()
+    if bad:
+        fail("daemon", f"frames with bad checksums sent towards the IED:\n{bad}")
+    return counts, events, to_ied, sent, st
+
+
+def check_daemon(mmsgate, d, policy, src):
+    """All captures in one daemon run (each has its own client port); the
+    bound captures in a second run with --hold-segs 4."""
+    exp = [e for e in expectations(d) if e[1] != "bound"]
+    r = run_daemon(mmsgate, d, policy, src, exp, os.path.join(d, "daemon"))
+    if r is None:
+        return
+    counts, events, to_ied, sent, _ = r
     if any(OPER in fr for _, fr in to_ied):
         fail("daemon", "an operate reached the IED")
     for name, kind, port, reasons in exp:
@@ -177,6 +198,19 @@ def check_daemon(mmsgate, d, policy, src):
                 print(f"ok   {name}: all {len(want)} client bytes reached the IED, no event")
     nz = {k: v for k, v in counts.items() if v and (k.startswith("tcp_") or k.startswith("ip_"))}
     print(f"daemon counters: {nz}")
+    bound = [e for e in expectations(d) if e[1] == "bound"]
+    r = run_daemon(mmsgate, d, policy, src, bound, os.path.join(d, "daemon-bound"),
+                   ("--hold-segs", "4"))
+    if r is None:
+        return
+    counts, events, to_ied, sent, st = r
+    for name, kind, port, reasons in bound:
+        if not all(counts.get(x, 0) for x in reasons):
+            fail(name, f"{reasons} not counted: { {k: v for k, v in counts.items() if v} }")
+        elif not counts.get("rst_sent"):
+            fail(name, "no RST: the association was left to stall")
+        else:
+            print(f"ok   {name}: bound hit, association reset ({reasons}, {counts['rst_sent']} RSTs)")
 
 
 def main():
