@@ -20,6 +20,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +467,33 @@ static void reload_policy(void)
 	sd_notify(0, st);
 }
 
+/* The reload runs on a control thread of its own: compiling a large policy
+ * (Hyperscan) can take seconds, and the main lcore must keep answering the
+ * watchdog meanwhile. One reload at a time; a SIGHUP during one is kept
+ * for after it. */
+static volatile bool reload_running;
+
+static void *reload_main(void *arg)
+{
+	(void)arg;
+	reload_policy();
+	__atomic_store_n(&reload_running, false, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void reload_start(void)
+{
+	pthread_t t;
+
+	reload_running = true;
+	if (rte_ctrl_thread_create(&t, "mg-reload", NULL, reload_main, NULL) == 0) {
+		pthread_detach(t);
+		return;
+	}
+	reload_policy(); /* no thread: reload inline */
+	reload_running = false;
+}
+
 /* Ports named in the configuration file: their DPDK port ids. */
 static int resolve_ports(char *err, size_t errlen)
 {
@@ -793,9 +821,9 @@ ctl_done:
 	while (!mg_dp_quit) {
 		usleep(10000);
 		uint64_t now = rte_rdtsc();
-		if (reload_requested) {
+		if (reload_requested && !__atomic_load_n(&reload_running, __ATOMIC_ACQUIRE)) {
 			reload_requested = 0;
-			reload_policy();
+			reload_start();
 		}
 		if (now >= next_wd) {
 			if (mg_dp_workers_progressed())
@@ -819,6 +847,8 @@ ctl_done:
 		}
 	}
 	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+	while (__atomic_load_n(&reload_running, __ATOMIC_ACQUIRE))
+		usleep(1000); /* a reload in flight finishes before teardown */
 	rte_eal_mp_wait_lcore();
 	if (mg_dp_cfg.ctl_socket != NULL)
 		mg_dp_ctl_stop();
