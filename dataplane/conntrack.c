@@ -497,10 +497,18 @@ struct mg_out mg_dp_ip_handle(struct mg_lcore *lc, struct mg_frame *fr)
 		uint32_t line = 0;
 
 		pk_addrs(pk, &src, &dst);
-		if (mg_policy_conn(lc->pol->p, &src, &dst, pk->ip_proto, 0, 0, &peer, &line) ==
+		/* ICMP: the policy matches the type (decoded once in mg_pkt),
+		 * passed as dport; a reply (echo reply…) passes when its request
+		 * would pass the other way. */
+		uint16_t type = pk->has_icmp ? pk->icmp_type : 0;
+		if (mg_policy_conn(lc->pol->p, &src, &dst, pk->ip_proto, 0, type, &peer, &line) !=
 		    MG_CONN_DENY)
-			return MG_OUT_DENIED(MG_DPD_CONN_DENIED);
-		return MG_OUT_FWD;
+			return MG_OUT_FWD;
+		int req = pk->has_icmp ? mg_pkt_icmp_request_of(pk->ip_proto, pk->icmp_type) : -1;
+		if (req >= 0 && mg_policy_conn(lc->pol->p, &dst, &src, pk->ip_proto, 0,
+					       (uint16_t)req, &peer, &line) != MG_CONN_DENY)
+			return MG_OUT_FWD;
+		return MG_OUT_DENIED(MG_DPD_CONN_DENIED);
 	}
 	}
 }

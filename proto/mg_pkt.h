@@ -58,10 +58,20 @@ struct mg_pkt {
 	uint16_t win;
 	uint16_t payload_off; /* L4 payload */
 	uint16_t payload_len; /* bounded by the IP total length, not the frame */
+	/* ICMP (proto 1) / ICMPv6 (58), first fragments: the message type and
+	 * code, decoded here once (the policy matches `icmp echo`, `icmp nd`
+	 * on the type). has_icmp false when the header is absent. */
+	bool has_icmp;
+	uint8_t icmp_type, icmp_code;
 };
 
-/* Decode p[0..len). L4 fields are only valid when ip_proto is TCP/UDP and
- * the frame is not a non-first fragment. */
+/* The request an ICMP / ICMPv6 reply answers (echo reply 0 → echo request
+ * 8, timestamp 14 → 13, information 16 → 15, address mask 18 → 17; v6 echo
+ * reply 129 → 128), or -1 when type is not a reply. */
+int mg_pkt_icmp_request_of(uint8_t ip_proto, uint8_t type);
+
+/* Decode p[0..len). L4 fields are only valid when ip_proto is TCP/UDP (or
+ * ICMP/ICMPv6 for has_icmp…) and the frame is not a non-first fragment. */
 enum mg_pkt_status mg_pkt_parse(const uint8_t *p, size_t len, struct mg_pkt *out);
 
 /* The same in two steps, for callers that decide on the L2 header alone

@@ -21,6 +21,8 @@
 #define IPPROTO_HOPOPTS_ 0
 #define IPPROTO_TCP_ 6
 #define IPPROTO_UDP_ 17
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_ICMPV6_ 58
 #define IPPROTO_ROUTING_ 43
 #define IPPROTO_FRAGMENT_ 44
 #define IPPROTO_AH_ 51
@@ -91,8 +93,31 @@ static enum mg_pkt_status parse_l4(const uint8_t *p, size_t off, size_t end, str
 			avail = ulen;
 		out->payload_off = (uint16_t)(off + 8);
 		out->payload_len = (uint16_t)(avail - 8);
+	} else if (out->ip_proto == IPPROTO_ICMP_ || out->ip_proto == IPPROTO_ICMPV6_) {
+		/* type, code, checksum: the policy judges by type */
+		if (end - off < 4)
+			return out->frag ? MG_PKT_TRUNCATED : MG_PKT_BAD_L4;
+		out->has_icmp = true;
+		out->icmp_type = p[off];
+		out->icmp_code = p[off + 1];
 	}
 	return MG_PKT_OK;
+}
+
+int mg_pkt_icmp_request_of(uint8_t ip_proto, uint8_t type)
+{
+	if (ip_proto == IPPROTO_ICMP_) {
+		switch (type) {
+		case 0: return 8;
+		case 14: return 13;
+		case 16: return 15;
+		case 18: return 17;
+		default: return -1;
+		}
+	}
+	if (ip_proto == IPPROTO_ICMPV6_ && type == 129)
+		return 128;
+	return -1;
 }
 
 static enum mg_pkt_status parse_ipv4(const uint8_t *p, size_t len, size_t off, struct mg_pkt *out)

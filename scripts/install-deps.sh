@@ -9,7 +9,7 @@ PKGS=(
   dpdk dpdk-dev libdpdk-dev
   libbpf-dev bpftool clang llvm lld libelf-dev zlib1g-dev
   libhyperscan-dev libcriterion-dev libpcap-dev libjansson-dev libxml2-dev
-  tshark tcpdump iproute2 ethtool python3 jq
+  tshark tcpdump iproute2 iputils-ping ethtool python3 jq
   libclang-rt-14-dev clang-format
   libsystemd-dev libmicrohttpd-dev systemd man-db prometheus debootstrap dpkg-dev file
 )

@@ -13,3 +13,13 @@ if(TARGET mmsgate AND TARGET mg-mms-server)
   set_tests_properties(netns_e2e PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
     TIMEOUT 120 RUN_SERIAL TRUE)
 endif()
+# IPv6 through the DPDK gate: ICMP types reach the policy (neighbour
+# discovery, echo one way), an MMS read over IPv6 (issue 12).
+if(TARGET mmsgate AND TARGET mg-mms-server)
+  add_test(NAME netns_v6
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/netns_v6.sh $<TARGET_FILE:mmsgate>
+      $<TARGET_FILE:mg-mms-server> $<TARGET_FILE:mg-mms-client> ${CMAKE_SOURCE_DIR}
+      ${CMAKE_CURRENT_BINARY_DIR}/netns_v6)
+  set_tests_properties(netns_v6 PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
+    TIMEOUT 120 RUN_SERIAL TRUE)
+endif()

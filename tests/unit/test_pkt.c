@@ -438,9 +438,39 @@ Test(pkt, udp_and_other_protocols)
 	cr_assert_eq(pk.ip_proto, 1);
 	cr_assert_eq(pk.sport, 0);
 	cr_assert_eq(pk.payload_len, 8);
+	/* the ICMP type decoded once, for the policy's icmp echo / nd */
+	cr_assert(pk.has_icmp);
+	cr_assert_eq(pk.icmp_type, 8);
+	cr_assert_eq(pk.icmp_code, 0);
+	cr_assert_eq(mg_pkt_icmp_request_of(1, 0), 8);
+	cr_assert_eq(mg_pkt_icmp_request_of(1, 8), -1);
+	cr_assert_eq(mg_pkt_icmp_request_of(58, 129), 128);
+	cr_assert_eq(mg_pkt_icmp_request_of(58, 135), -1);
+	eth(&f); /* an ICMP header cut short is a bad L4 header */
+	ip = ipv4(&f, 1, 0, 0);
+	put16(&f, 0x0800);
+	ipv4_done(&f, ip);
+	cr_assert_eq(mg_pkt_parse(f.b, f.n, &pk), MG_PKT_BAD_L4);
 }
 
 /* ---- IPv6 ---------------------------------------------------------------- */
+
+Test(pkt, icmpv6_neighbour_solicitation_type)
+{
+	struct fb f;
+	struct mg_pkt pk;
+	eth(&f);
+	size_t ip = ipv6(&f, 58);
+	put32(&f, 0x87000000); /* type 135 neighbour solicitation, code 0 */
+	put32(&f, 0);
+	for (int i = 0; i < 16; i++)
+		put8(&f, 0xfe);
+	ipv6_done(&f, ip);
+	cr_assert_eq(mg_pkt_parse(f.b, f.n, &pk), MG_PKT_OK);
+	cr_assert_eq(pk.ip_proto, 58);
+	cr_assert(pk.has_icmp);
+	cr_assert_eq(pk.icmp_type, 135);
+}
 
 Test(pkt, ipv6_tcp)
 {
