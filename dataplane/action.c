@@ -60,7 +60,7 @@ static void drop_chain(struct mg_lcore *lc, struct rte_mbuf *m, unsigned rx_side
 static void release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
 {
 	struct mg_hold_dir *d = &f->d[dir];
-	uint64_t limit = lc->monitor ? d->next_off : d->ok_off;
+	uint64_t limit = mg_hold_limit(d, lc->monitor);
 	unsigned out = mg_flow_tx_side(f, dir);
 	struct rte_mbuf *m;
 

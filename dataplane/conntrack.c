@@ -31,13 +31,6 @@
 
 static uint64_t to_syn, to_est, to_close, to_udp;
 
-const char *mg_flow_state_str(uint8_t s)
-{
-	static const char *const n[] = {"free",        "syn-sent", "syn-received",
-					"established", "closing",  "closed"};
-	return s < RTE_DIM(n) ? n[s] : "?";
-}
-
 int mg_flows_init(struct mg_lcore *lc, char *err, size_t errlen)
 {
 	char name[32];
@@ -89,31 +82,6 @@ void mg_flows_free(struct mg_lcore *lc)
 	fl->tab = NULL;
 	rte_hash_free(fl->h);
 	fl->h = NULL;
-}
-
-void mg_flows_key(struct mg_flow_key *k, const struct mg_pkt *pk, bool *src_is_a)
-{
-	size_t alen = pk->ip_ver == 6 ? 16 : 4;
-	int c = memcmp(pk->src, pk->dst, alen);
-
-	if (c == 0)
-		c = (int)pk->sport - (int)pk->dport;
-	memset(k, 0, sizeof(*k));
-	k->ver = pk->ip_ver;
-	k->proto = pk->ip_proto;
-	if (c <= 0) {
-		memcpy(k->a, pk->src, alen);
-		memcpy(k->b, pk->dst, alen);
-		k->pa = pk->sport;
-		k->pb = pk->dport;
-		*src_is_a = true;
-	} else {
-		memcpy(k->a, pk->dst, alen);
-		memcpy(k->b, pk->src, alen);
-		k->pa = pk->dport;
-		k->pb = pk->sport;
-		*src_is_a = false;
-	}
 }
 
 struct mg_flow *mg_flows_lookup(struct mg_lcore *lc, const struct mg_flow_key *k)
@@ -169,12 +137,6 @@ void mg_flows_delete(struct mg_lcore *lc, struct mg_flow *f)
 	fl->n--;
 	lc->ctr->flows_closed++;
 	lc->ctr->flows_active--;
-}
-
-void mg_flows_established(struct mg_lcore *lc, struct mg_flow *f)
-{
-	f->state = MG_FS_ESTABLISHED;
-	lru_unlink(&lc->flows, f);
 }
 
 static bool evict_one(struct mg_lcore *lc)
@@ -382,44 +344,22 @@ static struct mg_out tcp_handle(struct mg_lcore *lc, struct mg_frame *fr)
 		if (no.kind != MG_OUT_FORWARD)
 			return no;
 	}
-	if (f->state == MG_FS_CLOSED) {
-		if (f->denied || !(fl & MG_TCP_RST))
-			return MG_OUT_DENIED(MG_DPD_FLOW_CLOSED);
-		return MG_OUT_FWD;
-	}
-	if (fl & MG_TCP_RST) {
+	bool est;
+	switch (mg_flow_tcp_step(f, dir, pk, &est)) {
+	case MG_TS_PASS: break;
+	case MG_TS_FORWARD: return MG_OUT_FWD;
+	case MG_TS_RESET:
 		/* Held bytes of either direction can never be delivered now. */
 		mg_dp_act_drop_held(lc, f, MG_DPD_HELD_AT_CLOSE);
 		lru_unlink(&lc->flows, f);
-		f->state = MG_FS_CLOSED;
 		return MG_OUT_FWD;
+	case MG_TS_NOT_ESTABLISHED: return MG_OUT_DENIED(MG_DPD_TCP_DATA_BEFORE_EST);
+	case MG_TS_CLOSED: return MG_OUT_DENIED(MG_DPD_FLOW_CLOSED);
+	case MG_TS_BAD_STATE:
+	default: return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	}
-	if (fl & MG_TCP_SYN) {
-		if (dir == MG_DIR_C2S && !(fl & MG_TCP_ACK) && pk->seq == f->d[MG_DIR_C2S].isn &&
-		    f->state <= MG_FS_SYN_RCVD)
-			return MG_OUT_FWD; /* retransmitted SYN */
-		if (dir == MG_DIR_S2C && (fl & MG_TCP_ACK) &&
-		    (f->state == MG_FS_SYN_SENT || f->state == MG_FS_SYN_RCVD) &&
-		    pk->ack == f->d[MG_DIR_C2S].isn + 1 && pk->payload_len == 0) {
-			f->d[MG_DIR_S2C].isn = pk->seq;
-			f->d[MG_DIR_S2C].isn_known = true;
-			f->state = MG_FS_SYN_RCVD;
-			return MG_OUT_FWD;
-		}
-		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
-	}
-	if (f->state == MG_FS_SYN_SENT)
-		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
-	if (f->state == MG_FS_SYN_RCVD) {
-		if (dir == MG_DIR_C2S && (fl & MG_TCP_ACK) &&
-		    pk->ack == f->d[MG_DIR_S2C].isn + 1) {
-			mg_flows_established(lc, f);
-		} else {
-			return MG_OUT_DENIED(MG_DPD_TCP_DATA_BEFORE_EST);
-		}
-	}
-	if (fl & MG_TCP_FIN)
-		f->state = MG_FS_CLOSING;
+	if (est)
+		lru_unlink(&lc->flows, f);
 	if (f->kind != MG_CONN_INSPECT)
 		return MG_OUT_FWD;
 	fr->f = f;

@@ -35,6 +35,7 @@
 
 #include "mg_capture.h"
 #include "mg_engine.h"
+#include "mg_flow.h"
 #include "mg_goose.h"
 #include "mg_tcpnorm.h"
 #include "mg_iec61850.h"
@@ -176,64 +177,8 @@ int mg_dp_telemetry_register(void);
 
 /* ---- flows (conntrack.c) -------------------------------------------- */
 
-struct mg_flow_key {
-	uint8_t a[16], b[16]; /* canonical order: (a,pa) < (b,pb) */
-	uint16_t pa, pb;
-	uint8_t ver, proto;
-	uint8_t pad[2];
-};
-
-enum mg_flow_state {
-	MG_FS_FREE = 0,
-	MG_FS_SYN_SENT,    /* SYN seen */
-	MG_FS_SYN_RCVD,    /* SYN-ACK seen */
-	MG_FS_ESTABLISHED, /* handshake completed (UDP: first datagram) */
-	MG_FS_CLOSING,     /* FIN seen */
-	MG_FS_CLOSED,      /* RST seen or reset by the gate */
-};
-const char *mg_flow_state_str(uint8_t s);
-
-/* One TCP direction's held stream (tcp_hold.c). Offsets are stream offsets
- * from ISN+1; the seq of offset o is isn + 1 + o (mod 2^32). */
-struct mg_hold_dir {
-	struct rte_mbuf *head, *tail; /* in-order segments waiting for a verdict */
-	struct rte_mbuf *ooo;         /* out-of-order segments, sorted by offset */
-	uint32_t nhold, nooo;
-	uint32_t isn;
-	bool isn_known;
-	bool fin;                     /* FIN seen in order */
-	uint64_t next_off;            /* next stream offset expected (fed to the engine) */
-	uint64_t ok_off;              /* bytes below it have an allow verdict */
-	uint64_t rel_off;             /* bytes below it were forwarded */
-	uint64_t fin_off;             /* offset of the FIN (valid when fin) */
-};
-
-struct mg_flow {
-	struct mg_flow_key key;
-	uint8_t state;        /* enum mg_flow_state */
-	uint8_t kind;         /* enum mg_conn_verdict: ALLOW or INSPECT */
-	uint8_t client_is_a;  /* the client is key.a/pa */
-	uint8_t client_side;  /* enum mg_side the client's frames arrive on */
-	uint8_t embryonic;    /* on the eviction list */
-	uint8_t denied;
-	uint32_t idx;
-	uint32_t lru_prev, lru_next;
-	uint64_t gen;         /* policy generation of peer */
-	uint64_t t_created, t_last;
-	uint32_t rule_line;
-	uint64_t pdus[2], denies;
-	/* MMS PDUs per IEC 61850 class (saturating), for `mmsgatectl flows`
-	 * (dataplane/ctl_ops.c); zeroed with the flow. */
-	uint16_t pdus_class[MG_IEC__COUNT];
-	struct mg_policy_peer peer;
-	struct mg_hold_dir d[2]; /* enum mg_dir */
-	/* selects of this association (mg_policy_ctl.h); before eng so the
-	 * memset that zeroes a new flow up to eng empties it */
-	struct mg_ctl_state ctl;
-	/* TCP/IP normaliser state (inspected flows; zeroed with the flow). */
-	struct mg_tcpn tn;
-	struct mg_engine_conn eng;
-} __rte_cache_aligned;
+/* struct mg_flow_key, enum mg_flow_state, struct mg_hold_dir and struct
+ * mg_flow: mg_flow.h (DPDK-free, with the flow logic of flow.c). */
 
 #define MG_FLOW_NONE UINT32_MAX
 
@@ -453,11 +398,9 @@ int mg_dp_ts_init(char *err, size_t errlen);
 /* conntrack.c */
 int mg_flows_init(struct mg_lcore *lc, char *err, size_t errlen);
 void mg_flows_free(struct mg_lcore *lc);
-void mg_flows_key(struct mg_flow_key *k, const struct mg_pkt *pk, bool *src_is_a);
 struct mg_flow *mg_flows_lookup(struct mg_lcore *lc, const struct mg_flow_key *k);
 struct mg_flow *mg_flows_create(struct mg_lcore *lc, const struct mg_flow_key *k);
 void mg_flows_delete(struct mg_lcore *lc, struct mg_flow *f);
-void mg_flows_established(struct mg_lcore *lc, struct mg_flow *f);
 void mg_flows_expire(struct mg_lcore *lc, unsigned budget);
 struct mg_out mg_dp_ip_handle(struct mg_lcore *lc, struct mg_frame *fr);
 
@@ -466,7 +409,7 @@ struct mg_out mg_dp_ip_handle(struct mg_lcore *lc, struct mg_frame *fr);
  * engine, keeps the frame (HOLD), or says why not. */
 struct mg_out mg_hold_segment(struct mg_lcore *lc, struct mg_frame *fr);
 /* Unlink and return the first held segment of d if every byte it carries
- * is below limit (the FIN counts once reached), else NULL. */
+ * is below limit (mg_hold_limit(), in action.c), else NULL. */
 struct rte_mbuf *mg_hold_pop(struct mg_lcore *lc, struct mg_hold_dir *d, uint64_t limit);
 /* Unlink and return every held and out-of-order segment of d (a chain
  * through mg_mb_priv next). */

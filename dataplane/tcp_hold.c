@@ -31,15 +31,6 @@
 
 #include "mg_dp.h"
 
-#define MG_MAX_WINDOW (1u << 24)
-
-static inline int64_t seq_off(const struct mg_hold_dir *d, uint32_t seq)
-{
-	uint32_t rel = seq - (d->isn + 1);
-
-	return (int64_t)d->next_off + (int64_t)(int32_t)(rel - (uint32_t)d->next_off);
-}
-
 static void hold_append(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mbuf *m,
 			uint64_t end)
 {
@@ -62,23 +53,18 @@ static void feed(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rt
 		 struct mg_enforce_ctx *ctx)
 {
 	struct mg_hold_dir *d = &f->d[dir];
-	uint64_t skip = d->next_off - start;
 	uint64_t end = start + plen + (fin ? 1 : 0);
+	bool new_bytes;
 
 	mg_mb_priv(m)->poff = poff;
 	mg_mb_priv(m)->plen = plen;
 	mg_mb_priv(m)->fin = fin;
 	hold_append(lc, d, m, end);
-	if (plen > skip && !d->fin) {
+	uint16_t skip = mg_hold_accept(d, start, plen, fin, &new_bytes);
+	if (new_bytes) {
 		const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, poff + skip);
 		mg_engine_feed(&lc->eng, &f->eng, (uint8_t)dir, p, plen - skip, mg_enforce_event,
 			       ctx);
-		d->next_off = start + plen;
-	}
-	if (fin && !d->fin) {
-		d->fin = true;
-		d->fin_off = start + plen;
-		d->next_off = d->fin_off + 1;
 	}
 }
 
@@ -88,8 +74,6 @@ struct rte_mbuf *mg_hold_pop(struct mg_lcore *lc, struct mg_hold_dir *d, uint64_
 
 	if (m == NULL)
 		return NULL;
-	if (d->fin && limit >= d->fin_off)
-		limit = RTE_MAX(limit, d->fin_off + 1);
 	struct mg_mb_priv *pv = mg_mb_priv(m);
 	if (pv->end > limit)
 		return NULL;
@@ -215,41 +199,35 @@ struct mg_out mg_hold_segment(struct mg_lcore *lc, struct mg_frame *fr)
 
 	mg_mb_priv(m)->l3off = (uint8_t)RTE_MIN(pk->l3_off, 255);
 	mg_mb_priv(m)->l4off = (uint8_t)RTE_MIN(pk->l4_off, 255); /* 255: never coalesced */
-	if (unlikely(!d->isn_known))
-		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
-	int64_t off = seq_off(d, pk->seq);
-	int64_t end = off + plen + (fin ? 1 : 0);
+	int64_t off;
 
-	if (plen == 0 && !fin) {
+	switch (mg_hold_classify(d, pk, &off)) {
+	case MG_SEG_IN_ORDER: break;
+	case MG_SEG_ACK:
 		/* ACK / window update: only behind held data, never before it. */
 		if (d->head == NULL || d->nhold >= mg_dp_cfg.hold_max_segs)
 			return MG_OUT_FWD;
-		struct mg_mb_priv *pv = mg_mb_priv(m);
-		pv->plen = 0;
-		pv->fin = 0;
+		struct mg_mb_priv *apv = mg_mb_priv(m);
+		apv->plen = 0;
+		apv->fin = 0;
 		hold_append(lc, d, m, d->next_off);
 		return MG_OUT_HELD;
-	}
-	if (off < 0 || end <= (int64_t)d->next_off) {
-		if (end <= (int64_t)d->rel_off) {
-			lc->ctr->tcp_retrans_fwd++;
-			return MG_OUT_FWD;
-		}
-		return MG_OUT_DROPPED(MG_DPD_TCP_DUP_HELD);
-	}
-	if (off > (int64_t)d->next_off) {
-		if ((uint64_t)off - d->next_off > MG_MAX_WINDOW)
-			return MG_OUT_DENIED(MG_DPD_TCP_OUT_OF_WINDOW);
+	case MG_SEG_RETRANS: lc->ctr->tcp_retrans_fwd++; return MG_OUT_FWD;
+	case MG_SEG_DUP_HELD: return MG_OUT_DROPPED(MG_DPD_TCP_DUP_HELD);
+	case MG_SEG_OUT_OF_WINDOW: return MG_OUT_DENIED(MG_DPD_TCP_OUT_OF_WINDOW);
+	case MG_SEG_OOO:
 		if (d->nooo >= mg_dp_cfg.ooo_max_segs)
 			return MG_OUT_DROPPED(MG_DPD_TCP_OOO_BOUND);
 		/* Remember where the payload is: the frame is re-read later. */
 		struct mg_mb_priv *pv = mg_mb_priv(m);
-		pv->end = (uint64_t)end;
+		pv->end = (uint64_t)off + plen + (fin ? 1 : 0);
 		pv->poff = pk->payload_off;
 		pv->plen = plen;
 		pv->fin = fin;
 		ooo_insert(lc, d, m, (uint64_t)off);
 		return MG_OUT_HELD;
+	case MG_SEG_NO_ISN:
+	default: return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	}
 	struct mg_enforce_ctx ctx = {.lc = lc, .f = f, .dir = dir};
 	if (d->nhold >= mg_dp_cfg.hold_max_segs / 2 && !fin) {

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The flow logic of the dataplane that needs no DPDK (mg_flow.h): the
+ * canonical flow key, the TCP handshake/teardown state machine of a
+ * tracked connection, and the sequence bookkeeping of a held stream
+ * (where a segment falls, how far the held segments may go, what an
+ * in-order segment adds). Plain structs in, plain answers out: the
+ * mbufs, the flow table and the actions stay in conntrack.c, tcp_hold.c
+ * and action.c, and this file is unit tested on its own
+ * (tests/unit/test_dp_flow.c).
+ */
+#include <string.h>
+
+#include "mg_flow.h"
+
+const char *mg_flow_state_str(uint8_t s)
+{
+	static const char *const n[] = {"free",        "syn-sent", "syn-received",
+	                                "established", "closing",  "closed"};
+	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
+}
+
+void mg_flows_key(struct mg_flow_key *k, const struct mg_pkt *pk, bool *src_is_a)
+{
+	size_t alen = pk->ip_ver == 6 ? 16 : 4;
+	int c = memcmp(pk->src, pk->dst, alen);
+
+	if (c == 0)
+		c = (int)pk->sport - (int)pk->dport;
+	memset(k, 0, sizeof(*k));
+	k->ver = pk->ip_ver;
+	k->proto = pk->ip_proto;
+	if (c <= 0) {
+		memcpy(k->a, pk->src, alen);
+		memcpy(k->b, pk->dst, alen);
+		k->pa = pk->sport;
+		k->pb = pk->dport;
+		*src_is_a = true;
+	} else {
+		memcpy(k->a, pk->dst, alen);
+		memcpy(k->b, pk->src, alen);
+		k->pa = pk->dport;
+		k->pb = pk->sport;
+		*src_is_a = false;
+	}
+}
+
+enum mg_tcp_step mg_flow_tcp_step(struct mg_flow *f, unsigned dir, const struct mg_pkt *pk,
+                                  bool *established)
+{
+	uint8_t fl = pk->tcp_flags;
+
+	*established = false;
+	if (f->state == MG_FS_CLOSED) {
+		/* Stragglers after a reset; an end's own RST may still pass,
+		 * unless the gate reset the association itself. */
+		if (f->denied || !(fl & MG_TCP_RST))
+			return MG_TS_CLOSED;
+		return MG_TS_FORWARD;
+	}
+	if (fl & MG_TCP_RST) {
+		f->state = MG_FS_CLOSED;
+		return MG_TS_RESET;
+	}
+	if (fl & MG_TCP_SYN) {
+		if (dir == MG_DIR_C2S && !(fl & MG_TCP_ACK) && pk->seq == f->d[MG_DIR_C2S].isn &&
+		    f->state <= MG_FS_SYN_RCVD)
+			return MG_TS_FORWARD; /* retransmitted SYN */
+		if (dir == MG_DIR_S2C && (fl & MG_TCP_ACK) &&
+		    (f->state == MG_FS_SYN_SENT || f->state == MG_FS_SYN_RCVD) &&
+		    pk->ack == f->d[MG_DIR_C2S].isn + 1 && pk->payload_len == 0) {
+			f->d[MG_DIR_S2C].isn = pk->seq;
+			f->d[MG_DIR_S2C].isn_known = true;
+			f->state = MG_FS_SYN_RCVD;
+			return MG_TS_FORWARD;
+		}
+		return MG_TS_BAD_STATE;
+	}
+	if (f->state == MG_FS_SYN_SENT)
+		return MG_TS_BAD_STATE;
+	if (f->state == MG_FS_SYN_RCVD) {
+		if (dir != MG_DIR_C2S || !(fl & MG_TCP_ACK) || pk->ack != f->d[MG_DIR_S2C].isn + 1)
+			return MG_TS_NOT_ESTABLISHED;
+		f->state = MG_FS_ESTABLISHED;
+		*established = true;
+	}
+	if (fl & MG_TCP_FIN)
+		f->state = MG_FS_CLOSING;
+	return MG_TS_PASS;
+}
+
+enum mg_seg_kind mg_hold_classify(const struct mg_hold_dir *d, const struct mg_pkt *pk,
+                                  int64_t *off_out)
+{
+	bool fin = (pk->tcp_flags & MG_TCP_FIN) != 0;
+	uint16_t plen = pk->payload_len;
+
+	if (!d->isn_known)
+		return MG_SEG_NO_ISN;
+	/* Stream offset of seq, taken as the one nearest next_off (mod 2^32). */
+	uint32_t rel = pk->seq - (d->isn + 1);
+	int64_t off = (int64_t)d->next_off + (int64_t)(int32_t)(rel - (uint32_t)d->next_off);
+	int64_t end = off + plen + (fin ? 1 : 0);
+
+	*off_out = off;
+	if (plen == 0 && !fin)
+		return MG_SEG_ACK;
+	if (off < 0 || end <= (int64_t)d->next_off)
+		return end <= (int64_t)d->rel_off ? MG_SEG_RETRANS : MG_SEG_DUP_HELD;
+	if (off > (int64_t)d->next_off)
+		return (uint64_t)off - d->next_off > MG_HOLD_MAX_WINDOW ? MG_SEG_OUT_OF_WINDOW
+		                                                        : MG_SEG_OOO;
+	return MG_SEG_IN_ORDER;
+}
+
+uint16_t mg_hold_accept(struct mg_hold_dir *d, uint64_t start, uint16_t plen, bool fin, bool *feed)
+{
+	uint64_t skip = d->next_off - start;
+
+	*feed = plen > skip && !d->fin;
+	if (*feed)
+		d->next_off = start + plen;
+	if (fin && !d->fin) {
+		d->fin = true;
+		d->fin_off = start + plen;
+		d->next_off = d->fin_off + 1;
+	}
+	return *feed ? (uint16_t)skip : plen;
+}
+
+uint64_t mg_hold_limit(const struct mg_hold_dir *d, bool monitor)
+{
+	uint64_t limit = monitor ? d->next_off : d->ok_off;
+
+	/* The FIN is one offset past the data: it leaves with its segment
+	 * once every byte before it may leave. */
+	if (d->fin && limit >= d->fin_off && limit < d->fin_off + 1)
+		limit = d->fin_off + 1;
+	return limit;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A tracked flow of the dataplane, and the logic on it that needs no DPDK
+ * (flow.c): the canonical key, the TCP handshake/teardown state machine,
+ * the sequence bookkeeping of a held stream. The mbufs a held stream keeps
+ * are opaque pointers here; the flow table (conntrack.c), the lists of
+ * held segments (tcp_hold.c) and the actions (action.c) use DPDK. Kept
+ * apart so that the state machine and the sequence arithmetic are unit
+ * tested without DPDK (tests/unit/test_dp_flow.c).
+ */
+#ifndef MG_FLOW_H
+#define MG_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mg_engine.h"
+#include "mg_iec61850.h"
+#include "mg_pkt.h"
+#include "mg_policy.h"
+#include "mg_policy_ctl.h"
+#include "mg_tcpnorm.h"
+
+struct rte_mbuf;
+
+struct mg_flow_key {
+	uint8_t a[16], b[16]; /* canonical order: (a,pa) < (b,pb) */
+	uint16_t pa, pb;
+	uint8_t ver, proto;
+	uint8_t pad[2];
+};
+
+enum mg_flow_state {
+	MG_FS_FREE = 0,
+	MG_FS_SYN_SENT,    /* SYN seen */
+	MG_FS_SYN_RCVD,    /* SYN-ACK seen */
+	MG_FS_ESTABLISHED, /* handshake completed (UDP: first datagram) */
+	MG_FS_CLOSING,     /* FIN seen */
+	MG_FS_CLOSED,      /* RST seen or reset by the gate */
+};
+const char *mg_flow_state_str(uint8_t s);
+
+/* One TCP direction's held stream (tcp_hold.c). Offsets are stream offsets
+ * from ISN+1; the seq of offset o is isn + 1 + o (mod 2^32). */
+struct mg_hold_dir {
+	struct rte_mbuf *head, *tail; /* in-order segments waiting for a verdict */
+	struct rte_mbuf *ooo;         /* out-of-order segments, sorted by offset */
+	uint32_t nhold, nooo;
+	uint32_t isn;
+	bool isn_known;
+	bool fin;          /* FIN seen in order */
+	uint64_t next_off; /* next stream offset expected (fed to the engine) */
+	uint64_t ok_off;   /* bytes below it have an allow verdict */
+	uint64_t rel_off;  /* bytes below it were forwarded */
+	uint64_t fin_off;  /* offset of the FIN (valid when fin) */
+};
+
+struct mg_flow {
+	struct mg_flow_key key;
+	uint8_t state;       /* enum mg_flow_state */
+	uint8_t kind;        /* enum mg_conn_verdict: ALLOW or INSPECT */
+	uint8_t client_is_a; /* the client is key.a/pa */
+	uint8_t client_side; /* enum mg_side the client's frames arrive on */
+	uint8_t embryonic;   /* on the eviction list */
+	uint8_t denied;
+	uint32_t idx;
+	uint32_t lru_prev, lru_next;
+	uint64_t gen; /* policy generation of peer */
+	uint64_t t_created, t_last;
+	uint32_t rule_line;
+	uint64_t pdus[2], denies;
+	/* MMS PDUs per IEC 61850 class (saturating), for `mmsgatectl flows`
+	 * (dataplane/ctl_ops.c); zeroed with the flow. */
+	uint16_t pdus_class[MG_IEC__COUNT];
+	struct mg_policy_peer peer;
+	struct mg_hold_dir d[2]; /* enum mg_dir */
+	/* selects of this association (mg_policy_ctl.h); before eng so the
+	 * memset that zeroes a new flow up to eng empties it */
+	struct mg_ctl_state ctl;
+	/* TCP/IP normaliser state (inspected flows; zeroed with the flow). */
+	struct mg_tcpn tn;
+	struct mg_engine_conn eng;
+} __attribute__((aligned(64))); /* a cache line (__rte_cache_aligned) */
+
+const char *mg_flow_state_str(uint8_t s);
+
+/* The canonical key of pk's flow (the same for both directions); *src_is_a
+ * says whether pk's source is key.a/pa. */
+void mg_flows_key(struct mg_flow_key *k, const struct mg_pkt *pk, bool *src_is_a);
+
+/* What a TCP segment of a tracked connection does to it (after the key,
+ * the direction and the side were checked). */
+enum mg_tcp_step {
+	MG_TS_PASS = 0,        /* data/ACK/FIN of a live connection: forward it, or
+	                          hold it when the connection is inspected */
+	MG_TS_FORWARD,         /* handshake segment (or an end's RST after a close): forward */
+	MG_TS_RESET,           /* an end's RST: the connection is closed now, held bytes
+	                          can never be delivered; forward the RST */
+	MG_TS_BAD_STATE,       /* not possible in this state (tcp_bad_state) */
+	MG_TS_NOT_ESTABLISHED, /* data before the handshake completed */
+	MG_TS_CLOSED,          /* after a close (flow_reset_by_gate) */
+};
+/* Applies the segment pk of direction dir to f's state (and the server's
+ * ISN from its SYN-ACK); *established is set when it completed the
+ * handshake (the caller takes the flow off the eviction list). */
+enum mg_tcp_step mg_flow_tcp_step(struct mg_flow *f, unsigned dir, const struct mg_pkt *pk,
+                                  bool *established);
+
+/* Farther ahead than this, a segment is not out of order but out of the window. */
+#define MG_HOLD_MAX_WINDOW (1u << 24)
+
+/* Where a segment falls in a held stream. */
+enum mg_seg_kind {
+	MG_SEG_IN_ORDER = 0,  /* starts at or before next_off and brings new bytes */
+	MG_SEG_ACK,           /* no payload, no FIN */
+	MG_SEG_RETRANS,       /* every byte already forwarded: forward again */
+	MG_SEG_DUP_HELD,      /* every byte already seen, some still held: drop */
+	MG_SEG_OOO,           /* after a gap, within the window: wait */
+	MG_SEG_OUT_OF_WINDOW, /* too far ahead */
+	MG_SEG_NO_ISN,        /* the direction's ISN is unknown */
+};
+/* *off: the segment's stream offset (modulo 2^32, the one nearest next_off). */
+enum mg_seg_kind mg_hold_classify(const struct mg_hold_dir *d, const struct mg_pkt *pk,
+                                  int64_t *off);
+/* An in-order segment [start, start + plen) (+ FIN) is taken: advances
+ * next_off (and records the FIN once). *feed: the engine must see the
+ * segment's bytes from the returned skip on (the ones before were seen). */
+uint16_t mg_hold_accept(struct mg_hold_dir *d, uint64_t start, uint16_t plen, bool fin, bool *feed);
+/* Held segments ending at or below this offset may leave: the allowed
+ * bytes (ok_off), or every byte fed to the engine in monitor mode; a FIN
+ * leaves with its segment once the bytes before it may. */
+uint64_t mg_hold_limit(const struct mg_hold_dir *d, bool monitor);
+
+#endif

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane's flow logic without DPDK (dataplane/flow.c, compiled into
+ * this test): canonical flow keys, the TCP handshake/teardown state
+ * machine of a tracked connection, and the sequence bookkeeping of a held
+ * stream — where a segment falls (in order, ACK, retransmission, duplicate
+ * of held bytes, out of order, out of the window; across the 2^32 wrap),
+ * what an in-order segment adds, how far held segments may leave in
+ * enforce and monitor mode, and the FIN.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "mg_flow.h"
+
+static struct mg_pkt seg(const char *src, const char *dst, uint16_t sp, uint16_t dp, uint8_t flags,
+                         uint32_t seq, uint32_t ack, uint16_t plen)
+{
+	struct mg_pkt pk;
+	memset(&pk, 0, sizeof(pk));
+	pk.ip_ver = 4;
+	pk.ip_proto = 6;
+	memcpy(pk.src, src, 4);
+	memcpy(pk.dst, dst, 4);
+	pk.sport = sp;
+	pk.dport = dp;
+	pk.tcp_flags = flags;
+	pk.seq = seq;
+	pk.ack = ack;
+	pk.payload_len = plen;
+	return pk;
+}
+
+static const char C[4] = {10, 0, 0, 10}, S[4] = {10, 0, 0, 20};
+#define CISN 1000u
+#define SISN 0xfffffff0u /* the server's stream wraps after 15 bytes */
+
+/* A flow as conntrack opens it on the client's SYN. */
+static void flow_open(struct mg_flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->state = MG_FS_SYN_SENT;
+	f->d[MG_DIR_C2S].isn = CISN;
+	f->d[MG_DIR_C2S].isn_known = true;
+}
+
+static enum mg_tcp_step step(struct mg_flow *f, unsigned dir, uint8_t flags, uint32_t seq,
+                             uint32_t ack, uint16_t plen, bool *est)
+{
+	struct mg_pkt pk = dir == MG_DIR_C2S ? seg(C, S, 40000, 102, flags, seq, ack, plen)
+	                                     : seg(S, C, 102, 40000, flags, seq, ack, plen);
+	return mg_flow_tcp_step(f, dir, &pk, est);
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+Test(dp_flow, key_is_the_same_both_ways)
+{
+	struct mg_pkt a = seg(C, S, 40000, 102, MG_TCP_SYN, 1, 0, 0);
+	struct mg_pkt b = seg(S, C, 102, 40000, MG_TCP_ACK, 1, 0, 0);
+	struct mg_flow_key ka, kb;
+	bool a_is_a, b_is_a;
+	mg_flows_key(&ka, &a, &a_is_a);
+	mg_flows_key(&kb, &b, &b_is_a);
+	cr_assert_eq(memcmp(&ka, &kb, sizeof(ka)), 0);
+	cr_assert_neq(a_is_a, b_is_a);
+	cr_assert(a_is_a); /* 10.0.0.10 < 10.0.0.20 */
+	cr_assert_eq(ka.pa, 40000);
+	cr_assert_eq(ka.proto, 6);
+	/* same addresses: the lower port is a */
+	struct mg_pkt l = seg(C, C, 5000, 102, 0, 0, 0, 0);
+	mg_flows_key(&ka, &l, &a_is_a);
+	cr_assert_not(a_is_a);
+	cr_assert_eq(ka.pa, 102);
+}
+
+/* ---- the TCP state machine ------------------------------------------------- */
+
+Test(dp_flow, handshake_data_fin)
+{
+	struct mg_flow f;
+	bool est;
+	flow_open(&f);
+	/* retransmitted SYN */
+	cr_assert_eq(step(&f, MG_DIR_C2S, MG_TCP_SYN, CISN, 0, 0, &est), MG_TS_FORWARD);
+	/* data before the SYN-ACK */
+	cr_assert_eq(step(&f, MG_DIR_C2S, MG_TCP_ACK, CISN + 1, 0, 5, &est), MG_TS_BAD_STATE);
+	/* a SYN-ACK acknowledging the wrong ISN */
+	cr_assert_eq(step(&f, MG_DIR_S2C, MG_TCP_SYN | MG_TCP_ACK, SISN, CISN + 2, 0, &est),
+	             MG_TS_BAD_STATE);
+	cr_assert_eq(f.state, MG_FS_SYN_SENT);
+	cr_assert_eq(step(&f, MG_DIR_S2C, MG_TCP_SYN | MG_TCP_ACK, SISN, CISN + 1, 0, &est),
+	             MG_TS_FORWARD);
+	cr_assert_eq(f.state, MG_FS_SYN_RCVD);
+	cr_assert(f.d[MG_DIR_S2C].isn_known);
+	cr_assert_eq(f.d[MG_DIR_S2C].isn, SISN);
+	cr_assert_not(est);
+	/* the server talks before the handshake completed */
+	cr_assert_eq(step(&f, MG_DIR_S2C, MG_TCP_ACK, SISN + 1, CISN + 1, 3, &est),
+	             MG_TS_NOT_ESTABLISHED);
+	/* the final ACK must acknowledge the server's SYN */
+	cr_assert_eq(step(&f, MG_DIR_C2S, MG_TCP_ACK, CISN + 1, SISN + 2, 0, &est),
+	             MG_TS_NOT_ESTABLISHED);
+	cr_assert_eq(step(&f, MG_DIR_C2S, MG_TCP_ACK, CISN + 1, SISN + 1, 0, &est), MG_TS_PASS);
+	cr_assert(est);
+	cr_assert_eq(f.state, MG_FS_ESTABLISHED);
+	cr_assert_eq(step(&f, MG_DIR_C2S, MG_TCP_ACK | MG_TCP_PSH, CISN + 1, SISN + 1, 10, &est),
+	             MG_TS_PASS);
+	cr_assert_not(est);
+	/* a SYN on an established connection */
+	cr_assert_eq(step(&f, MG_DIR_C2S, MG_TCP_SYN, CISN + 99, 0, 0, &est), MG_TS_BAD_STATE);
+	cr_assert_eq(step(&f, MG_DIR_S2C, MG_TCP_ACK | MG_TCP_FIN, SISN + 1, CISN + 11, 0, &est),
+	             MG_TS_PASS);
+	cr_assert_eq(f.state, MG_FS_CLOSING);
+}
+
+Test(dp_flow, rst_closes_and_stragglers)
+{
+	struct mg_flow f;
+	bool est;
+	flow_open(&f);
+	step(&f, MG_DIR_S2C, MG_TCP_SYN | MG_TCP_ACK, SISN, CISN + 1, 0, &est);
+	step(&f, MG_DIR_C2S, MG_TCP_ACK, CISN + 1, SISN + 1, 0, &est);
+	cr_assert_eq(step(&f, MG_DIR_S2C, MG_TCP_RST | MG_TCP_ACK, SISN + 1, CISN + 1, 0, &est),
+	             MG_TS_RESET);
+	cr_assert_eq(f.state, MG_FS_CLOSED);
+	/* after an end's RST: data is refused, another RST passes */
+	cr_assert_eq(step(&f, MG_DIR_C2S, MG_TCP_ACK, CISN + 1, SISN + 1, 4, &est), MG_TS_CLOSED);
+	cr_assert_eq(step(&f, MG_DIR_C2S, MG_TCP_RST, CISN + 1, 0, 0, &est), MG_TS_FORWARD);
+	/* after the gate's own reset nothing passes, RSTs included */
+	f.denied = 1;
+	cr_assert_eq(step(&f, MG_DIR_C2S, MG_TCP_RST, CISN + 1, 0, 0, &est), MG_TS_CLOSED);
+}
+
+/* ---- held stream bookkeeping ----------------------------------------------- */
+
+static enum mg_seg_kind classify(const struct mg_hold_dir *d, uint8_t flags, uint32_t seq,
+                                 uint16_t plen, int64_t *off)
+{
+	struct mg_pkt pk = seg(S, C, 102, 40000, flags, seq, 0, plen);
+	return mg_hold_classify(d, &pk, off);
+}
+
+Test(dp_flow, classify_across_the_wrap)
+{
+	struct mg_hold_dir d;
+	int64_t off;
+	memset(&d, 0, sizeof(d));
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 1, 10, &off), MG_SEG_NO_ISN);
+	d.isn = SISN;
+	d.isn_known = true;
+	/* 20 bytes from offset 0: the sequence numbers wrap at offset 15 */
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 1, 20, &off), MG_SEG_IN_ORDER);
+	cr_assert_eq(off, 0);
+	bool feed;
+	cr_assert_eq(mg_hold_accept(&d, 0, 20, false, &feed), 0);
+	cr_assert(feed);
+	cr_assert_eq(d.next_off, 20);
+	/* the next segment, seq past 2^32 */
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 21, 10, &off), MG_SEG_IN_ORDER);
+	cr_assert_eq(off, 20);
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 21, 0, &off), MG_SEG_ACK);
+	/* a gap, then far ahead */
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 31, 10, &off), MG_SEG_OOO);
+	cr_assert_eq(off, 30);
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 21 + MG_HOLD_MAX_WINDOW + 1, 10, &off),
+	             MG_SEG_OUT_OF_WINDOW);
+	/* bytes already seen: forwarded ones are retransmitted, held ones are duplicates */
+	d.rel_off = 10;
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 1, 10, &off), MG_SEG_RETRANS);
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 1, 20, &off), MG_SEG_DUP_HELD);
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 11, 5, &off), MG_SEG_DUP_HELD);
+	/* before the ISN */
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN - 10, 5, &off), MG_SEG_RETRANS);
+	cr_assert_lt(off, 0);
+	/* overlapping the end of what was seen: in order, the new bytes only */
+	cr_assert_eq(classify(&d, MG_TCP_ACK, SISN + 16, 10, &off), MG_SEG_IN_ORDER);
+	cr_assert_eq(off, 15);
+	cr_assert_eq(mg_hold_accept(&d, 15, 10, false, &feed), 5);
+	cr_assert(feed);
+	cr_assert_eq(d.next_off, 25);
+}
+
+Test(dp_flow, fin_and_release_limits)
+{
+	struct mg_hold_dir d;
+	bool feed;
+	memset(&d, 0, sizeof(d));
+	d.isn = CISN;
+	d.isn_known = true;
+	mg_hold_accept(&d, 0, 10, false, &feed);
+	/* nothing allowed yet: enforce holds, monitor releases what was fed */
+	cr_assert_eq(mg_hold_limit(&d, false), 0);
+	cr_assert_eq(mg_hold_limit(&d, true), 10);
+	/* a bare FIN is a segment too (not an ACK) */
+	int64_t off;
+	cr_assert_eq(classify(&d, MG_TCP_ACK | MG_TCP_FIN, CISN + 11, 0, &off), MG_SEG_IN_ORDER);
+	/* 5 bytes carrying a FIN */
+	cr_assert_eq(classify(&d, MG_TCP_ACK | MG_TCP_FIN, CISN + 11, 5, &off), MG_SEG_IN_ORDER);
+	cr_assert_eq(mg_hold_accept(&d, 10, 5, true, &feed), 0);
+	cr_assert(feed);
+	cr_assert(d.fin);
+	cr_assert_eq(d.fin_off, 15);
+	cr_assert_eq(d.next_off, 16);
+	/* the FIN again, alone, while the segment is held: a duplicate */
+	cr_assert_eq(classify(&d, MG_TCP_ACK | MG_TCP_FIN, CISN + 16, 0, &off), MG_SEG_DUP_HELD);
+	/* a retransmitted FIN segment feeds nothing and keeps the FIN where it was */
+	cr_assert_eq(mg_hold_accept(&d, 10, 5, true, &feed), 5);
+	cr_assert_not(feed);
+	cr_assert_eq(d.fin_off, 15);
+	cr_assert_eq(d.next_off, 16);
+	/* allowed up to 10: the FIN segment waits */
+	d.ok_off = 10;
+	cr_assert_eq(mg_hold_limit(&d, false), 10);
+	/* allowed up to the FIN: the FIN leaves with its segment */
+	d.ok_off = 15;
+	cr_assert_eq(mg_hold_limit(&d, false), 16);
+	cr_assert_eq(mg_hold_limit(&d, true), 16);
+}
