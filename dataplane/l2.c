@@ -101,7 +101,7 @@ static struct mg_out goose_check(struct mg_lcore *lc, const uint8_t *p, uint32_t
 /* Not an mg_pkt_status: the outer tag could not be put back. */
 #define L2_ST_VLAN_INSERT 0xfe
 
-void mg_dp_frame_decode_l2(struct mg_frame *fr)
+static inline void decode_l2(struct mg_frame *fr)
 {
 	struct rte_mbuf *m = fr->m;
 
@@ -118,6 +118,11 @@ void mg_dp_frame_decode_l2(struct mg_frame *fr)
 	}
 	fr->l2_st = (uint8_t)mg_pkt_parse_l2(rte_pktmbuf_mtod(m, const uint8_t *),
 					     rte_pktmbuf_data_len(m), &fr->pk);
+}
+
+void mg_dp_frame_decode_l2(struct mg_frame *fr)
+{
+	decode_l2(fr);
 }
 
 void mg_dp_frame_decode_l3(struct mg_frame *fr)
@@ -200,6 +205,6 @@ void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 	fr.side = (uint8_t)side;
 	fr.f = NULL;
 	fr.drops = NULL;
-	mg_dp_frame_decode_l2(&fr);
+	decode_l2(&fr);
 	mg_dp_act(lc, &fr, decide(lc, &fr));
 }

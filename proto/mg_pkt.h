@@ -79,7 +79,40 @@ enum mg_pkt_status mg_pkt_parse(const uint8_t *p, size_t len, struct mg_pkt *out
  * ethertype, ntags, vid, inner_vid and l3_off (nothing else);
  * mg_pkt_parse_l3 then decodes from l3_off and fills every other field.
  * mg_pkt_parse_l2 + mg_pkt_parse_l3 == mg_pkt_parse. */
-enum mg_pkt_status mg_pkt_parse_l2(const uint8_t *p, size_t len, struct mg_pkt *out);
 enum mg_pkt_status mg_pkt_parse_l3(const uint8_t *p, size_t len, struct mg_pkt *out);
+
+/* Inline: the dataplane decodes every frame's L2 header, GOOSE and SV
+ * included, and a call would cost as much as the decode. */
+static inline enum mg_pkt_status mg_pkt_parse_l2(const uint8_t *p, size_t len,
+						 struct mg_pkt *out)
+{
+	size_t off = 12;
+
+	out->ntags = 0;
+	out->vid = 0xFFFF;
+	out->inner_vid = 0xFFFF;
+	out->ethertype = 0;
+	out->l3_off = 0;
+	if (len < 14)
+		return MG_PKT_TRUNCATED;
+	uint16_t et = (uint16_t)(p[off] << 8 | p[off + 1]);
+	while (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
+		if (out->ntags == 2)
+			return MG_PKT_TOO_MANY_TAGS;
+		if (len - off < 6)
+			return MG_PKT_TRUNCATED;
+		uint16_t vid = (uint16_t)((p[off + 2] << 8 | p[off + 3]) & 0x0fff);
+		if (out->ntags == 0)
+			out->vid = vid;
+		else
+			out->inner_vid = vid;
+		out->ntags++;
+		off += 4;
+		et = (uint16_t)(p[off] << 8 | p[off + 1]);
+	}
+	out->ethertype = et;
+	out->l3_off = (uint16_t)(off + 2);
+	return MG_PKT_OK;
+}
 
 #endif

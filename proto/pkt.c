@@ -213,38 +213,6 @@ static enum mg_pkt_status parse_ipv6(const uint8_t *p, size_t len, size_t off, s
 	}
 }
 
-enum mg_pkt_status mg_pkt_parse_l2(const uint8_t *p, size_t len, struct mg_pkt *out)
-{
-	out->ethertype = 0;
-	out->ntags = 0;
-	out->vid = VID_NONE;
-	out->inner_vid = VID_NONE;
-	out->l3_off = 0;
-	if (len < 14)
-		return MG_PKT_TRUNCATED;
-	if (len > 0xffff)
-		len = 0xffff;
-	size_t off = 12;
-	uint16_t et = rd16(p + off);
-	while (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
-		if (out->ntags == 2)
-			return MG_PKT_TOO_MANY_TAGS;
-		if (len - off < 6)
-			return MG_PKT_TRUNCATED;
-		uint16_t vid = rd16(p + off + 2) & 0x0fff;
-		if (out->ntags == 0)
-			out->vid = vid;
-		else
-			out->inner_vid = vid;
-		out->ntags++;
-		off += 4;
-		et = rd16(p + off);
-	}
-	out->ethertype = et;
-	out->l3_off = (uint16_t)(off + 2);
-	return MG_PKT_OK;
-}
-
 enum mg_pkt_status mg_pkt_parse_l3(const uint8_t *p, size_t len, struct mg_pkt *out)
 {
 	memset(&out->ip_ver, 0, sizeof(*out) - offsetof(struct mg_pkt, ip_ver));
