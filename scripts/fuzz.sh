@@ -19,6 +19,7 @@ BUILD=${MG_FUZZ_BUILD:-build-fuzz}
 CC=clang cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DMG_FUZZ=ON -DMG_TESTS=ON \
 	-DMG_DATAPLANE=OFF -DMG_EBPF=OFF -DMG_BENCH=OFF >/dev/null
 TARGETS="fuzz_mms fuzz_engine fuzz_mmsdata fuzz_refuse"
+[ -f proto/mg_tcpnorm.h ] && TARGETS="$TARGETS fuzz_tcpnorm"
 [ -f proto/mg_stream.h ] && TARGETS="$TARGETS fuzz_stream"
 [ -f tests/fuzz/fuzz_policy.c ] && TARGETS="$TARGETS fuzz_policy"
 # shellcheck disable=SC2086
