@@ -42,6 +42,14 @@ static void reasm_put(void *ud, void *b)
 	rte_mempool_put(ud, b);
 }
 
+/* Normaliser records start with a zero bitmap (and go back with one). */
+static void tnrec_zero(struct rte_mempool *mp, void *arg, void *obj, unsigned idx)
+{
+	(void)arg;
+	(void)idx;
+	memset(obj, 0, mp->elt_size);
+}
+
 int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen)
 {
 	char name[32];
@@ -85,7 +93,7 @@ int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen)
 	snprintf(name, sizeof(name), "mgtnrec%u", lc->wid);
 	lc->tnrec = rte_mempool_create(name, mg_dp_cfg.record_bufs,
 				       (unsigned)mg_tcpn_buf_bytes(MG_TCPN_DEFAULT_REC), 0, 0, NULL,
-				       NULL, NULL, NULL, socket,
+				       NULL, tnrec_zero, NULL, socket,
 				       RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
 	if (lc->tnrec == NULL) {
 		snprintf(err, errlen,

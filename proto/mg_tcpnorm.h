@@ -54,7 +54,9 @@ enum {
 
 struct mg_tcpn_cfg {
 	uint32_t rec_size; /* record ring bytes (power of two); 0 = default */
-	/* mg_tcpn_buf_bytes(rec_size) bytes or NULL; NULL provider = malloc */
+	/* mg_tcpn_buf_bytes(rec_size) bytes or NULL, the bitmap part
+	 * (after the first rec_size bytes) zeroed: a buffer goes back with it
+	 * zeroed, so only a fresh buffer needs zeroing. NULL provider = calloc. */
 	void *(*buf_get)(void *ud);
 	void (*buf_put)(void *ud, void *buf);
 	void *buf_ud;

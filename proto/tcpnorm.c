@@ -164,6 +164,9 @@ static inline uint64_t *rec_map(const struct mg_tcpn_cfg *cfg, const struct mg_t
 static void rec_put(const struct mg_tcpn_cfg *cfg, struct mg_tcpn_dir *d)
 {
 	if (d->rec) {
+		/* Back with a zero bitmap (the next user relies on it). */
+		if (d->rec_have != 0)
+			memset(d->rec + rec_size(cfg), 0, rec_size(cfg) / 8);
 		if (cfg->buf_put)
 			cfg->buf_put(cfg->buf_ud, d->rec);
 		else
@@ -208,6 +211,56 @@ static void rec_ack(const struct mg_tcpn_cfg *cfg, struct mg_tcpn_dir *d, uint32
 		rec_put(cfg, d);
 }
 
+/* Set bits [i, i + n) of map (no wrap); returns how many were clear. */
+static uint32_t map_set(uint64_t *map, uint32_t i, uint32_t n)
+{
+	uint32_t added = 0;
+
+	while (n > 0) {
+		uint32_t bit = i & 63, take = 64 - bit;
+		if (take > n)
+			take = n;
+		uint64_t mask = (take == 64 ? ~0ull : ((1ull << take) - 1)) << bit;
+		uint64_t *w = &map[i >> 6];
+		added += (uint32_t)__builtin_popcountll(mask & ~*w);
+		*w |= mask;
+		i += take;
+		n -= take;
+	}
+	return added;
+}
+
+/* Compare p[0..n) with ring[i..i+n) where the map has bits (no wrap);
+ * true on a difference. *had: some byte was present. */
+static bool map_cmp(const uint64_t *map, const uint8_t *ring, uint32_t i, const uint8_t *p,
+                    uint32_t n, bool *had)
+{
+	while (n > 0) {
+		uint32_t bit = i & 63, take = 64 - bit;
+		if (take > n)
+			take = n;
+		uint64_t mask = (take == 64 ? ~0ull : ((1ull << take) - 1)) << bit;
+		uint64_t w = map[i >> 6] & mask;
+		if (w == mask) {
+			*had = true;
+			if (memcmp(ring + i, p, take) != 0)
+				return true;
+		} else {
+			while (w) {
+				unsigned b = (unsigned)__builtin_ctzll(w);
+				*had = true;
+				if (ring[(i & ~63u) + b] != p[(i & ~63u) + b - i])
+					return true;
+				w &= w - 1;
+			}
+		}
+		i += take;
+		p += take;
+		n -= take;
+	}
+	return false;
+}
+
 /* Compare p[0..len) at seq with what is recorded and store the new bytes.
  * Bytes before rec_base were acknowledged: never compared. */
 static enum mg_reason rec_bytes(const struct mg_tcpn_cfg *cfg, struct mg_tcpn_dir *d, uint32_t seq,
@@ -236,40 +289,30 @@ static enum mg_reason rec_bytes(const struct mg_tcpn_cfg *cfg, struct mg_tcpn_di
 	if ((uint64_t)off + len > sz)
 		return MG_R_TCPN_REC_BOUND;
 
+	/* At most two linear pieces of the ring (the range may wrap). */
+	uint32_t at = seq & (sz - 1);
+	uint32_t n1 = (uint32_t)len < sz - at ? (uint32_t)len : sz - at;
 	bool had = false;
 	if (d->rec != NULL && d->rec_have != 0) {
-		const uint64_t *map = rec_map(cfg, d);
-		for (size_t k = 0; k < len; k++) {
-			uint32_t i = (seq + (uint32_t)k) & (sz - 1);
-			if (!(map[i >> 6] & (1ull << (i & 63)))) {
-				if (map[i >> 6] == 0) /* skip to the next word */
-					k += 63 - (i & 63);
-				continue;
-			}
-			had = true;
-			if (d->rec[i] != p[k])
-				return MG_R_TCPN_CONFLICT;
-		}
+		if (map_cmp(rec_map(cfg, d), d->rec, at, p, n1, &had) ||
+		    map_cmp(rec_map(cfg, d), d->rec, 0, p + n1, (uint32_t)len - n1, &had))
+			return MG_R_TCPN_CONFLICT;
 	}
 	if (had && st)
 		st->retrans_same++;
 	if (d->rec == NULL) {
-		d->rec = cfg->buf_get ? cfg->buf_get(cfg->buf_ud) : malloc(mg_tcpn_buf_bytes(sz));
+		/* Buffers come with a zero bitmap and go back with one. */
+		d->rec =
+		    cfg->buf_get ? cfg->buf_get(cfg->buf_ud) : calloc(1, mg_tcpn_buf_bytes(sz));
 		if (d->rec == NULL)
 			return MG_R_TCPN_NO_BUFFER;
-		memset(d->rec + sz, 0, sz / 8);
 		d->rec_have = 0;
 	}
+	/* Bytes already present are equal (compared above): copy all. */
 	uint64_t *map = rec_map(cfg, d);
-	for (size_t k = 0; k < len; k++) {
-		uint32_t i = (seq + (uint32_t)k) & (sz - 1);
-		uint64_t bit = 1ull << (i & 63);
-		if (!(map[i >> 6] & bit)) {
-			map[i >> 6] |= bit;
-			d->rec[i] = p[k];
-			d->rec_have++;
-		}
-	}
+	memcpy(d->rec + at, p, n1);
+	memcpy(d->rec, p + n1, len - n1);
+	d->rec_have += map_set(map, at, n1) + map_set(map, 0, (uint32_t)len - n1);
 	return MG_R_NONE;
 }
 
