@@ -257,13 +257,36 @@ static bool leaf_is(const struct mg_mms_obj *o, const char *w, const char *fc_wa
 	return comp_is(leaf, leafl, w) && (!fc_want || comp_is(fc, fcl, fc_want));
 }
 
+/* Cheap test before any splitting or hashing: does the item end in
+ * "$<leaf>"? (Polling reads and reports must not pay for control.) */
+static bool ends_with(const struct mg_mms_obj *o, const char *leaf)
+{
+	size_t n = strlen(leaf);
+	return o->item && o->item_len > n && o->item[o->item_len - n - 1] == '$' &&
+	       !memcmp(o->item + o->item_len - n, leaf, n);
+}
+
+static bool any_slot(const struct mg_ctl_state *c)
+{
+	for (unsigned i = 0; i < MG_CTL_SLOTS; i++)
+		if (c->s[i].key)
+			return true;
+	return false;
+}
+
 static void on_request(struct mg_ctl_state *c, const struct mg_policy *p,
                        const struct mg_mms_pdu *m, uint64_t now)
 {
 	const struct mg_mms_obj *o = &m->obj[0];
-	uint64_t key = mg_ctl_key(o);
 	struct mg_ctl_slot *s;
 	uint32_t to;
+	if (m->service == MG_SVC_READ
+	        ? !ends_with(o, "SBO") && !ends_with(o, "ctlModel")
+	        : m->service != MG_SVC_WRITE ||
+	              (o->iec_class != MG_IEC_SELECT_WITH_VALUE && o->iec_class != MG_IEC_OPERATE &&
+	               o->iec_class != MG_IEC_CANCEL))
+		return;
+	uint64_t key = mg_ctl_key(o);
 	if (!key)
 		return;
 	if (m->service == MG_SVC_READ) {
@@ -390,16 +413,17 @@ void mg_ctl_track(struct mg_ctl_state *c, const struct mg_policy *p, const struc
 		break;
 	case MG_MMS_CONFIRMED_RESPONSE:
 	case MG_MMS_CONFIRMED_ERROR:
-		if (ev->dir == MG_DIR_S2C && ev->req)
+		if (ev->dir == MG_DIR_S2C && ev->req && any_slot(c))
 			on_answer(c, ev, now_ns);
 		break;
 	case MG_MMS_UNCONFIRMED:
 		/* CommandTermination: a report naming …$CO$<DO>$Oper */
-		if (ev->dir != MG_DIR_S2C || m->service != MG_SVC_INFORMATION_REPORT)
+		if (ev->dir != MG_DIR_S2C || m->service != MG_SVC_INFORMATION_REPORT ||
+		    !any_slot(c))
 			break;
 		for (uint16_t i = 0; i < m->nobj && i < MG_MMS_MAX_OBJS; i++) {
 			struct mg_ctl_slot *s;
-			if (leaf_is(&m->obj[i], "Oper", "CO") &&
+			if (ends_with(&m->obj[i], "Oper") && leaf_is(&m->obj[i], "Oper", "CO") &&
 			    (s = slot_find(c, mg_ctl_key(&m->obj[i]))))
 				s->sel = MG_SEL_NONE;
 		}
