@@ -56,24 +56,7 @@ static int sd_watchdog_enabled(int unset, uint64_t *usec)
 }
 #endif
 
-struct mg_dp_cfg mg_dp_cfg = {
-	.port = {0, 1},
-	.max_flows = 16384,
-	.hold_max_segs = 512,
-	.ooo_max_segs = 32,
-	.reasm_bufs = 256,
-	.record_bufs = 256,
-	.syn_timeout_s = 10,
-	.tcp_timeout_s = 600,
-	.close_timeout_s = 5,
-	.udp_timeout_s = 60,
-};
-volatile bool mg_dp_quit;
-struct mg_lcore mg_dp_lcores[MG_DP_MAX_WORKERS];
-unsigned mg_dp_nworkers;
-uint64_t mg_dp_hz;
-uint64_t mg_dp_start_ns, mg_dp_start_tsc;
-int mg_dp_mbuf_priv_off = -1;
+/* The configuration and the shared runtime state: state.c. */
 
 static void usage(FILE *f, const char *prog)
 {
