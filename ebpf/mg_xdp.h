@@ -40,6 +40,8 @@ struct mg_xdp_fill_stats {
 const char *mg_xdp_reason_str(unsigned reason);
 const char *mg_xdp_fallback_str(uint8_t fb);
 int mg_xdp_fallback_parse(const char *s, uint8_t *fb); /* 0 or -EINVAL */
+/* What XDP mode enforces and what it does not, for a fallback (lines). */
+const char *mg_xdp_enforcement_str(uint8_t fb);
 
 /* ---- maps (xdp_maps.c) ------------------------------------------------ */
 

@@ -39,8 +39,9 @@ static void xdp_usage_to(FILE *f)
 		"--iface: the mmsgate program attached to IF by another loader (DPDK net_af_xdp\n"
 		"         with xdp_prog=mmsgate_xdp.bpf.o loads one copy per port, maps empty)\n"
 		"--no-xsk: what TCP/102 frames needing deep inspection do when no AF_XDP\n"
-		"          socket is bound to their rx queue (default peer: forward after the\n"
-		"          allowlist only; drop: fail closed; pass: to the kernel stack)\n"
+		"          socket is bound to their rx queue (default drop: fail closed;\n"
+		"          peer: forward after the IP allowlist only, MMS NOT inspected;\n"
+		"          pass: to the kernel stack)\n"
 		"--stateless: accept replies by matching rules with client and server swapped\n"
 		"          (no SYN) instead of tracking connections in an LRU table\n");
 }
@@ -141,14 +142,19 @@ static int do_attach(struct xdp_args *a)
 	o.inside = a->inside;
 	o.outside = a->outside;
 	o.skb_mode = a->skb;
-	o.params.fallback = a->fb_set ? a->fb : MG_XDP_FB_PEER;
+	/* Fail closed unless told otherwise: without an AF_XDP consumer an
+	 * inspected TCP/102 frame is dropped, never forwarded uninspected. */
+	o.params.fallback = a->fb_set ? a->fb : MG_XDP_FB_DROP;
 	o.params.stateless = a->stateless;
 	rc = mg_xdp_attach(&o, &e, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "xdp attach: %s\n", err);
-	else
+	else {
 		printf("xdp: attached to %s <-> %s (%s mode), policy %s, %zu conn rules\n",
 		       a->inside, a->outside, a->skb ? "skb" : "native", a->policy, e.n_conn);
+		/* Say plainly what this mode enforces and what it does not. */
+		printf("%s", mg_xdp_enforcement_str(o.params.fallback));
+	}
 	mg_policy_free(p);
 	return rc ? 1 : 0;
 }
@@ -156,7 +162,7 @@ static int do_attach(struct xdp_args *a)
 static int do_reload(struct xdp_args *a)
 {
 	struct mg_xdp_fill_stats st;
-	struct mg_xdp_params prm = {.fallback = a->fb_set ? a->fb : MG_XDP_FB_PEER,
+	struct mg_xdp_params prm = {.fallback = a->fb_set ? a->fb : MG_XDP_FB_DROP,
 				    .stateless = a->stateless};
 	struct mg_policy_export e;
 	struct mg_policy *p;

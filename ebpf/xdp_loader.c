@@ -514,7 +514,7 @@ static int reload_maps(const struct mg_xdp_maps *mp, const struct mg_policy_expo
 		       const struct mg_xdp_params *prm, bool per_port, struct mg_xdp_fill_stats *st,
 		       char *err, size_t errlen)
 {
-	struct mg_xdp_params keep = {.fallback = MG_XDP_FB_PEER, .stateless = per_port};
+	struct mg_xdp_params keep = {.fallback = MG_XDP_FB_DROP, .stateless = per_port};
 	const struct mg_xdp_maps m = *mp;
 	struct mg_xdp_cfg cfg;
 	uint32_t gen;
@@ -621,12 +621,16 @@ int mg_xdp_status(const char *pin_dir, const char *iface, char *const *ifnames, 
 			"\"verified_insns\":%u,\"run_cnt\":%llu,\"run_time_ns\":%llu,"
 			"\"generation\":%u,\"policy_loaded\":%s,"
 			"\"mode\":\"%s\",\"conn_rules\":%u,\"fallback\":\"%s\","
-			"\"replies\":\"%s\",\"interfaces\":[",
+			"\"replies\":\"%s\",\"mms_inspected_without_xsk\":false,"
+			"\"tcp102_without_xsk\":\"%s\",\"interfaces\":[",
 			dir, pi.id, pi.xlated_len, pi.jited_len, pi.verified_insns,
 			(unsigned long long)pi.run_cnt, (unsigned long long)pi.run_time_ns, gen,
 			cfg.loaded ? "true" : "false",
 			cfg.mode == MG_XDP_MONITOR ? "monitor" : "enforce", cfg.n_conn,
-			mg_xdp_fallback_str(cfg.fallback), cfg.stateless ? "stateless" : "tracked");
+			mg_xdp_fallback_str(cfg.fallback), cfg.stateless ? "stateless" : "tracked",
+			cfg.fallback == MG_XDP_FB_PEER   ? "forwarded-uninspected"
+			: cfg.fallback == MG_XDP_FB_PASS ? "kernel-stack"
+							 : "dropped");
 	} else {
 		fprintf(out, "mmsgate XDP: prog id %u, %u insns verified, xlated %u B, jited %u B\n",
 			pi.id, pi.verified_insns, pi.xlated_len, pi.jited_len);
@@ -636,6 +640,8 @@ int mg_xdp_status(const char *pin_dir, const char *iface, char *const *ifnames, 
 			cfg.mode == MG_XDP_MONITOR ? "monitor" : "enforce", cfg.n_conn,
 			mg_xdp_fallback_str(cfg.fallback),
 			cfg.stateless ? "stateless (swapped rules)" : "tracked");
+		if (cfg.loaded)
+			fprintf(out, "%s", mg_xdp_enforcement_str(cfg.fallback));
 		fprintf(out, "%-16s %-8s %-16s %-8s %s\n", "interface", "ifindex", "xdp", "prog",
 			"peer");
 	}

@@ -48,6 +48,24 @@ const char *mg_xdp_fallback_str(uint8_t fb)
 	return fb < 3 ? fallback_names[fb] : "unknown";
 }
 
+const char *mg_xdp_enforcement_str(uint8_t fb)
+{
+	switch (fb) {
+	case MG_XDP_FB_PEER:
+		return "enforced in XDP: L2 pass list, IP allowlist, TCP/102 association allowlist\n"
+		       "NOT enforced: MMS services and objects — without an AF_XDP consumer, allowed\n"
+		       "  TCP/102 is forwarded uninspected (--no-xsk peer)\n";
+	case MG_XDP_FB_PASS:
+		return "enforced in XDP: L2 pass list, IP allowlist, TCP/102 association allowlist\n"
+		       "NOT enforced here: MMS services and objects — without an AF_XDP consumer,\n"
+		       "  allowed TCP/102 goes to the kernel stack (--no-xsk pass)\n";
+	default:
+		return "enforced in XDP: L2 pass list, IP allowlist, TCP/102 association allowlist\n"
+		       "MMS services and objects: inspected only by an AF_XDP consumer (mmsgate on\n"
+		       "  net_af_xdp); without one, TCP/102 needing inspection is dropped (--no-xsk drop)\n";
+	}
+}
+
 int mg_xdp_fallback_parse(const char *s, uint8_t *fb)
 {
 	for (uint8_t i = 0; i < 3; i++) {
@@ -513,7 +531,7 @@ int mg_xdp_maps_swap(const struct mg_xdp_maps *m, const struct mg_policy_export 
 	cfg.l2_default = e->l2_default;
 	cfg.conn_default = e->conn_default;
 	cfg.allow_fragments = e->allow_fragments;
-	cfg.fallback = prm ? prm->fallback : MG_XDP_FB_PEER;
+	cfg.fallback = prm ? prm->fallback : MG_XDP_FB_DROP;
 	cfg.stateless = prm ? prm->stateless : 0;
 	if (bpf_map_update_elem(m->cfg, &next, &cfg, BPF_ANY) ||
 	    bpf_map_update_elem(m->gen, &zero, &next, BPF_ANY)) {

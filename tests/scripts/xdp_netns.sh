@@ -265,8 +265,8 @@ run_foreign() {
 	np=$("$BIN" xdp status --json --iface "$VC1" | python3 -c \
 		"import json,sys; print(json.load(sys.stdin)['counters']['no_policy_loaded'])")
 	[ "${np:-0}" -ge 1 ] && ok "foreign: no_policy_loaded=$np" || fail "foreign: no_policy_loaded=$np"
-	"$BIN" xdp reload --iface "$VC1" --peer "$VS1" --policy "$WORK/allow.policy" >/dev/null &&
-		"$BIN" xdp reload --iface "$VS1" --peer "$VC1" --policy "$WORK/allow.policy" >/dev/null ||
+	"$BIN" xdp reload --iface "$VC1" --peer "$VS1" --no-xsk peer --stateless --policy "$WORK/allow.policy" >/dev/null &&
+		"$BIN" xdp reload --iface "$VS1" --peer "$VC1" --no-xsk peer --stateless --policy "$WORK/allow.policy" >/dev/null ||
 		fail "foreign: reload --iface"
 	if ip netns exec "$NSC" python3 "$WORK/client.py" 10.77.0.7 10.77.1.5 5; then
 		ok "foreign: after reload --iface the allowlisted client crosses"

@@ -631,7 +631,9 @@ Test(xdp_state, monitor_forwards_denied, .fini = teardown)
 	load(MG_XDP_FB_PEER);
 	e = make_export();
 	e.mode = MG_MODE_MONITOR;
-	cr_assert_eq(mg_xdp_maps_swap(mg_xdp_get_maps(X), &e, NULL, NULL), 0);
+	/* the allowlist is compared: inspected TCP/102 goes to the peer */
+	struct mg_xdp_params peer_fb = {.fallback = MG_XDP_FB_PEER};
+	cr_assert_eq(mg_xdp_maps_swap(mg_xdp_get_maps(X), &e, &peer_fb, NULL), 0);
 	tcp4(&f, NULL, IP(192, 168, 1, 1), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
 	cr_expect_eq(run(&f, &r), XDP_REDIRECT);
 	cr_expect_eq(r, -2, "two counters (ip_not_allowed + monitor_forwarded)");
@@ -657,6 +659,8 @@ Test(xdp_state, reload_swaps_generation_atomically, .init = setup_peer, .fini = 
 	struct mg_xdp_fill_stats st;
 	struct fb f;
 	uint32_t gen;
+	/* NULL parameters mean the default fallback (drop): say peer here */
+	const struct mg_xdp_params pfb = {.fallback = MG_XDP_FB_PEER};
 
 	tcp4(&f, NULL, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 40000, 102, TH_SYN);
 	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
@@ -664,7 +668,7 @@ Test(xdp_state, reload_swaps_generation_atomically, .init = setup_peer, .fini = 
 	deny = e;
 	deny.n_prefix = 0;
 	deny.n_conn = 0;
-	cr_assert_eq(mg_xdp_maps_swap(m, &deny, NULL, &st), 0);
+	cr_assert_eq(mg_xdp_maps_swap(m, &deny, &pfb, &st), 0);
 	cr_assert_eq(st.gen, 0);
 	cr_assert_eq(mg_xdp_maps_active_gen(m, &gen), 0);
 	cr_assert_eq(gen, 0);
@@ -672,16 +676,19 @@ Test(xdp_state, reload_swaps_generation_atomically, .init = setup_peer, .fini = 
 	/* The old generation's prefixes are still there (in-flight frames). */
 	cr_expect_eq(count_keys(m->lpm4, sizeof(struct mg_xdp_lpm4_key)), 4);
 	/* Back: generation 1 is purged and refilled. */
-	cr_assert_eq(mg_xdp_maps_swap(m, &e, NULL, &st), 0);
+	cr_assert_eq(mg_xdp_maps_swap(m, &e, &pfb, &st), 0);
 	cr_assert_eq(st.gen, 1);
 	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
 	cr_expect_eq(count_keys(m->lpm4, sizeof(struct mg_xdp_lpm4_key)), 4);
 	/* Both generations now hold the full policy; swaps purge before refilling. */
-	cr_assert_eq(mg_xdp_maps_swap(m, &e, NULL, &st), 0);
+	cr_assert_eq(mg_xdp_maps_swap(m, &e, &pfb, &st), 0);
 	cr_expect_eq(count_keys(m->lpm4, sizeof(struct mg_xdp_lpm4_key)), 8);
-	cr_assert_eq(mg_xdp_maps_swap(m, &e, NULL, &st), 0);
+	cr_assert_eq(mg_xdp_maps_swap(m, &e, &pfb, &st), 0);
 	cr_expect_eq(count_keys(m->lpm4, sizeof(struct mg_xdp_lpm4_key)), 8);
 	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_INSPECT_PEER);
+	/* The default (no parameters) fails closed: no socket, dropped. */
+	cr_assert_eq(mg_xdp_maps_swap(m, &e, NULL, &st), 0);
+	EXPECT(&f, XDP_DROP, MG_XDP_R_INSPECT_DROP);
 }
 
 Test(xdp_state, verifier_figures, .init = setup_peer, .fini = teardown)
@@ -717,6 +724,10 @@ Test(xdp_names, reasons_and_fallbacks)
 	cr_expect_eq(mg_xdp_fallback_parse("drop", &fb), 0);
 	cr_expect_eq(fb, MG_XDP_FB_DROP);
 	cr_expect_neq(mg_xdp_fallback_parse("nope", &fb), 0);
+	/* attach / status say what is and is not enforced */
+	cr_expect(strstr(mg_xdp_enforcement_str(MG_XDP_FB_PEER), "NOT enforced") != NULL);
+	cr_expect(strstr(mg_xdp_enforcement_str(MG_XDP_FB_DROP), "is dropped") != NULL);
+	cr_expect(strstr(mg_xdp_enforcement_str(MG_XDP_FB_PASS), "kernel stack") != NULL);
 }
 
 /* ---- AF_XDP hand-off -------------------------------------------------------
@@ -905,7 +916,9 @@ static void cross_check(const struct mg_policy *p)
 	if (!X)
 		cr_skip_test("cannot load the XDP program here: %s", strerror(errno));
 	cr_assert_eq(mg_xdp_peer_set(mg_xdp_get_maps(X), 1, 1), 0);
-	cr_assert_eq(mg_xdp_maps_swap(mg_xdp_get_maps(X), &e, NULL, NULL), 0);
+	/* the allowlist is compared: inspected TCP/102 goes to the peer */
+	struct mg_xdp_params peer_fb = {.fallback = MG_XDP_FB_PEER};
+	cr_assert_eq(mg_xdp_maps_swap(mg_xdp_get_maps(X), &e, &peer_fb, NULL), 0);
 
 	for (size_t i = 0; i < sizeof(ets) / sizeof(ets[0]); i++) {
 		for (size_t j = 0; j < sizeof(vids) / sizeof(vids[0]); j++) {
