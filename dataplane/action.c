@@ -17,6 +17,13 @@
  *            RST|ACK segments with the exact sequence numbers each end
  *            expects next go to both ends, the flow is closed.
  *
+ * A flow whose streams a refusal edited (f->sa, translate.c) is the one
+ * exception to "byte for byte": each of its frames leaves through the
+ * sequence translator (tx_flow: refused bytes cut, seq/ack/SACK shifted),
+ * the answers the gate sends in the server's place are built and sent here
+ * (mg_dp_sa_flush), and the gate's RSTs carry translated numbers. Flows
+ * without a refusal take the inlined fast path (f->sa == 0).
+ *
  * Monitor mode is a property of this file: DENY forwards, and a held
  * stream releases every byte fed to the engine instead of only the bytes
  * with an allow verdict (enforce.c never asks for a RESET in monitor mode:
@@ -56,16 +63,44 @@ static void drop_chain(struct mg_lcore *lc, struct rte_mbuf *m, unsigned rx_side
 	}
 }
 
+/* A frame of f's direction dir leaves: through the sequence translator
+ * when f's streams were edited (translate.c), which may cut refused bytes
+ * out of it or find nothing left to send. */
+static void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
+		    uint32_t paylen)
+{
+	unsigned out = mg_flow_tx_side(f, dir);
+
+	if (f->sa != 0) {
+		struct mg_seqadj_plan plan;
+		uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
+		size_t len = rte_pktmbuf_data_len(m);
+		size_t n = mg_seqadj_frame(mg_dp_sa(lc, f), (uint8_t)dir, b, len, mg_dp_now_ns(lc),
+					   &plan);
+		if (n == 0) {
+			drop(lc, MG_SIDE_OTHER(out), m,
+			     paylen ? MG_DPD_MMS_REFUSED : MG_DPD_TCP_ACK_OF_INJECTED);
+			return;
+		}
+		if (n < len) {
+			rte_pktmbuf_trim(m, (uint16_t)(len - n));
+		} else if (n > len && rte_pktmbuf_append(m, (uint16_t)(n - len)) == NULL) {
+			drop(lc, MG_SIDE_OTHER(out), m, MG_DPD_NO_MBUF);
+			return;
+		}
+	}
+	mg_dp_tx(lc, out, m);
+}
+
 /* The segments of f's direction dir that may leave now. */
 static void release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
 {
 	struct mg_hold_dir *d = &f->d[dir];
 	uint64_t limit = mg_hold_limit(d, lc->monitor);
-	unsigned out = mg_flow_tx_side(f, dir);
 	struct rte_mbuf *m;
 
 	while ((m = mg_hold_pop(lc, d, limit)) != NULL)
-		mg_dp_tx(lc, out, m);
+		tx_flow(lc, f, dir, m, mg_mb_priv(m)->plen);
 }
 
 /* Build one RST|ACK from the header of a segment of this association.
@@ -133,19 +168,14 @@ static struct rte_mbuf *build_rst(struct mg_lcore *lc, const uint8_t *hdr, const
 	return m;
 }
 
-/* The association of fr was denied in direction fr->dir (why). */
-static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
+/* The association f was denied in direction dir (why); hdr/pk: the
+ * headers of a frame of that direction. */
+static void reset_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const uint8_t *hdr,
+		       const struct mg_pkt *pk, enum mg_dp_drop why)
 {
-	struct mg_flow *f = fr->f;
-	unsigned dir = fr->dir;
-	const struct mg_pkt *pk = &fr->pk;
 	struct mg_hold_dir *d = &f->d[dir], *o = &f->d[dir ^ 1];
-	uint8_t hdr[64];
 	unsigned in = mg_flow_rx_side(f, dir);
 	unsigned out = MG_SIDE_OTHER(in);
-
-	/* Copy the frame's L2 header first: releasing may hand it to a PMD. */
-	memcpy(hdr, rte_pktmbuf_mtod(fr->m, const uint8_t *), RTE_MIN(pk->l3_off, sizeof(hdr)));
 
 	/* Units before the denied one were allowed: they still go out, in order. */
 	release(lc, f, dir);
@@ -153,6 +183,13 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 
 	uint32_t d_seq = d->isn + 1 + (uint32_t)d->rel_off;
 	uint32_t o_seq = o->isn + 1 + (uint32_t)o->rel_off;
+	/* On a translated flow each receiver expects the next byte in its own
+	 * receiver space; acks stay in the receiver's own sender space. */
+	uint32_t d_rseq = d_seq, o_rseq = o_seq;
+	if (f->sa != 0) {
+		d_rseq = mg_seqadj_fwd(mg_dp_sa(lc, f), (uint8_t)dir, d_seq);
+		o_rseq = mg_seqadj_fwd(mg_dp_sa(lc, f), (uint8_t)(dir ^ 1), o_seq);
+	}
 	struct rte_mbuf *r;
 
 	/* The rest is dropped (freed at the end of the iteration) before the
@@ -162,7 +199,7 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 	drop_chain(lc, mg_hold_take_all(lc, o), out, MG_DPD_HELD_AT_CLOSE);
 
 	/* Towards the receiver of the denied unit: it expects d_seq next. */
-	r = build_rst(lc, hdr, pk, false, d_seq, o_seq);
+	r = build_rst(lc, hdr, pk, false, d_rseq, o_seq);
 	if (r != NULL) {
 		mg_capture_frame(lc, r, MG_CAP_SENT);
 		mg_dp_tx(lc, out, r);
@@ -170,7 +207,7 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 	}
 	/* Towards its sender: it expects o_seq next from its peer. */
 	if (o->isn_known) {
-		r = build_rst(lc, hdr, pk, true, o_seq, d_seq);
+		r = build_rst(lc, hdr, pk, true, o_rseq, d_seq);
 		if (r != NULL) {
 			mg_capture_frame(lc, r, MG_CAP_SENT);
 			mg_dp_tx(lc, in, r);
@@ -180,6 +217,67 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 	f->state = MG_FS_CLOSED;
 	f->denied = 1;
 	f->t_last = lc->now;
+}
+
+/* The association of fr was denied in direction fr->dir (why). */
+static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
+{
+	uint8_t hdr[64];
+
+	/* Copy the frame's L2 header first: releasing may hand it to a PMD. */
+	memcpy(hdr, rte_pktmbuf_mtod(fr->m, const uint8_t *), RTE_MIN(fr->pk.l3_off, sizeof(hdr)));
+	reset_flow(lc, fr->f, fr->dir, hdr, &fr->pk, why);
+}
+
+void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f)
+{
+	if (f->sa == 0 || f->state == MG_FS_CLOSED)
+		return;
+	struct mg_sa_slot *s = &lc->sa_slots[f->sa - 1];
+	struct mg_seqadj *sa = &s->sa;
+	struct mg_hold_dir *o = &f->d[MG_DIR_S2C];
+	uint64_t now = mg_dp_now_ns(lc);
+
+	/* Queued answers go in where the server's stream is at a unit
+	 * boundary and everything it sent before has left. */
+	if (mg_seqadj_queued(sa) && o->isn_known && !o->fin && o->head == NULL &&
+	    mg_engine_pending(&f->eng, MG_DIR_S2C) == 0) {
+		uint64_t before = sa->bytes_injected;
+		if (mg_seqadj_place(sa, o->isn + 1 + (uint32_t)o->next_off, now) != 0) {
+			reset_flow(lc, f, MG_DIR_C2S, s->tmpl, &s->tpk, MG_DPD_MMS_REFUSED);
+			return;
+		}
+		lc->ctr->seqadj_bytes_injected += sa->bytes_injected - before;
+	}
+	uint32_t rseq;
+	const uint8_t *data;
+	uint16_t len;
+	bool give_up;
+	while (mg_seqadj_next_tx(sa, now, &rseq, &data, &len, &give_up)) {
+		for (unsigned k = 0; k < sa->ninj; k++)
+			if (sa->inj[k].seq == rseq && sa->inj[k].tries > 1)
+				lc->ctr->seqadj_retransmits++;
+		struct rte_mbuf *m = rte_pktmbuf_alloc(lc->pool);
+		if (m == NULL) {
+			lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
+			break; /* the timer sends it again */
+		}
+		uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, rte_pktmbuf_tailroom(m));
+		size_t n = b == NULL ? 0
+				     : mg_seqadj_frame_build(sa, MG_DIR_S2C, s->tmpl, s->tlen, true,
+							     rseq, MG_TCP_PSH | MG_TCP_ACK, data,
+							     len, b, rte_pktmbuf_data_len(m));
+		if (n == 0) {
+			rte_pktmbuf_free(m);
+			lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
+			break;
+		}
+		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - n));
+		mg_capture_frame(lc, m, MG_CAP_SENT);
+		mg_dp_tx(lc, f->client_side, m);
+	}
+	if (give_up)
+		reset_flow(lc, f, MG_DIR_C2S, s->tmpl, &s->tpk, MG_DPD_MMS_REFUSED);
 }
 
 void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
@@ -195,26 +293,39 @@ void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 			m = n;
 		}
 	}
+	struct mg_flow *f = fr->f;
+	bool sa = f != NULL && f->sa != 0;
+
 	switch (o.kind) {
-	case MG_OUT_FORWARD: mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m); return;
-	case MG_OUT_HOLD: release(lc, fr->f, fr->dir); return;
+	case MG_OUT_FORWARD:
+		if (sa)
+			tx_flow(lc, f, fr->dir, fr->m, fr->pk.payload_len);
+		else
+			mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
+		break;
+	case MG_OUT_HOLD: release(lc, f, fr->dir); break;
 	case MG_OUT_DENY:
 		if (lc->monitor) {
 			lc->ctr->dpdrop[o.why]++;
 			lc->ctr->monitor_would_deny++;
-			mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
+			if (sa)
+				tx_flow(lc, f, fr->dir, fr->m, fr->pk.payload_len);
+			else
+				mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
 			return;
 		}
 		drop(lc, fr->side, fr->m, o.why);
 		return;
 	case MG_OUT_RESET: reset(lc, fr, o.why); return;
 	case MG_OUT_DROP:
-	/* REPLY (issue 13): hand what the gate sends to the capture too,
-	 * mg_capture_frame(lc, m, MG_CAP_SENT), as reset() does. */
-	default: /* REPLY / REWRITE: not produced yet (issue 13) */
+	default: /* REPLY / REWRITE: not produced (refusals go through translate.c) */
 		drop(lc, fr->side, fr->m, o.why);
 		return;
 	}
+	/* A translated flow: answers waiting for the server's unit boundary,
+	 * retransmissions its client's acks asked for. */
+	if (sa)
+		mg_dp_sa_flush(lc, f);
 }
 
 void mg_dp_act_drop_held(struct mg_lcore *lc, struct mg_flow *f, enum mg_dp_drop why)

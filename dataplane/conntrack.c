@@ -131,6 +131,7 @@ void mg_flows_delete(struct mg_lcore *lc, struct mg_flow *f)
 		mg_engine_conn_release(&lc->eng, &f->eng);
 		mg_tcpn_release(&lc->tncfg, &f->tn);
 	}
+	mg_dp_sa_free(lc, f);
 	lru_unlink(fl, f);
 	rte_hash_del_key(fl->h, &f->key);
 	f->state = MG_FS_FREE;
@@ -244,8 +245,19 @@ static inline unsigned rx_csum(const struct rte_mbuf *m)
 static struct mg_out normalise(struct mg_lcore *lc, struct mg_frame *fr, struct mg_tcpn *tn,
 			       const struct mg_flow *f, unsigned dir)
 {
+	const struct mg_pkt *pk = &fr->pk;
+	struct mg_pkt tpk;
+
+	/* A translated flow (translate.c): the ack the normaliser judges is
+	 * in the receiver's space, which counts injected bytes and not cut
+	 * ones; the normaliser knows only what each sender sent. */
+	if (f != NULL && f->sa != 0 && (pk->tcp_flags & MG_TCP_ACK)) {
+		tpk = *pk;
+		tpk.ack = mg_seqadj_back(mg_dp_sa(lc, f), (uint8_t)(dir ^ 1), pk->ack);
+		pk = &tpk;
+	}
 	enum mg_reason why = mg_tcpn_segment(&lc->tncfg, tn, (uint8_t)dir,
-					     rte_pktmbuf_mtod(fr->m, const uint8_t *), &fr->pk,
+					     rte_pktmbuf_mtod(fr->m, const uint8_t *), pk,
 					     rx_csum(fr->m), NULL);
 
 	if (likely(why == MG_R_NONE))
@@ -339,6 +351,10 @@ static struct mg_out tcp_handle(struct mg_lcore *lc, struct mg_frame *fr)
 	if ((dir == MG_DIR_C2S) != (side == f->client_side))
 		return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	f->t_last = lc->now;
+	/* The action point needs the flow of every frame of a translated
+	 * flow (RST and FIN included). */
+	fr->f = f;
+	fr->dir = (uint8_t)dir;
 	if (f->kind == MG_CONN_INSPECT && f->state != MG_FS_CLOSED) {
 		struct mg_out no = normalise(lc, fr, &f->tn, f, dir);
 		if (no.kind != MG_OUT_FORWARD)

@@ -67,6 +67,11 @@ void mg_dp_counters_print(FILE *f, const struct mg_dp_ctr *c)
 		   " expired %" PRIu64 " active %" PRIu64 "  rst sent %" PRIu64 "\n",
 		c->flows_opened, c->flows_closed, c->flows_evicted, c->flows_expired,
 		c->flows_active, c->rst_sent);
+	if (c->refusals_sent || c->pdus_removed || c->seqadj_flows)
+		fprintf(f, "refusals: sent %" PRIu64 " removed %" PRIu64 "  translated flows %" PRIu64
+			   "  bytes dropped %" PRIu64 " injected %" PRIu64 " retransmits %" PRIu64 "\n",
+			c->refusals_sent, c->pdus_removed, c->seqadj_flows, c->seqadj_bytes_dropped,
+			c->seqadj_bytes_injected, c->seqadj_retransmits);
 	if (c->busy_frames)
 		fprintf(f, "worker: %.1f cycles/frame busy (%" PRIu64 " frames)\n",
 			(double)c->busy_cycles / (double)c->busy_frames, c->busy_frames);
@@ -111,6 +116,11 @@ void mg_dp_counters_print_json(FILE *f, const struct mg_dp_ctr *c)
 		c->flows_opened, c->flows_closed, c->flows_evicted, c->flows_expired,
 		c->flows_active);
 	fprintf(f, ",\"rst_sent\":%" PRIu64 ",\"mms_pdus\":%" PRIu64, c->rst_sent, c->mms_pdus);
+	fprintf(f, ",\"refusals\":{\"sent\":%" PRIu64 ",\"removed\":%" PRIu64
+		   ",\"flows\":%" PRIu64 ",\"bytes_dropped\":%" PRIu64 ",\"bytes_injected\":%" PRIu64
+		   ",\"retransmits\":%" PRIu64 "}",
+		c->refusals_sent, c->pdus_removed, c->seqadj_flows, c->seqadj_bytes_dropped,
+		c->seqadj_bytes_injected, c->seqadj_retransmits);
 	fprintf(f, ",\"busy\":{\"cycles\":%" PRIu64 ",\"frames\":%" PRIu64
 		   ",\"cycles_per_frame\":%.1f}",
 		c->busy_cycles, c->busy_frames,
@@ -182,6 +192,7 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "alert", c.verdict[MG_ACT_ALERT]);
 	rte_tel_data_add_dict_u64(d, "deny", c.verdict[MG_ACT_DENY]);
 	rte_tel_data_add_dict_u64(d, "rst_sent", c.rst_sent);
+	rte_tel_data_add_dict_u64(d, "refusals_sent", c.refusals_sent);
 	rte_tel_data_add_dict_u64(d, "busy_cycles", c.busy_cycles);
 	rte_tel_data_add_dict_u64(d, "busy_frames", c.busy_frames);
 	rte_tel_data_add_dict_u64(d, "policy_generation", mg_dp_policy_generation());

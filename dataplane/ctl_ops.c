@@ -233,6 +233,12 @@ static int op_stats(void *ud, json_t *out, char *err, size_t errlen)
 				      u64(c.flows_expired)));
 	json_object_set_new(out, "mms_pdus", u64(c.mms_pdus));
 	json_object_set_new(out, "rst_sent", u64(c.rst_sent));
+	json_object_set_new(out, "refusals_sent", u64(c.refusals_sent));
+	json_object_set_new(out, "pdus_removed", u64(c.pdus_removed));
+	json_object_set_new(out, "seqadj_flows", u64(c.seqadj_flows));
+	json_object_set_new(out, "seqadj_bytes_dropped", u64(c.seqadj_bytes_dropped));
+	json_object_set_new(out, "seqadj_bytes_injected", u64(c.seqadj_bytes_injected));
+	json_object_set_new(out, "seqadj_retransmits", u64(c.seqadj_retransmits));
 	json_object_set_new(out, "held_segments", u64(c.held_segs));
 	json_object_set_new(out, "tcp_retransmits_forwarded", u64(c.tcp_retrans_fwd));
 	json_object_set_new(out, "events", u64(c.events));

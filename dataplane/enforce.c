@@ -7,7 +7,9 @@
  * `mmsgatectl replay` makes), records events, and then either advances the
  * direction's ok_off (the held segments covering the unit may leave) or
  * marks the association denied, which tcp_hold.c turns into a RESET
- * outcome for the action point (action.c). Nothing here touches a frame.
+ * outcome for the action point (action.c), or, for a reply-error / remove
+ * deny, has translate.c refuse the unit alone and moves on past it.
+ * Nothing here touches a frame.
  */
 #include <string.h>
 
@@ -35,7 +37,8 @@ static void refresh_peer(struct mg_lcore *lc, struct mg_flow *f)
 }
 
 static void emit(struct mg_lcore *lc, const struct mg_flow *f, uint8_t type, uint8_t action,
-		 const struct mg_mms_pdu *pdu, enum mg_reason why, const struct mg_verdict *v)
+		 const struct mg_mms_pdu *pdu, enum mg_reason why, const struct mg_verdict *v,
+		 uint8_t carry)
 {
 	struct mg_dp_event ev;
 
@@ -43,6 +46,7 @@ static void emit(struct mg_lcore *lc, const struct mg_flow *f, uint8_t type, uin
 	ev.text[0] = '\0';
 	ev.type = type;
 	ev.action = action;
+	ev.carry = carry;
 	mg_dp_event_from_pdu(&ev, f, pdu);
 	ev.reason = (int32_t)why;
 	if (v != NULL) {
@@ -83,10 +87,7 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 	/* Select timeouts run on the TSC taken at the start of the burst; when
 	 * replaying captures (--ts-order) on the frames' rx timestamps, so a
 	 * capture's pauses count as time. */
-	uint64_t now_ns = mg_dp_cfg.ts_order
-	                          ? lc->ts_clock
-	                          : (uint64_t)((double)(lc->now - mg_dp_start_tsc) * 1e9 /
-	                                       (double)mg_dp_hz);
+	uint64_t now_ns = mg_dp_now_ns(lc);
 
 	mg_policy_outcome_event_ctl(lc->pol->p, lc->scratch, &f->peer, &f->ctl, now_ns, ev,
 				    lc->monitor ? MG_MODE_MONITOR : MG_MODE_ENFORCE, &oc);
@@ -101,22 +102,34 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 	if (pdu != NULL || why != MG_R_NONE)
 		lc->ctr->verdict[oc.action]++;
 
+	if (oc.deny && why == MG_R_NONE && mg_dp_refuse(lc, ctx, ev, &oc)) {
+		/* Refused without a reset (translate.c): the unit's bytes are
+		 * cut on the way out, the answer (if any) is queued. */
+		f->denies++;
+		emit(lc, f, MG_DPEV_DENY, oc.action, pdu, why, v, oc.carry);
+		d->unit_off = ev->end_off;
+		if (ev->end_off > d->ok_off)
+			d->ok_off = ev->end_off;
+		return;
+	}
 	if (oc.deny) {
 		ctx->deny = true;
 		ctx->why = why != MG_R_NONE ? MG_DPD_MMS_ANOMALY : MG_DPD_MMS_DENIED;
 		f->denies++;
-		emit(lc, f, why != MG_R_NONE ? MG_DPEV_ANOMALY : MG_DPEV_DENY, oc.action, pdu, why, v);
+		emit(lc, f, why != MG_R_NONE ? MG_DPEV_ANOMALY : MG_DPEV_DENY, oc.action, pdu, why, v,
+		     0);
 		return;
 	}
 	if (oc.would_deny) {
 		lc->ctr->monitor_would_deny++;
-		emit(lc, f, MG_DPEV_MONITOR, oc.action, pdu, why, v);
+		emit(lc, f, MG_DPEV_MONITOR, oc.action, pdu, why, v, 0);
 	} else if (why != MG_R_NONE) {
-		emit(lc, f, MG_DPEV_ANOMALY, oc.action, pdu, why, v);
+		emit(lc, f, MG_DPEV_ANOMALY, oc.action, pdu, why, v, 0);
 	} else if (oc.record) {
 		emit(lc, f, oc.action == MG_ACT_ALERT ? MG_DPEV_ALERT : MG_DPEV_MONITOR, oc.action,
-		     pdu, why, v);
+		     pdu, why, v, 0);
 	}
+	d->unit_off = ev->end_off;
 	if (ev->end_off > d->ok_off)
 		d->ok_off = ev->end_off;
 }

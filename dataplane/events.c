@@ -24,6 +24,7 @@
 
 #include "mg_dp.h"
 #include "mg_mmsdata.h"
+#include "mg_refuse.h"
 
 #define EV_RING_SIZE 4096
 #define EV_RECENT 256
@@ -105,7 +106,12 @@ static void format(const struct mg_dp_event *e, char *line, size_t len)
 		addr_str(s, sizeof(s), e->ver, e->saddr, e->sport);
 		k += (size_t)snprintf(line + k, len - k, ",\"client\":\"%s\",\"ied\":\"%s\"", c, s);
 	}
-	k += (size_t)snprintf(line + k, len - k, ",\"action\":\"%s\"", mg_action_str(e->action));
+	/* A deny carried out without a reset says how (issue 13), as
+	 * `mmsgatectl replay --policy` does. */
+	k += (size_t)snprintf(line + k, len - k, ",\"action\":\"%s\"",
+			      e->carry == MG_REFUSE_REPLY    ? "reply-error"
+			      : e->carry == MG_REFUSE_REMOVE ? "remove"
+							     : mg_action_str(e->action));
 	if (e->type == MG_DPEV_MONITOR)
 		k += (size_t)snprintf(line + k, len - k, ",\"monitor\":true");
 	if (e->svc != MG_SVC_NONE && mg_mms_svc_name(e->svc))

@@ -62,7 +62,7 @@ static void labelled(FILE *f, const char *name, const char *label, const char *v
 unsigned mg_dp_metrics_series_max(void)
 {
 	return 2 * 7 + MG_L2C__COUNT + MG_DPD__COUNT + (MG_R__COUNT - 1) + MG_SVC__COUNT +
-	       MG_IEC__COUNT + 3 + 25;
+	       MG_IEC__COUNT + 3 + 25 + 6;
 }
 
 void mg_dp_metrics_write(FILE *f)
@@ -157,6 +157,18 @@ void mg_dp_metrics_write(FILE *f)
 	one(f, "mmsgate_flows_expired_total", "counter", "Flows expired idle.", c.flows_expired);
 	one(f, "mmsgate_flows_active", "gauge", "Flows in the tables now.", c.flows_active);
 	one(f, "mmsgate_tcp_resets_sent_total", "counter", "TCP resets the gate sent.", c.rst_sent);
+	one(f, "mmsgate_refusals_sent_total", "counter",
+	    "Denied requests answered in the server's place, association kept.", c.refusals_sent);
+	one(f, "mmsgate_pdus_removed_total", "counter",
+	    "Denied unconfirmed PDUs cut out of their stream, association kept.", c.pdus_removed);
+	one(f, "mmsgate_seqadj_bytes_dropped_total", "counter",
+	    "Stream bytes cut by the sequence translator.", c.seqadj_bytes_dropped);
+	one(f, "mmsgate_seqadj_bytes_injected_total", "counter",
+	    "Stream bytes the gate inserted (answers).", c.seqadj_bytes_injected);
+	one(f, "mmsgate_seqadj_retransmits_total", "counter",
+	    "Injected answers the gate sent again.", c.seqadj_retransmits);
+	one(f, "mmsgate_seqadj_flows", "gauge", "Flows under sequence translation now.",
+	    c.seqadj_flows);
 	one(f, "mmsgate_tcp_retransmits_forwarded_total", "counter",
 	    "Retransmitted segments forwarded.", c.tcp_retrans_fwd);
 	one(f, "mmsgate_held_segments", "gauge", "TCP segments held awaiting a verdict now.",

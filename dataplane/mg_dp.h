@@ -37,6 +37,7 @@
 #include "mg_engine.h"
 #include "mg_flow.h"
 #include "mg_goose.h"
+#include "mg_seqadj.h"
 #include "mg_tcpnorm.h"
 #include "mg_iec61850.h"
 #include "mg_mms.h"
@@ -124,7 +125,9 @@ const char *mg_dp_l2_class_str(unsigned c);
 	X(TX_FULL, "tx_queue_full")                                           \
 	X(NO_MBUF, "no_mbuf")                                                 \
 	X(TCP_NORMALISE, "tcp_normalised")                                    \
-	X(TCP_COALESCED, "tcp_coalesced_into_held")
+	X(TCP_COALESCED, "tcp_coalesced_into_held")                          \
+	X(MMS_REFUSED, "mms_refused")                                         \
+	X(TCP_ACK_OF_INJECTED, "tcp_ack_of_injected")
 
 enum mg_dp_drop {
 #define MG_DP_DROP_ENUM(sym, str) MG_DPD_##sym,
@@ -152,6 +155,13 @@ struct mg_dp_ctr {
 	uint64_t flows_opened, flows_closed, flows_evicted, flows_expired;
 	uint64_t flows_active;
 	uint64_t rst_sent;
+	/* Refusals carried out without a reset (issue 13, dataplane/translate.c):
+	 * answers sent in the server's place, unconfirmed PDUs cut out, bytes
+	 * the translator cut / injected, injected segments sent again, flows
+	 * under translation (gauge). */
+	uint64_t refusals_sent, pdus_removed;
+	uint64_t seqadj_bytes_dropped, seqadj_bytes_injected, seqadj_retransmits;
+	uint64_t seqadj_flows;
 	uint64_t tcp_retrans_fwd;
 	uint64_t tcp_coalesced;         /* segments appended to a held one */
 	uint64_t held_segs;             /* currently held (gauge) */
@@ -248,6 +258,11 @@ struct mg_lcore {
 	struct rte_ring *out_ring[2];
 	uint16_t nout[2];
 	struct rte_mbuf *outq[2][MG_DP_BURST];
+	/* Translated flows (dataplane/translate.c): a small pool, taken only
+	 * when a refusal edits a flow's streams. */
+	struct mg_sa_slot *sa_slots;
+	uint32_t sa_n, sa_used;
+	uint64_t sa_tick;     /* TSC of the next retransmission scan */
 	volatile bool running;
 } __rte_cache_aligned;
 
@@ -353,7 +368,8 @@ static inline void mg_dp_tx(struct mg_lcore *lc, unsigned side, struct rte_mbuf 
 }
 static inline void mg_dp_act(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 {
-	if (likely(o.kind == MG_OUT_FORWARD && fr->drops == NULL)) {
+	if (likely(o.kind == MG_OUT_FORWARD && fr->drops == NULL &&
+		   (fr->f == NULL || fr->f->sa == 0))) {
 		mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
 		return;
 	}
@@ -428,11 +444,45 @@ static inline unsigned mg_flow_rx_side(const struct mg_flow *f, unsigned dir)
 struct mg_enforce_ctx {
 	struct mg_lcore *lc;
 	struct mg_flow *f;
+	const struct mg_frame *fr; /* the frame being handled (model of gate frames) */
 	unsigned dir;
 	bool deny;            /* a unit was denied: stop feeding, reset */
 	enum mg_dp_drop why;
 };
 void mg_enforce_event(void *ud, const struct mg_ev *ev);
+
+/* translate.c: flows whose streams a refusal edited (issue 13). */
+#define MG_SA_TMPL 192
+struct mg_sa_slot {
+	struct mg_seqadj sa;
+	uint32_t flow;        /* index in lc->flows.tab */
+	bool used;
+	uint16_t tlen;        /* bytes of tmpl: a client → server frame's headers */
+	uint8_t tmpl[MG_SA_TMPL];
+	struct mg_pkt tpk;    /* tmpl decoded (the model of the gate's RSTs) */
+};
+int mg_dp_sa_init(struct mg_lcore *lc, char *err, size_t errlen);
+void mg_dp_sa_fini(struct mg_lcore *lc);
+static inline struct mg_seqadj *mg_dp_sa(struct mg_lcore *lc, const struct mg_flow *f)
+{
+	return &lc->sa_slots[f->sa - 1].sa;
+}
+/* Give f's slot back (the flow is closed, expired or evicted). */
+void mg_dp_sa_free(struct mg_lcore *lc, struct mg_flow *f);
+/* The monotonic clock of the translator and select timeouts, ns. */
+uint64_t mg_dp_now_ns(const struct mg_lcore *lc);
+/* enforce.c: carry out a reply-error / remove deny of ev without a reset.
+ * false: not possible (no slot, translator full, answer too large): the
+ * caller resets as before. */
+struct mg_policy_outcome;
+bool mg_dp_refuse(struct mg_lcore *lc, struct mg_enforce_ctx *ctx, const struct mg_ev *ev,
+		  const struct mg_policy_outcome *oc);
+/* action.c: place queued answers when the server's stream is at a unit
+ * boundary and send what the translator hands out (first transmissions,
+ * retransmissions); resets the flow when an answer went unacknowledged. */
+void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f);
+/* worker.c, every few ms: retransmission timers of the translated flows. */
+void mg_dp_sa_tick(struct mg_lcore *lc);
 
 /* events.c */
 enum mg_dp_ev_type { MG_DPEV_DENY = 0, MG_DPEV_ALERT, MG_DPEV_ANOMALY, MG_DPEV_POLICY, MG_DPEV_MONITOR };
@@ -446,6 +496,7 @@ struct mg_dp_event {
 	uint16_t svc;
 	uint8_t iec;
 	uint8_t nobj;
+	uint8_t carry;       /* enum mg_refuse_kind of a deny carried out without reset, 0 */
 	int32_t reason;      /* enum mg_reason, 0 none */
 	uint32_t rule_line;
 	uint32_t invoke_id;

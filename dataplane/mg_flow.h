@@ -53,6 +53,7 @@ struct mg_hold_dir {
 	uint64_t ok_off;   /* bytes below it have an allow verdict */
 	uint64_t rel_off;  /* bytes below it were forwarded */
 	uint64_t fin_off;  /* offset of the FIN (valid when fin) */
+	uint64_t unit_off; /* end of the last unit with an event: the next one starts here */
 };
 
 struct mg_flow {
@@ -64,6 +65,9 @@ struct mg_flow {
 	uint8_t embryonic;   /* on the eviction list */
 	uint8_t denied;
 	uint32_t idx;
+	/* Sequence translation slot (dataplane/translate.c): 0 = the flow's
+	 * streams were never edited (the fast path), else slot index + 1. */
+	uint32_t sa;
 	uint32_t lru_prev, lru_next;
 	uint64_t gen; /* policy generation of peer */
 	uint64_t t_created, t_last;

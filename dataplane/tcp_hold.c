@@ -229,7 +229,7 @@ struct mg_out mg_hold_segment(struct mg_lcore *lc, struct mg_frame *fr)
 	case MG_SEG_NO_ISN:
 	default: return MG_OUT_DENIED(MG_DPD_TCP_BAD_STATE);
 	}
-	struct mg_enforce_ctx ctx = {.lc = lc, .f = f, .dir = dir};
+	struct mg_enforce_ctx ctx = {.lc = lc, .f = f, .fr = fr, .dir = dir};
 	if (d->nhold >= mg_dp_cfg.hold_max_segs / 2 && !fin) {
 		struct mg_mb_priv *tv = d->tail ? mg_mb_priv(d->tail) : NULL;
 		uint16_t n = coalesce(f, dir, fr, (uint64_t)off);

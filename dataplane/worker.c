@@ -122,12 +122,15 @@ int mg_dp_worker_setup(struct mg_lcore *lc, char *err, size_t errlen)
 	rc = mg_flows_init(lc, err, errlen);
 	if (rc != 0)
 		return rc;
+	if (mg_dp_sa_init(lc, err, errlen) != 0)
+		return -ENOMEM;
 	return mg_dp_txbuf_init(lc, err, errlen);
 }
 
 void mg_dp_worker_teardown(struct mg_lcore *lc)
 {
 	mg_flows_free(lc);
+	mg_dp_sa_fini(lc);
 	mg_dp_act_flush_drops(lc);
 	for (unsigned s = 0; s < 2; s++) {
 		rte_free(lc->tx[s]);
@@ -184,6 +187,12 @@ static inline void tx_flush(struct mg_lcore *lc)
 
 static inline void end_iteration(struct mg_lcore *lc)
 {
+	/* Retransmission timers of answers the gate injected (translate.c),
+	 * every ~10 ms, before the flush so what they send leaves now. */
+	if (unlikely(lc->sa_used != 0) && lc->now >= lc->sa_tick) {
+		lc->sa_tick = lc->now + mg_dp_hz / 100;
+		mg_dp_sa_tick(lc);
+	}
 	tx_flush(lc);
 	if ((++lc->iter & 15) == 0)
 		mg_flows_expire(lc, 32);

@@ -82,7 +82,7 @@ ip allow mms from @clients to @ieds
 mms allow from @scada to @ieds class association, browse, read, report, select, select-with-value, operate, cancel
 mms allow from @historians to @ieds class $2
 mms deny from any object "PROT*/*", "*/LLN0\$SP\$*", "*/PDIS*\$SP\$*", "*/PTOC*\$SE\$*" log name "protection-frozen"
-mms default deny
+mms default deny reset
 EOP
 }
 policy "$W/base.policy" "association, browse, read"

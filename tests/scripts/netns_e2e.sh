@@ -5,7 +5,11 @@
 # veths), real TCP with the test MMS client and server, the seed policy:
 #   - SCADA (10.10.1.10) reads and operates: both answered;
 #   - the historian (10.10.3.20, read-only) reads, then its operate is
-#     blocked: the gate resets the association;
+#     refused (policy `mms default deny` = reply-error): the gate answers
+#     object-access-denied in the IED's place, and the same association
+#     reads on, receives reports (mg-mms-server --reports) and concludes:
+#     no RST on either side, retransmissions counted (nstat) in both
+#     namespaces, tshark finds no TCP problem on either side;
 #   - 192.168.50.5 is outside the allowlist: cannot connect;
 #   - GOOSE in VLAN 100 crosses byte-identical, GOOSE in VLAN 200 does not.
 # Needs root and netns; exits 77 (ctest SKIP) with a message otherwise.
@@ -54,13 +58,20 @@ ip netns exec $NI sh -c "ip link set lo up; ip link set $VI0 up;
 	ip addr add 10.20.0.5/16 dev $VI0; ip route add 10.10.0.0/16 dev $VI0;
 	ip route add 192.168.50.0/24 dev $VI0; ethtool -K $VI0 tx off >/dev/null"
 set +e
+# The site's rules with a bare `mms default deny` (reply-error); the dp_*
+# tests run them with `deny reset`.
+# The historian may also receive reports here (the server sends them).
+sed -e 's/^mms default deny reset$/mms default deny/' \
+	-e 's/^\(mms allow from @clients to @ieds class association, browse, read\)$/\1, report/' \
+	"$SRC/tests/scripts/dp_site.policy" >site.policy
+grep -q '^mms default deny$' site.policy && grep -q 'browse, read, report$' site.policy || { echo "FAIL: site.policy"; exit 1; }
 
 "$MG" --no-huge --no-shconf -m 512 --no-pci -l 0,1 --log-level='*:error' \
 	--vdev net_af_packet0,iface=$VI1 --vdev net_af_packet1,iface=$VC1 \
-	-- --policy "$SRC/tests/scripts/dp_site.policy" --events events.jsonl --json-stats stats.json \
+	-- --policy site.policy --events events.jsonl --json-stats stats.json \
 	>mmsgate.out 2>&1 &
 MGPID=$!
-ip netns exec $NI "$SRV" --port 102 >server.out 2>&1 &
+ip netns exec $NI "$SRV" --port 102 --reports >server.out 2>&1 &
 SRVPID=$!
 sleep 2
 if ! kill -0 $MGPID 2>/dev/null; then
@@ -86,9 +97,50 @@ run "SCADA reads and operates" 0 'operate IED1CTRL/CSWI1$CO$Pos$Oper: ok' -- \
 	operate 'IED1CTRL/CSWI1$CO$Pos$Oper'
 run "historian reads" 0 'read IED1MEAS/MMXU1$MX$PhV: ok' -- \
 	"$CLI" --host 10.20.0.5 --bind 10.10.3.20 read 'IED1MEAS/MMXU1$MX$PhV'
-run "historian operate blocked (association reset)" 4 'connection reset' -- \
+# The refusal: captures on both ends, retransmission counters before/after.
+retrans() { ip netns exec $1 nstat -az TcpRetransSegs | awk '/TcpRetransSegs/ {print $2}'; }
+rc0=$(retrans $NC) ri0=$(retrans $NI)
+ip netns exec $NC tcpdump -i $VC0 -w refuse-cli.pcap -U 'tcp port 102' >/dev/null 2>&1 &
+TD1=$!
+ip netns exec $NI tcpdump -i $VI0 -w refuse-ied.pcap -U 'tcp port 102' >/dev/null 2>&1 &
+TD2=$!
+sleep 1
+run "historian operate refused, association kept" 0 \
+	'operate IED1CTRL/CSWI1$CO$Pos$Oper: refused (object-access-denied)' -- \
 	"$CLI" --host 10.20.0.5 --bind 10.10.3.20 read 'IED1MEAS/MMXU1$MX$PhV' \
-	operate 'IED1CTRL/CSWI1$CO$Pos$Oper'
+	operate 'IED1CTRL/CSWI1$CO$Pos$Oper' read 'IED1MEAS/MMXU1$MX$PhV' \
+	read 'IED1CTRL/XCBR1$ST$Pos'
+cp client.out refuse-client.out
+sleep 1
+kill $TD1 $TD2; wait $TD1 $TD2 2>/dev/null
+rc1=$(retrans $NC) ri1=$(retrans $NI)
+nreads=$(grep -c 'read .*: ok' refuse-client.out)
+nrep=$(grep -c '^client: report' refuse-client.out)
+if [ "$nreads" = 3 ] && [ "$nrep" -ge 3 ] && grep -q '^client: concluded' refuse-client.out; then
+	echo "ok    after the refusal the association read on ($nreads reads), got $nrep reports, concluded"
+else
+	echo "FAIL  after the refusal: $nreads reads, $nrep reports"; sed 's/^/      /' refuse-client.out
+	fails=$((fails + 1))
+fi
+for side in cli ied; do
+	nrst=$(tshark -r refuse-$side.pcap -Y 'tcp.flags.reset == 1' 2>/dev/null | wc -l)
+	nana=$(tshark -r refuse-$side.pcap -Y 'tcp.analysis.flags && !tcp.analysis.window_update' \
+		2>/dev/null | wc -l)
+	nfin=$(tshark -r refuse-$side.pcap -Y 'tcp.flags.fin == 1' 2>/dev/null | wc -l)
+	if [ "$nrst" = 0 ] && [ "$nana" = 0 ] && [ "$nfin" -ge 2 ]; then
+		echo "ok    $side side: no RST, no TCP analysis flag (tshark), closed with FINs"
+	else
+		echo "FAIL  $side side: $nrst RST, $nana tshark TCP analysis flags, $nfin FIN"
+		tshark -r refuse-$side.pcap 2>/dev/null | sed 's/^/      /' | tail -40
+		fails=$((fails + 1))
+	fi
+done
+echo "info  TCP retransmissions during the refusal: client namespace $((rc1 - rc0)), IED namespace $((ri1 - ri0))"
+if [ $((rc1 - rc0)) -le 1 ] && [ $((ri1 - ri0)) -le 1 ]; then
+	echo "ok    no retransmission storm"
+else
+	echo "FAIL  retransmissions: client $((rc1 - rc0)), IED $((ri1 - ri0))"; fails=$((fails + 1))
+fi
 run "host outside the allowlist cannot connect" 3 'cannot connect' -- \
 	"$CLI" --host 10.20.0.5 --bind 192.168.50.5 --timeout 2000 read 'IED1CTRL/XCBR1$ST$Pos'
 if grep -q 'write IED1CTRL/CSWI1$CO$Pos$Oper' server.out && \
@@ -135,10 +187,17 @@ EOF
 
 kill -TERM $MGPID; wait $MGPID; MGPID=
 cat mmsgate.out
-if grep -q '"type":"deny".*"service":"write".*"class":"operate"' events.jsonl; then
-	echo "ok    deny event written"
+if grep -q '"type":"deny".*"action":"reply-error".*"service":"write".*"class":"operate"' events.jsonl; then
+	echo "ok    deny event written (action reply-error)"
 else
 	echo "FAIL  no deny event"; cat events.jsonl; fails=$((fails + 1))
 fi
+if python3 -c '
+import json, sys
+d = json.load(open("stats.json"))
+r = d["refusals"]
+ok = r["sent"] == 1 and r["bytes_dropped"] > 0 and r["bytes_injected"] > 0 and d["rst_sent"] == 0
+print(("ok    " if ok else "FAIL  ") + "counters: refusals %s, rst_sent %d" % (r, d["rst_sent"]))
+sys.exit(0 if ok else 1)'; then :; else fails=$((fails + 1)); fi
 [ $fails = 0 ] && echo "all namespace checks passed" || echo "$fails check(s) failed"
 [ $fails = 0 ]
