@@ -280,6 +280,26 @@ void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f)
 		reset_flow(lc, f, MG_DIR_C2S, s->tmpl, &s->tpk, MG_DPD_MMS_REFUSED);
 }
 
+/* The retransmission timers of every translated flow of this worker. */
+void mg_dp_sa_tick(struct mg_lcore *lc)
+{
+	if (lc->sa_used == 0)
+		return;
+	for (uint32_t i = 0; i < lc->sa_n; i++) {
+		struct mg_sa_slot *s = &lc->sa_slots[i];
+		if (!s->used)
+			continue;
+		struct mg_flow *f = &lc->flows.tab[s->flow];
+		if (f->sa != i + 1 || f->state == MG_FS_FREE) {
+			s->used = false; /* stale: cannot happen, but never leak */
+			lc->sa_used--;
+			lc->ctr->seqadj_flows--;
+			continue;
+		}
+		mg_dp_sa_flush(lc, f);
+	}
+}
+
 void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 {
 	/* Segments given up while the frame was handled go first: they came

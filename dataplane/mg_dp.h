@@ -481,7 +481,8 @@ bool mg_dp_refuse(struct mg_lcore *lc, struct mg_enforce_ctx *ctx, const struct 
  * boundary and send what the translator hands out (first transmissions,
  * retransmissions); resets the flow when an answer went unacknowledged. */
 void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f);
-/* worker.c, every few ms: retransmission timers of the translated flows. */
+/* action.c, called by worker.c every few ms: retransmission timers of the
+ * translated flows. */
 void mg_dp_sa_tick(struct mg_lcore *lc);
 
 /* events.c */

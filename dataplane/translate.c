@@ -192,22 +192,3 @@ fail:
 		mg_dp_sa_free(lc, f);
 	return false;
 }
-
-void mg_dp_sa_tick(struct mg_lcore *lc)
-{
-	if (lc->sa_used == 0)
-		return;
-	for (uint32_t i = 0; i < lc->sa_n; i++) {
-		struct mg_sa_slot *s = &lc->sa_slots[i];
-		if (!s->used)
-			continue;
-		struct mg_flow *f = &lc->flows.tab[s->flow];
-		if (f->sa != i + 1 || f->state == MG_FS_FREE) {
-			s->used = false; /* stale: cannot happen, but never leak */
-			lc->sa_used--;
-			lc->ctr->seqadj_flows--;
-			continue;
-		}
-		mg_dp_sa_flush(lc, f);
-	}
-}
