@@ -31,6 +31,8 @@
 
 #define IPPROTO_TCP_      6
 #define IPPROTO_UDP_      17
+#define IPPROTO_ICMP_     1
+#define IPPROTO_ICMPV6_   58
 #define IP6_HOPOPTS       0
 #define IP6_ROUTING       43
 #define IP6_FRAGMENT      44
@@ -143,7 +145,10 @@ struct mg_match {
 	__u8 proto;
 	__u8 rev_ok; /* reverse (reply) matching allowed for this frame */
 	__u8 ports;  /* the frame has ports (TCP/UDP first fragment) */
-	__u8 pad;
+	__u8 typed;  /* ICMP/ICMPv6: rules match the type (itype) like a port */
+	__u8 ireq_ok; /* itype is a reply: ireq is the request it answers */
+	__u8 pad2;
+	__u16 itype, ireq;
 	__s32 fwd, rev;
 };
 
@@ -199,11 +204,13 @@ static long conn_cb(__u32 i, void *data)
 		return 0;
 	if (m->fwd < 0 && (r->client_any || mask_hit(&r->client, &m->src)) &&
 	    (r->server_any || mask_hit(&r->server, &m->dst)) &&
-	    (!m->ports || (m->dport >= r->dport_lo && m->dport <= r->dport_hi)))
+	    (!m->ports || (m->dport >= r->dport_lo && m->dport <= r->dport_hi)) &&
+	    (!m->typed || (m->itype >= r->dport_lo && m->itype <= r->dport_hi)))
 		m->fwd = r->verdict;
 	if (m->rev_ok && m->rev < 0 && (r->client_any || mask_hit(&r->client, &m->dst)) &&
 	    (r->server_any || mask_hit(&r->server, &m->src)) &&
-	    (!m->ports || (m->sport >= r->dport_lo && m->sport <= r->dport_hi)))
+	    (!m->ports || (m->sport >= r->dport_lo && m->sport <= r->dport_hi)) &&
+	    (!m->typed || (m->ireq_ok && m->ireq >= r->dport_lo && m->ireq <= r->dport_hi)))
 		m->rev = r->verdict;
 	return m->fwd >= 0 && (m->rev >= 0 || !m->rev_ok);
 }
@@ -341,9 +348,10 @@ static __always_inline int decide_ip(struct xdp_md *ctx, const struct mg_xdp_cfg
 	m->fwd = -1;
 	m->rev = -1;
 	/* Swapped-rule matching only in stateless mode, never for a SYN. */
-	m->rev_ok = cfg->stateless &&
-		    !(m->proto == IPPROTO_TCP_ &&
-		      (tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN);
+	m->rev_ok = (cfg->stateless &&
+		     !(m->proto == IPPROTO_TCP_ &&
+		       (tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)) ||
+		    (m->typed && m->ireq_ok);
 	m->n = cfg->n_conn;
 	if (m->n > MG_XDP_MAX_CONN)
 		m->n = MG_XDP_MAX_CONN;
@@ -354,12 +362,14 @@ static __always_inline int decide_ip(struct xdp_md *ctx, const struct mg_xdp_cfg
 	if (v < 0)
 		v = cfg->conn_default;
 	if (v == MG_XDP_CONN_ALLOW || v == MG_XDP_CONN_INSPECT) {
-		if (!cfg->stateless && !frag)
+		/* ICMP is judged by type, replies by their request's rule:
+		 * no tracking (an entry would let any ICMP back). */
+		if (!cfg->stateless && !frag && !m->typed)
 			ct_track(m, (__u32)v);
 	} else if (m->rev == MG_XDP_CONN_ALLOW || m->rev == MG_XDP_CONN_INSPECT) {
 		v = m->rev;
 		reply = 1;
-	} else if (!cfg->stateless && !frag &&
+	} else if (!cfg->stateless && !frag && !m->typed &&
 		   !(m->proto == IPPROTO_TCP_ &&
 		     (tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)) {
 		/* A bare SYN is never an answer: a SYN flood from outside the
@@ -423,6 +433,24 @@ static __always_inline int parse_l4(void *l4, void *end, __u32 avail, struct mg_
 		m->sport = bpf_ntohs(uh->source);
 		m->dport = bpf_ntohs(uh->dest);
 		m->ports = 1;
+	} else if (m->proto == IPPROTO_ICMP_ || m->proto == IPPROTO_ICMPV6_) {
+		/* type, code, checksum: rules match the type (as the DPDK
+		 * path does, mg_pkt); a reply by the rule of its request */
+		__u8 *ih = l4;
+
+		if ((void *)(ih + 4) > end || avail < 4)
+			return -1;
+		m->typed = 1;
+		m->itype = ih[0];
+		if (m->proto == IPPROTO_ICMP_) {
+			if (ih[0] == 0 || ih[0] == 14 || ih[0] == 16 || ih[0] == 18) {
+				m->ireq = ih[0] == 0 ? 8 : ih[0] - 1;
+				m->ireq_ok = 1;
+			}
+		} else if (ih[0] == 129) {
+			m->ireq = 128;
+			m->ireq_ok = 1;
+		}
 	}
 	return 0;
 }

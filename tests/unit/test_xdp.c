@@ -1140,3 +1140,45 @@ Test(xdp, not_built)
 }
 
 #endif
+
+/* ---- ICMP types (issue 12, item 4) ----------------------------------------
+ * The rules match the ICMP type as the DPDK path does: `icmp echo` from
+ * SCADA to the IEDs lets the echo request through and its reply back (by
+ * the request's rule), refuses the IED's own echo request and any other
+ * type; tracked mode adds no conntrack entry that would let ICMP back. */
+static void icmp4(struct fb *f, uint32_t s, uint32_t d, uint8_t type)
+{
+	eth(f, mac_b, NULL, 0x0800);
+	ipv4(f, s, d, 1, 8, 0);
+	put8(f, type);
+	put8(f, 0);
+	put16(f, 0);
+	put32(f, 0x00010001);
+}
+
+Test(xdp_icmp, type_reaches_the_rules, .fini = teardown)
+{
+	struct mg_policy_export e;
+	struct mg_xdp_params prm = {.fallback = MG_XDP_FB_DROP};
+	struct fb f;
+
+	load(MG_XDP_FB_DROP);
+	e = make_export();
+	memset(&conns[3], 0, sizeof(conns[3]));
+	setbit(&conns[3].client, SET_SCADA);
+	setbit(&conns[3].server, SET_IEDS);
+	conns[3].ip_proto = 1;
+	conns[3].dport_lo = conns[3].dport_hi = 8; /* icmp echo */
+	conns[3].verdict = MG_CONN_ALLOW;
+	conns[3].line = 13;
+	e.n_conn = 4;
+	cr_assert_eq(mg_xdp_maps_swap(mg_xdp_get_maps(X), &e, &prm, NULL), 0);
+	icmp4(&f, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 8); /* echo request */
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_IP_ALLOW);
+	icmp4(&f, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 0); /* its echo reply */
+	EXPECT(&f, XDP_REDIRECT, MG_XDP_R_IP_REPLY);
+	icmp4(&f, IP(10, 1, 0, 5), IP(10, 0, 0, 7), 8); /* the IED's own request */
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+	icmp4(&f, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 13); /* timestamp: another type */
+	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
+}
