@@ -67,6 +67,14 @@ void mg_dp_counters_print(FILE *f, const struct mg_dp_ctr *c)
 		   " expired %" PRIu64 " active %" PRIu64 "  rst sent %" PRIu64 "\n",
 		c->flows_opened, c->flows_closed, c->flows_evicted, c->flows_expired,
 		c->flows_active, c->rst_sent);
+	struct mg_vl_stats vl;
+
+	mg_vl_stats(mg_dp_varlists, &vl); /* shared by the workers, not per lcore */
+	fprintf(f, "variable lists: known %u  learned %" PRIu64 " forgotten %" PRIu64
+		   "  expanded %" PRIu64 " unknown %" PRIu64 "  table full %" PRIu64
+		   " too big %" PRIu64 " ied full %" PRIu64 "\n",
+		mg_vl_count(mg_dp_varlists), vl.learned, vl.forgotten, vl.expanded, vl.unknown,
+		vl.table_full, vl.too_big, vl.ied_full);
 	if (c->refusals_sent || c->pdus_removed || c->seqadj_flows)
 		fprintf(f, "refusals: sent %" PRIu64 " removed %" PRIu64 "  translated flows %" PRIu64
 			   "  bytes dropped %" PRIu64 " injected %" PRIu64 " retransmits %" PRIu64 "\n",
@@ -116,6 +124,15 @@ void mg_dp_counters_print_json(FILE *f, const struct mg_dp_ctr *c)
 		c->flows_opened, c->flows_closed, c->flows_evicted, c->flows_expired,
 		c->flows_active);
 	fprintf(f, ",\"rst_sent\":%" PRIu64 ",\"mms_pdus\":%" PRIu64, c->rst_sent, c->mms_pdus);
+	struct mg_vl_stats vl;
+
+	mg_vl_stats(mg_dp_varlists, &vl);
+	fprintf(f,
+		",\"varlists\":{\"known\":%u,\"learned\":%" PRIu64 ",\"forgotten\":%" PRIu64
+		",\"expanded\":%" PRIu64 ",\"unknown\":%" PRIu64 ",\"table_full\":%" PRIu64
+		",\"too_big\":%" PRIu64 ",\"ied_full\":%" PRIu64 ",\"read_retry_out\":%" PRIu64 "}",
+		mg_vl_count(mg_dp_varlists), vl.learned, vl.forgotten, vl.expanded, vl.unknown,
+		vl.table_full, vl.too_big, vl.ied_full, vl.read_retry_out);
 	fprintf(f, ",\"refusals\":{\"sent\":%" PRIu64 ",\"removed\":%" PRIu64
 		   ",\"flows\":%" PRIu64 ",\"bytes_dropped\":%" PRIu64 ",\"bytes_injected\":%" PRIu64
 		   ",\"retransmits\":%" PRIu64 "}",

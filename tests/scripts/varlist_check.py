@@ -130,6 +130,11 @@ def main():
             deny[0].get('class') != 'operate':
         fail('dataplane: want one operate deny for 10.6.0.20, got %s' % deny)
     print('dataplane datasets: %s' % deny[0])
+    vl = stats.get('varlists', {})
+    # two defines answered with success; the delete and the redefinition forget
+    if vl.get('learned') != 2 or vl.get('forgotten', 0) < 1 or vl.get('expanded', 0) < 2:
+        fail('dataplane varlists counters: %s' % vl)
+    print('dataplane varlists counters: %s' % vl)
     # monitor: after the unknown service the following reads are still decoded
     d2 = os.path.join(work, 'resync')
     os.makedirs(d2, exist_ok=True)
