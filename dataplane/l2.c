@@ -101,28 +101,29 @@ static struct mg_out goose_check(struct mg_lcore *lc, const uint8_t *p, uint32_t
 /* Not an mg_pkt_status: the outer tag could not be put back. */
 #define L2_ST_VLAN_INSERT 0xfe
 
-static inline void decode_l2(struct mg_frame *fr)
+/* The Ethernet/VLAN decode into l2 (ethertype, ntags, vid, inner_vid,
+ * l3_off; on the inline path a local the compiler keeps in registers).
+ * Returns an mg_pkt_status or L2_ST_VLAN_INSERT. */
+static inline uint8_t decode_l2(struct mg_frame *fr, struct mg_pkt *l2)
 {
 	struct rte_mbuf *m = fr->m;
 
-	fr->l3_st = MG_FRAME_L3_TODO;
 	/* Some PMDs (net_af_packet: the kernel untags) hand the outer tag in
 	 * metadata; put it back so the frame leaves exactly as it came. */
 	if (unlikely(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) {
-		if (rte_vlan_insert(&m) != 0) {
-			fr->l2_st = L2_ST_VLAN_INSERT;
-			return;
-		}
+		if (rte_vlan_insert(&m) != 0)
+			return L2_ST_VLAN_INSERT;
 		fr->m = m;
 		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_VLAN);
 	}
-	fr->l2_st = (uint8_t)mg_pkt_parse_l2(rte_pktmbuf_mtod(m, const uint8_t *),
-					     rte_pktmbuf_data_len(m), &fr->pk);
+	return (uint8_t)mg_pkt_parse_l2(rte_pktmbuf_mtod(m, const uint8_t *),
+					rte_pktmbuf_data_len(m), l2);
 }
 
 void mg_dp_frame_decode_l2(struct mg_frame *fr)
 {
-	decode_l2(fr);
+	fr->l2_st = decode_l2(fr, &fr->pk);
+	fr->l3_st = MG_FRAME_L3_TODO;
 }
 
 void mg_dp_frame_decode_l3(struct mg_frame *fr)
@@ -140,16 +141,18 @@ void mg_dp_frame_decode_l3(struct mg_frame *fr)
 					     rte_pktmbuf_data_len(m), &fr->pk);
 }
 
-/* The decision for one frame: L2 policy, then (IP frames) the L3/L4 path. */
-static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr)
+/* The decision for one frame: L2 policy, then (IP frames) the L3/L4 path.
+ * st and l2: the frame's Ethernet/VLAN decode (l2 is fr->pk for a frame
+ * software dispatch decoded, a local on the inline path). */
+static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr, uint8_t st,
+				   const struct mg_pkt *l2)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(fr->m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(fr->m);
 
-	if (unlikely(fr->l2_st != MG_PKT_OK))
-		return MG_OUT_DROPPED(fr->l2_st < RTE_DIM(pkt_drop) ? pkt_drop[fr->l2_st]
-								 : MG_DPD_MULTI_SEG);
-	uint16_t et = fr->pk.ethertype, vid = fr->pk.vid;
+	if (unlikely(st != MG_PKT_OK))
+		return MG_OUT_DROPPED(st < RTE_DIM(pkt_drop) ? pkt_drop[st] : MG_DPD_MULTI_SEG);
+	uint16_t et = l2->ethertype, vid = l2->vid;
 
 	lc->ctr->l2[l2_class(et)]++;
 
@@ -169,12 +172,12 @@ static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr)
 	}
 	uint8_t v = lc->l2c_val[slot];
 	if (unlikely(v == MG_L2_STREAM))
-		v = l2_stream(lc, p, len, fr->pk.l3_off, et, vid);
+		v = l2_stream(lc, p, len, l2->l3_off, et, vid);
 	switch (v) {
 	case MG_L2_PASS:
 		/* The cheapest path: GOOSE/GSE/SV/ARP/PTP … as the policy says. */
 		if (unlikely(lc->goose_check) && et == MG_ETH_GOOSE)
-			return goose_check(lc, p, len, fr->pk.l3_off, vid);
+			return goose_check(lc, p, len, l2->l3_off, vid);
 		return MG_OUT_FWD;
 	case MG_L2_IP:
 		break;
@@ -185,6 +188,16 @@ static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr)
 		return MG_OUT_DENIED(MG_DPD_L2_POLICY);
 	}
 
+	if (l2 != &fr->pk) {
+		/* The IP path: the L2 decode joins the frame's headers. */
+		fr->pk.ethertype = l2->ethertype;
+		fr->pk.ntags = l2->ntags;
+		fr->pk.vid = l2->vid;
+		fr->pk.inner_vid = l2->inner_vid;
+		fr->pk.l3_off = l2->l3_off;
+		fr->l2_st = st;
+		fr->l3_st = MG_FRAME_L3_TODO;
+	}
 	mg_dp_frame_decode_l3(fr);
 	if (unlikely(fr->l3_st != MG_PKT_OK || fr->pk.ip_ver == 0))
 		return MG_OUT_DROPPED(fr->l3_st < RTE_DIM(pkt_drop) ? pkt_drop[fr->l3_st]
@@ -194,7 +207,7 @@ static inline struct mg_out decide(struct mg_lcore *lc, struct mg_frame *fr)
 
 void mg_dp_frame_decoded(struct mg_lcore *lc, struct mg_frame *fr)
 {
-	mg_dp_act(lc, fr, decide(lc, fr));
+	mg_dp_act(lc, fr, decide(lc, fr, fr->l2_st, &fr->pk));
 }
 
 void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
@@ -205,6 +218,7 @@ void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 	fr.side = (uint8_t)side;
 	fr.f = NULL;
 	fr.drops = NULL;
-	decode_l2(&fr);
-	mg_dp_act(lc, &fr, decide(lc, &fr));
+	struct mg_pkt l2;
+	uint8_t st = decode_l2(&fr, &l2);
+	mg_dp_act(lc, &fr, decide(lc, &fr, st, &l2));
 }

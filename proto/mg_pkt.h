@@ -96,6 +96,11 @@ static inline enum mg_pkt_status mg_pkt_parse_l2(const uint8_t *p, size_t len,
 	if (len < 14)
 		return MG_PKT_TRUNCATED;
 	uint16_t et = (uint16_t)(p[off] << 8 | p[off + 1]);
+	if (et != MG_ETH_VLAN && et != MG_ETH_QINQ) {
+		out->ethertype = et; /* untagged: the common case, no loop */
+		out->l3_off = 14;
+		return MG_PKT_OK;
+	}
 	while (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
 		if (out->ntags == 2)
 			return MG_PKT_TOO_MANY_TAGS;
