@@ -10,6 +10,8 @@
 #     reads on, receives reports (mg-mms-server --reports) and concludes:
 #     no RST on either side, retransmissions counted (nstat) in both
 #     namespaces, tshark finds no TCP problem on either side;
+#   - a second historian (10.10.3.21) may not receive reports: they are
+#     removed from its stream (action remove), its reads go on;
 #   - 192.168.50.5 is outside the allowlist: cannot connect;
 #   - GOOSE in VLAN 100 crosses byte-identical, GOOSE in VLAN 200 does not.
 # Needs root and netns; exits 77 (ctest SKIP) with a message otherwise.
@@ -52,6 +54,7 @@ for i in $VC1 $VI1; do
 done
 ip netns exec $NC sh -c "ip link set lo up; ip link set $VC0 up;
 	ip addr add 10.10.1.10/16 dev $VC0; ip addr add 10.10.3.20/16 dev $VC0;
+	ip addr add 10.10.3.21/16 dev $VC0;
 	ip addr add 192.168.50.5/24 dev $VC0; ip route add 10.20.0.0/16 dev $VC0;
 	ethtool -K $VC0 tx off rxvlan off >/dev/null 2>&1 || ethtool -K $VC0 tx off >/dev/null"
 ip netns exec $NI sh -c "ip link set lo up; ip link set $VI0 up;
@@ -60,11 +63,15 @@ ip netns exec $NI sh -c "ip link set lo up; ip link set $VI0 up;
 set +e
 # The site's rules with a bare `mms default deny` (reply-error); the dp_*
 # tests run them with `deny reset`.
-# The historian may also receive reports here (the server sends them).
+# A second historian (10.10.3.21) may not receive reports (the server sends
+# them after every answer): they are removed from its stream, association
+# kept; the first historian (10.10.3.20) may.
 sed -e 's/^mms default deny reset$/mms default deny/' \
-	-e 's/^\(mms allow from @clients to @ieds class association, browse, read\)$/\1, report/' \
+	-e 's/^set historians  { 10.10.3.20 }$/set historians  { 10.10.3.20, 10.10.3.21 }/' \
+	-e '/^mms allow from @clients to @ieds class association, browse, read$/i mms allow from 10.10.3.20 to @ieds class report' \
 	"$SRC/tests/scripts/dp_site.policy" >site.policy
-grep -q '^mms default deny$' site.policy && grep -q 'browse, read, report$' site.policy || { echo "FAIL: site.policy"; exit 1; }
+grep -q '^mms default deny$' site.policy && grep -q '10.10.3.21 }' site.policy &&
+	grep -q '^mms allow from 10.10.3.20 to @ieds class report$' site.policy || { echo "FAIL: site.policy"; exit 1; }
 
 "$MG" --no-huge --no-shconf -m 512 --no-pci -l 0,1 --log-level='*:error' \
 	--vdev net_af_packet0,iface=$VI1 --vdev net_af_packet1,iface=$VC1 \
@@ -141,6 +148,14 @@ if [ $((rc1 - rc0)) -le 1 ] && [ $((ri1 - ri0)) -le 1 ]; then
 else
 	echo "FAIL  retransmissions: client $((rc1 - rc0)), IED $((ri1 - ri0))"; fails=$((fails + 1))
 fi
+run "second historian reads, its reports removed" 0 'concluded' -- \
+	"$CLI" --host 10.20.0.5 --bind 10.10.3.21 read 'IED1MEAS/MMXU1$MX$PhV' \
+	read 'IED1MEAS/MMXU1$MX$PhV'
+if [ "$(grep -c 'read .*: ok' client.out)" = 2 ] && ! grep -q '^client: report' client.out; then
+	echo "ok    the reports it may not receive never reached it; association kept"
+else
+	echo "FAIL  second historian:"; sed 's/^/      /' client.out; fails=$((fails + 1))
+fi
 run "host outside the allowlist cannot connect" 3 'cannot connect' -- \
 	"$CLI" --host 10.20.0.5 --bind 192.168.50.5 --timeout 2000 read 'IED1CTRL/XCBR1$ST$Pos'
 if grep -q 'write IED1CTRL/CSWI1$CO$Pos$Oper' server.out && \
@@ -192,11 +207,17 @@ if grep -q '"type":"deny".*"action":"reply-error".*"service":"write".*"class":"o
 else
 	echo "FAIL  no deny event"; cat events.jsonl; fails=$((fails + 1))
 fi
+if grep -q '"type":"deny".*"action":"remove".*"service":"informationReport"' events.jsonl; then
+	echo "ok    removal event written (action remove)"
+else
+	echo "FAIL  no removal event"; cat events.jsonl; fails=$((fails + 1))
+fi
 if python3 -c '
 import json, sys
 d = json.load(open("stats.json"))
 r = d["refusals"]
-ok = r["sent"] == 1 and r["bytes_dropped"] > 0 and r["bytes_injected"] > 0 and d["rst_sent"] == 0
+ok = (r["sent"] == 1 and r["removed"] >= 2 and r["bytes_dropped"] > 0
+      and r["bytes_injected"] > 0 and d["rst_sent"] == 0)
 print(("ok    " if ok else "FAIL  ") + "counters: refusals %s, rst_sent %d" % (r, d["rst_sent"]))
 sys.exit(0 if ok else 1)'; then :; else fails=$((fails + 1)); fi
 [ $fails = 0 ] && echo "all namespace checks passed" || echo "$fails check(s) failed"
