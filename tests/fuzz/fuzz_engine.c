@@ -45,7 +45,9 @@ static void on_ev(void *ud, const struct mg_ev *ev)
 	 * (by contract), so only the events up to the first one compare. */
 	if (s->poisoned)
 		return;
-	if (ev->kind == MG_EV_MALFORMED || ev->kind == MG_EV_NOT_MMS)
+	/* A malformed unit inside intact framing does not poison: the
+	 * engine resynchronises, and what follows must compare too. */
+	if ((ev->kind == MG_EV_MALFORMED && !ev->unit_only) || ev->kind == MG_EV_NOT_MMS)
 		s->poisoned = true;
 	if (ev->end_off < s->last_off)
 		abort(); /* events must come in stream order */
