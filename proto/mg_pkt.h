@@ -86,8 +86,6 @@ enum mg_pkt_status mg_pkt_parse_l3(const uint8_t *p, size_t len, struct mg_pkt *
 static inline enum mg_pkt_status mg_pkt_parse_l2(const uint8_t *p, size_t len,
 						 struct mg_pkt *out)
 {
-	size_t off = 12;
-
 	out->ntags = 0;
 	out->vid = 0xFFFF;
 	out->inner_vid = 0xFFFF;
@@ -95,28 +93,32 @@ static inline enum mg_pkt_status mg_pkt_parse_l2(const uint8_t *p, size_t len,
 	out->l3_off = 0;
 	if (len < 14)
 		return MG_PKT_TRUNCATED;
-	uint16_t et = (uint16_t)(p[off] << 8 | p[off + 1]);
+	/* Unrolled: untagged, one tag, two tags (a third is refused). */
+	uint16_t et = (uint16_t)(p[12] << 8 | p[13]);
 	if (et != MG_ETH_VLAN && et != MG_ETH_QINQ) {
-		out->ethertype = et; /* untagged: the common case, no loop */
+		out->ethertype = et;
 		out->l3_off = 14;
 		return MG_PKT_OK;
 	}
-	while (et == MG_ETH_VLAN || et == MG_ETH_QINQ) {
-		if (out->ntags == 2)
-			return MG_PKT_TOO_MANY_TAGS;
-		if (len - off < 6)
-			return MG_PKT_TRUNCATED;
-		uint16_t vid = (uint16_t)((p[off + 2] << 8 | p[off + 3]) & 0x0fff);
-		if (out->ntags == 0)
-			out->vid = vid;
-		else
-			out->inner_vid = vid;
-		out->ntags++;
-		off += 4;
-		et = (uint16_t)(p[off] << 8 | p[off + 1]);
+	if (len < 18)
+		return MG_PKT_TRUNCATED;
+	out->vid = (uint16_t)((p[14] << 8 | p[15]) & 0x0fff);
+	out->ntags = 1;
+	et = (uint16_t)(p[16] << 8 | p[17]);
+	if (et != MG_ETH_VLAN && et != MG_ETH_QINQ) {
+		out->ethertype = et;
+		out->l3_off = 18;
+		return MG_PKT_OK;
 	}
+	if (len < 22)
+		return MG_PKT_TRUNCATED;
+	out->inner_vid = (uint16_t)((p[18] << 8 | p[19]) & 0x0fff);
+	out->ntags = 2;
+	et = (uint16_t)(p[20] << 8 | p[21]);
+	if (et == MG_ETH_VLAN || et == MG_ETH_QINQ)
+		return MG_PKT_TOO_MANY_TAGS;
 	out->ethertype = et;
-	out->l3_off = (uint16_t)(off + 2);
+	out->l3_off = 22;
 	return MG_PKT_OK;
 }
 
