@@ -4,7 +4,8 @@
 # namespace joined only through mmsgate (net_af_packet on the root-side
 # veths), real TCP with the test MMS client and server, the seed policy:
 #   - SCADA (10.10.1.10) reads and operates: both answered;
-#   - the historian (10.10.3.20, read-only) reads, then its operate is
+#   - the historian (10.10.3.20, read-only) reads, then its operate (once
+#     alone, once in one segment with a read: pipelined) is
 #     refused (policy `mms default deny` = reply-error): the gate answers
 #     object-access-denied in the IED's place, and the same association
 #     reads on, receives reports (mg-mms-server --reports) and concludes:
@@ -115,16 +116,20 @@ sleep 1
 run "historian operate refused, association kept" 0 \
 	'operate IED1CTRL/CSWI1$CO$Pos$Oper: refused (object-access-denied)' -- \
 	"$CLI" --host 10.20.0.5 --bind 10.10.3.20 read 'IED1MEAS/MMXU1$MX$PhV' \
-	operate 'IED1CTRL/CSWI1$CO$Pos$Oper' read 'IED1MEAS/MMXU1$MX$PhV' \
-	read 'IED1CTRL/XCBR1$ST$Pos'
+	operate 'IED1CTRL/CSWI1$CO$Pos$Oper' +operate 'IED1CTRL/CSWI1$CO$Pos$Oper' \
+	read 'IED1MEAS/MMXU1$MX$PhV' read 'IED1CTRL/XCBR1$ST$Pos'
 cp client.out refuse-client.out
 sleep 1
 kill $TD1 $TD2; wait $TD1 $TD2 2>/dev/null
 rc1=$(retrans $NC) ri1=$(retrans $NI)
 nreads=$(grep -c 'read .*: ok' refuse-client.out)
 nrep=$(grep -c '^client: report' refuse-client.out)
-if [ "$nreads" = 3 ] && [ "$nrep" -ge 3 ] && grep -q '^client: concluded' refuse-client.out; then
-	echo "ok    after the refusal the association read on ($nreads reads), got $nrep reports, concluded"
+nref=$(grep -c 'refused (object-access-denied)' refuse-client.out)
+# The second operate shares its segment with the read after it (pipelined):
+# the gate cuts the operate out, the read reaches the IED.
+if [ "$nreads" = 3 ] && [ "$nref" = 2 ] && [ "$nrep" -ge 3 ] &&
+	grep -q '^client: concluded' refuse-client.out; then
+	echo "ok    after the refusals (one pipelined with a read) the association read on ($nreads reads), got $nrep reports, concluded"
 else
 	echo "FAIL  after the refusal: $nreads reads, $nrep reports"; sed 's/^/      /' refuse-client.out
 	fails=$((fails + 1))
@@ -216,7 +221,7 @@ if python3 -c '
 import json, sys
 d = json.load(open("stats.json"))
 r = d["refusals"]
-ok = (r["sent"] == 1 and r["removed"] >= 2 and r["bytes_dropped"] > 0
+ok = (r["sent"] == 2 and r["removed"] >= 2 and r["bytes_dropped"] > 0
       and r["bytes_injected"] > 0 and d["rst_sent"] == 0)
 print(("ok    " if ok else "FAIL  ") + "counters: refusals %s, rst_sent %d" % (r, d["rst_sent"]))
 sys.exit(0 if ok else 1)'; then :; else fails=$((fails + 1)); fi

@@ -4,7 +4,9 @@
  * socket. Connects (optionally from a given source address), associates
  * (COTP CR, CN + AARQ + initiate-request), then performs each action in
  * order: "read DOM/ITEM" or "operate DOM/ITEM" (a write of an IEC 61850
- * Oper structure), and concludes. Prints one line per step: "ok", or
+ * Oper structure), and concludes. "+ACTION OBJ" is sent in the same
+ * write as the action after it (pipelined requests, one TCP segment);
+ * their answers are read in order. Prints one line per step: "ok", or
  * "refused (object-access-denied)" / "refused (error class C code K)"
  * when the answer says no (an IED's refusal, or mmsgate's in its place);
  * information reports arriving meanwhile are counted ("report").
@@ -166,9 +168,21 @@ int main(int argc, char **argv)
 	printf("client: associated\n");
 
 	uint32_t invoke = 1;
+	/* "+ACTION OBJ": sent in one write with the next action(s), the
+	 * answers read afterwards in order (pipelined requests). */
+	static uint8_t pipe_buf[sizeof(out) * 4];
+	size_t pipe_len = 0;
+	struct {
+		const char *act, *obj;
+		uint32_t invoke;
+	} pend[4];
+	unsigned npend = 0;
 	for (; i + 1 < argc; i += 2) {
 		const char *act = argv[i], *obj = argv[i + 1];
 		const char *names[] = {obj};
+		bool hold = act[0] == '+';
+		if (hold)
+			act++;
 		if (strcmp(act, "read") == 0)
 			m = mg_gen_mms_read(pdu, sizeof(pdu), invoke, names, 1);
 		else if (strcmp(act, "operate") == 0)
@@ -181,8 +195,20 @@ int main(int argc, char **argv)
 		t = mg_gen_osi_data(tsdu, sizeof(tsdu), &ctx, pdu, m);
 		k = mg_gen_cotp_dt(out, sizeof(out), tsdu, t, 0);
 		mgt_decode(&eng, &conn, MG_DIR_C2S, out, k, &u);
-		if (mgt_send_all(fd, out, k) != 0)
+		memcpy(pipe_buf + pipe_len, out, k);
+		pipe_len += k;
+		pend[npend].act = act;
+		pend[npend].obj = obj;
+		pend[npend].invoke = invoke++;
+		npend++;
+		if (hold && npend < 4 && i + 3 < argc)
+			continue;
+		if (mgt_send_all(fd, pipe_buf, pipe_len) != 0)
 			return fail_read(act, -1);
+		pipe_len = 0;
+		for (unsigned q = 0; q < npend; q++) {
+		act = pend[q].act;
+		obj = pend[q].obj;
 		for (;;) { /* reports may come before the answer */
 			n = mgt_read_tpkt(fd, buf, sizeof(buf), timeout_ms);
 			if (n <= 0) {
@@ -196,7 +222,7 @@ int main(int argc, char **argv)
 			printf("client: report\n");
 		}
 		if ((u.pdu_type != MG_MMS_CONFIRMED_RESPONSE && u.pdu_type != MG_MMS_CONFIRMED_ERROR) ||
-		    u.invoke != invoke) {
+		    u.invoke != pend[q].invoke) {
 			printf("client: %s %s: unexpected answer (pdu %d)\n", act, obj, u.pdu_type);
 			return 6;
 		}
@@ -204,7 +230,8 @@ int main(int argc, char **argv)
 			printf("client: %s %s: refused (%s)\n", act, obj, u.refused);
 		else
 			printf("client: %s %s: ok\n", act, obj);
-		invoke++;
+		}
+		npend = 0;
 	}
 	m = mg_gen_mms_conclude_req(pdu, sizeof(pdu));
 	t = mg_gen_osi_data(tsdu, sizeof(tsdu), &ctx, pdu, m);
