@@ -1132,14 +1132,6 @@ Test(xdp_policy, seed_policy_same_verdicts, .fini = teardown)
 	mg_policy_free(p);
 }
 
-#else /* !MG_HAVE_XDP */
-
-Test(xdp, not_built)
-{
-	cr_skip_test("built without MG_EBPF / libbpf: XDP tests skipped");
-}
-
-#endif
 
 /* ---- ICMP types (issue 12, item 4) ----------------------------------------
  * The rules match the ICMP type as the DPDK path does: `icmp echo` from
@@ -1182,3 +1174,12 @@ Test(xdp_icmp, type_reaches_the_rules, .fini = teardown)
 	icmp4(&f, IP(10, 0, 0, 7), IP(10, 1, 0, 5), 13); /* timestamp: another type */
 	EXPECT(&f, XDP_DROP, MG_XDP_R_IP_DENY);
 }
+
+#else /* !MG_HAVE_XDP */
+
+Test(xdp, not_built)
+{
+	cr_skip_test("built without MG_EBPF / libbpf: XDP tests skipped");
+}
+
+#endif
