@@ -115,10 +115,11 @@ for side, src, dst in (("substation -> corporate", "inside.pcap", "to-outside.pc
         print(f"  blocked  {p:8} {s:>16} -> {d:<16} {inf[:70]}")
     injected = [f for f in fout if f not in fin]
     if injected:
-        print(f"  + {len(injected)} frame(s) injected by mmsgate (TCP RST towards the peers of a denied request)")
+        print(f"  + {len(injected)} frame(s) injected by mmsgate (the IED-style refusal of a denied request, or a TCP RST)")
 v = st["verdicts"]
 print(f"\nL2: " + ", ".join(f"{k} {n}" for k, n in st["l2"].items() if n))
 print(f"MMS: {st['mms_pdus']} PDUs inspected: {v['allow']} allowed, {v['alert']} alerted, {v['deny']} denied; "
+      f"{st.get('refusals', {}).get('sent', 0)} refused with an IED-style answer, "
       f"{st['rst_sent']} RST sent")
 print("services: " + ", ".join(f"{k} {n}" for k, n in st["services"].items()))
 print("drop reasons: " + (", ".join(f"{k} {n}" for k, n in st["drops"].items() if n) or "none"))
