@@ -60,7 +60,7 @@ def main():
     ctl, cap = sys.argv[1], sys.argv[2]
     exp_frames, exp_pdus = int(sys.argv[3]), int(sys.argv[4])
     if not os.path.exists(cap):
-        print(f"SKIP: capture {cap} not present (no /work/shared?)")
+        print(f"SKIP: capture {cap} not present (no ../shared beside the repository?)")
         return 77
 
     recs, summary = run_replay(ctl, cap)

@@ -6,7 +6,7 @@
  * lengths, nesting, empty lists, bad names, truncation at every byte).
  *
  * Real PDUs are taken from the CC BY 4.0 ITI captures
- * (/work/shared/pcaps/public/iti-ics-security-tools, frame numbers given);
+ * (../shared/pcaps/public/iti-ics-security-tools, frame numbers given);
  * synthetic ones are written in a small bracket notation, "a0{020101}",
  * where {…} is the content of the preceding tag (its length is computed) and
  * '…' a string with its length, so every vector stays readable field by

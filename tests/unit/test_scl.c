@@ -24,7 +24,7 @@
 
 #define SCL_DIR MG_SOURCE_DIR "/tests/scl/"
 
-/* ../shared/scl next to the integration repo (/work/main → /work/shared),
+/* ../shared/scl next to the repository (CI clones it with ../shared beside it),
  * also from a worktree one level deeper, or $MG_SCL_SHARED. */
 static const char *shared_dir(void)
 {
