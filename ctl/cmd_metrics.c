@@ -25,21 +25,12 @@ static void usage(FILE *f)
 
 int mg_cmd_metrics(int argc, char **argv)
 {
-	static const struct option lo[] = {MG_CTL_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
 	struct mg_ctl_opts o;
 	json_t *data;
-	int c;
 
-	mg_ctl_opts_init(&o);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, MG_CTL_COMMON_SHORTOPTS, lo, NULL)) != -1) {
-		switch (mg_ctl_opt(c, optarg, &o, "metrics", argv)) {
-		case MG_OPT_DONE: continue;
-		case MG_OPT_HELP: usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
+	int rc = mg_ctl_parse_common(argc, argv, "metrics", usage, &o);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc) {
 		fprintf(stderr, "mmsgatectl metrics: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);

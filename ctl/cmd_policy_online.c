@@ -92,26 +92,12 @@ static void print_show(const json_t *d)
 
 int mg_cmd_policy_online(int argc, char **argv)
 {
-	static const struct option lo[] = {MG_CTL_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
 	struct mg_ctl_opts o;
 	json_t *data, *args = NULL;
-	int c, rc;
+	int rc;
 
-	mg_ctl_opts_init(&o);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, MG_CTL_COMMON_SHORTOPTS, lo, NULL)) != -1) {
-		switch (mg_ctl_opt(c, optarg, &o, "policy", argv)) {
-		case MG_OPT_DONE:
-			continue;
-		case MG_OPT_HELP:
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	if ((rc = mg_ctl_parse_common(argc, argv, "policy", usage, &o)) >= 0)
+		return rc;
 	if (optind >= argc) {
 		fprintf(stderr, "mmsgatectl policy: missing subcommand\n");
 		usage(stderr);

@@ -319,6 +319,30 @@ void mg_ctl_opts_init(struct mg_ctl_opts *o)
 	o->timeout_ms = MG_CTL_TIMEOUT_MS;
 }
 
+int mg_ctl_parse_common(int argc, char **argv, const char *cmd, void (*usage)(FILE *),
+			struct mg_ctl_opts *o)
+{
+	static const struct option lo[] = {MG_CTL_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+	int c;
+
+	mg_ctl_opts_init(o);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, MG_CTL_COMMON_SHORTOPTS, lo, NULL)) != -1) {
+		switch (mg_ctl_opt(c, optarg, o, cmd, argv)) {
+		case MG_OPT_DONE:
+			continue;
+		case MG_OPT_HELP:
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	return -1;
+}
+
 int mg_ctl_parse_uint(const char *s, unsigned long long max, unsigned long long *v)
 {
 	char *end;

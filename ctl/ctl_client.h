@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <getopt.h>
 
@@ -92,6 +93,12 @@ void mg_ctl_opts_init(struct mg_ctl_opts *o);
  * the problem was printed, print usage to stderr, exit 2; MG_OPT_OTHER:
  * the subcommand's own option. */
 int mg_ctl_opt(int c, const char *arg, struct mg_ctl_opts *o, const char *cmd, char **argv);
+/* The whole option loop of a subcommand that takes only the common
+ * options: fills o and leaves optind at the first operand. Returns -1 when
+ * the caller goes on, else its exit code (0 after --help, 2 after a bad
+ * option, usage printed). */
+int mg_ctl_parse_common(int argc, char **argv, const char *cmd, void (*usage)(FILE *),
+			struct mg_ctl_opts *o);
 /* Strictly parse a non-negative integer (whole string). 0 or -1. */
 int mg_ctl_parse_uint(const char *s, unsigned long long max, unsigned long long *v);
 
