@@ -195,6 +195,19 @@ static void time_str(const struct rp *r, char *out, size_t n)
 	snprintf(out, n, "%" PRIu64 ".%09" PRIu64, r->ts_sec, r->ts_nsec);
 }
 
+/* Open one JSON-lines record with the fields every record starts with. */
+static struct mg_json *rec_begin(struct rp *r)
+{
+	char t[48];
+
+	time_str(r, t, sizeof(t));
+	mg_json_obj_begin(&r->j);
+	mg_json_kv_u64(&r->j, "frame", r->frame);
+	mg_json_key(&r->j, "time");
+	mg_json_raw(&r->j, t);
+	return &r->j;
+}
+
 /* Write object i of pdu as text into out (for the table): "domain/item". */
 static size_t obj_text(const struct mg_mms_obj *o, char *out, size_t n)
 {
@@ -299,7 +312,7 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 	uint8_t dir = ev->dir;
 	const char *src = c->name[dir], *dst = c->name[dir ^ 1];
 	const char *pdu, *reason = NULL;
-	char tbuf[48], pdubuf[64];
+	char pdubuf[64];
 	struct rp_verdict v;
 
 	switch (ev->kind) {
@@ -351,12 +364,7 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 	const char *cls = m ? mg_iec_class_str(m->iec_class) : NULL;
 
 	if (r->json) {
-		struct mg_json *j = &r->j;
-		time_str(r, tbuf, sizeof(tbuf));
-		mg_json_obj_begin(j);
-		mg_json_kv_u64(j, "frame", r->frame);
-		mg_json_key(j, "time");
-		mg_json_raw(j, tbuf);
+		struct mg_json *j = rec_begin(r);
 		mg_json_kv_u64(j, "conn", c->flow ? c->flow->id : 0);
 		mg_json_kv_str(j, "dir", dir == MG_DIR_C2S ? "c2s" : "s2c");
 		mg_json_kv_str(j, "src", src);
@@ -458,14 +466,8 @@ static void emit_event(struct rp *r, struct rp_conn *c, const struct mg_ev *ev)
 /* --all: a stream gap (bytes of this direction lost by the capture). */
 static void emit_gap(struct rp *r, struct rp_conn *c, uint8_t dir, size_t lost)
 {
-	char tbuf[48];
 	if (r->json) {
-		struct mg_json *j = &r->j;
-		time_str(r, tbuf, sizeof(tbuf));
-		mg_json_obj_begin(j);
-		mg_json_kv_u64(j, "frame", r->frame);
-		mg_json_key(j, "time");
-		mg_json_raw(j, tbuf);
+		struct mg_json *j = rec_begin(r);
 		mg_json_kv_u64(j, "conn", c->flow ? c->flow->id : 0);
 		mg_json_kv_str(j, "dir", dir == MG_DIR_C2S ? "c2s" : "s2c");
 		mg_json_kv_str(j, "src", c->name[dir]);
@@ -490,7 +492,7 @@ static void emit_gap(struct rp *r, struct rp_conn *c, uint8_t dir, size_t lost)
 static void emit_refused(struct rp *r, struct rp_conn *c, uint8_t dir, const struct mg_pkt *pk,
 			 enum mg_reason why)
 {
-	char tbuf[48], sb[INET6_ADDRSTRLEN + 8], db[INET6_ADDRSTRLEN + 8];
+	char sb[INET6_ADDRSTRLEN + 8], db[INET6_ADDRSTRLEN + 8];
 	const char *src = sb, *dst = db;
 
 	r->s.refused++;
@@ -505,12 +507,7 @@ static void emit_refused(struct rp *r, struct rp_conn *c, uint8_t dir, const str
 		fmt_ip(db, sizeof(db), pk->ip_ver, pk->dst);
 	}
 	if (r->json) {
-		struct mg_json *j = &r->j;
-		time_str(r, tbuf, sizeof(tbuf));
-		mg_json_obj_begin(j);
-		mg_json_kv_u64(j, "frame", r->frame);
-		mg_json_key(j, "time");
-		mg_json_raw(j, tbuf);
+		struct mg_json *j = rec_begin(r);
 		if (c) {
 			mg_json_kv_u64(j, "conn", c->flow ? c->flow->id : 0);
 			mg_json_kv_str(j, "dir", dir == MG_DIR_C2S ? "c2s" : "s2c");
@@ -767,7 +764,7 @@ static enum mg_l2_verdict l2_frame_verdict(const struct mg_policy *pol, const ui
 static void emit_frame(struct rp *r, const struct pcap_pkthdr *h, const uint8_t *f, size_t flen,
 		       const struct mg_pkt *pk, enum mg_pkt_status ps)
 {
-	char eb[16], tbuf[48], sb[INET6_ADDRSTRLEN], db[INET6_ADDRSTRLEN];
+	char eb[16], sb[INET6_ADDRSTRLEN], db[INET6_ADDRSTRLEN];
 	const char *cls = l2_class(pk->ethertype, eb, sizeof(eb));
 	const char *l2v = NULL, *l3v = NULL;
 	uint32_t l3rule = 0;
@@ -799,12 +796,7 @@ static void emit_frame(struct rp *r, const struct pcap_pkthdr *h, const uint8_t 
 		fmt_ip(db, sizeof(db), pk->ip_ver, pk->dst);
 	}
 	if (r->json) {
-		struct mg_json *j = &r->j;
-		time_str(r, tbuf, sizeof(tbuf));
-		mg_json_obj_begin(j);
-		mg_json_kv_u64(j, "frame", r->frame);
-		mg_json_key(j, "time");
-		mg_json_raw(j, tbuf);
+		struct mg_json *j = rec_begin(r);
 		mg_json_kv_str(j, "type", "frame");
 		mg_json_kv_u64(j, "len", h->len);
 		mg_json_kv_str(j, "l2", cls);
