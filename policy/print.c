@@ -57,6 +57,35 @@ static void fmt_mac(uint64_t lo, uint64_t hi, char *buf, size_t n)
 	}
 }
 
+/* The value lists an `l2 pass` rule may carry, in the order they are
+ * printed: one table for the text and the JSON printer. */
+enum { L2_VLAN, L2_APPID, L2_DST, L2_LISTS };
+static const struct {
+	const char *kw, *json;
+} l2_lists[L2_LISTS] = {
+	[L2_VLAN] = {" vlan ", ",\"vlans\":["},
+	[L2_APPID] = {" appid ", ",\"appids\":["},
+	[L2_DST] = {" dst ", ",\"dst\":["},
+};
+
+static size_t l2_list_len(const struct mg_pol_l2_stmt *s, size_t w)
+{
+	switch (w) {
+	case L2_VLAN: return s->any_vlan ? 0 : s->n_range;
+	case L2_APPID: return s->n_appid;
+	default: return s->n_mac;
+	}
+}
+
+static void l2_list_fmt(const struct mg_pol_l2_stmt *s, size_t w, size_t k, char *v, size_t n)
+{
+	switch (w) {
+	case L2_VLAN: fmt_vlan(s->range[k].lo, s->range[k].hi, v, n); break;
+	case L2_APPID: fmt_appid(s->appid[k].lo, s->appid[k].hi, v, n); break;
+	default: fmt_mac(s->mac[k].lo, s->mac[k].hi, v, n); break;
+	}
+}
+
 static const char *ipsvc_str(const struct mg_pol_irule *r, char *buf, size_t n)
 {
 	switch (r->svc) {
@@ -301,23 +330,12 @@ void mg_policy_print(const struct mg_policy *p, FILE *out)
 		char et[16];
 		fmt_et(s->ethertype, et, sizeof(et));
 		fprintf(out, "l2 pass %s", et);
-		if (!s->any_vlan) {
-			fprintf(out, " vlan ");
-			for (size_t k = 0; k < s->n_range; k++) {
-				char v[32];
-				fmt_vlan(s->range[k].lo, s->range[k].hi, v, sizeof(v));
-				fprintf(out, "%s%s", k ? ", " : "", v);
+		for (size_t w = 0; w < L2_LISTS; w++) {
+			for (size_t k = 0; k < l2_list_len(s, w); k++) {
+				char v[48];
+				l2_list_fmt(s, w, k, v, sizeof(v));
+				fprintf(out, "%s%s", k ? ", " : l2_lists[w].kw, v);
 			}
-		}
-		for (size_t k = 0; k < s->n_appid; k++) {
-			char v[32];
-			fmt_appid(s->appid[k].lo, s->appid[k].hi, v, sizeof(v));
-			fprintf(out, "%s%s", k ? ", " : " appid ", v);
-		}
-		for (size_t k = 0; k < s->n_mac; k++) {
-			char v[48];
-			fmt_mac(s->mac[k].lo, s->mac[k].hi, v, sizeof(v));
-			fprintf(out, "%s%s", k ? ", " : " dst ", v);
 		}
 		fprintf(out, "\n");
 	}
@@ -505,23 +523,17 @@ void mg_policy_print_json(const struct mg_policy *p, FILE *out)
 			}
 			fprintf(out, "]");
 		}
-		if (s->n_appid) {
-			fprintf(out, ",\"appids\":[");
-			for (size_t k = 0; k < s->n_appid; k++) {
-				char v[32];
-				fmt_appid(s->appid[k].lo, s->appid[k].hi, v, sizeof(v));
-				fprintf(out, "%s\"%s\"", k ? "," : "", v);
-			}
-			fprintf(out, "]");
-		}
-		if (s->n_mac) {
-			fprintf(out, ",\"dst\":[");
-			for (size_t k = 0; k < s->n_mac; k++) {
+		/* The vlan list is always printed (above, "any" included); the
+		 * others only when the rule has them. */
+		for (size_t w = L2_VLAN + 1; w < L2_LISTS; w++) {
+			size_t n = l2_list_len(s, w);
+			for (size_t k = 0; k < n; k++) {
 				char v[48];
-				fmt_mac(s->mac[k].lo, s->mac[k].hi, v, sizeof(v));
-				fprintf(out, "%s\"%s\"", k ? "," : "", v);
+				l2_list_fmt(s, w, k, v, sizeof(v));
+				fprintf(out, "%s\"%s\"", k ? "," : l2_lists[w].json, v);
 			}
-			fprintf(out, "]");
+			if (n)
+				fprintf(out, "]");
 		}
 		fprintf(out, "}");
 	}
