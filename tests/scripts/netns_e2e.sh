@@ -20,48 +20,17 @@
 set -u
 MG=$1 SRV=$2 CLI=$3 SRC=$4 WORK=$5
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, veth, AF_PACKET)"
-for t in ip ethtool tcpdump python3; do
-	command -v $t >/dev/null 2>&1 || skip "$t not installed"
-done
-NC=mgdp_cli$$ NI=mgdp_ied$$
-VC0=dpc$$a VC1=dpc$$b VI0=dpi$$a VI1=dpi$$b
-ip netns add $NC 2>/dev/null || skip "cannot create network namespaces here"
-
-MGPID= SRVPID=
-cleanup() {
-	[ -n "$MGPID" ] && kill $MGPID 2>/dev/null && wait $MGPID 2>/dev/null
-	[ -n "$SRVPID" ] && kill $SRVPID 2>/dev/null
-	ip link del $VC1 2>/dev/null
-	ip link del $VI1 2>/dev/null
-	ip netns del $NC 2>/dev/null
-	ip netns del $NI 2>/dev/null
-}
-trap cleanup EXIT INT TERM
-
-set -e
+. "$SRC/tests/scripts/netns_lib.sh"
+nl_require tcpdump python3
+nl_topology mgdp
 rm -rf "$WORK"
 mkdir -p "$WORK"
-cd "$WORK"
-ip netns add $NI
-ip link add $VC0 type veth peer name $VC1
-ip link add $VI0 type veth peer name $VI1
-ip link set $VC0 netns $NC
-ip link set $VI0 netns $NI
-for i in $VC1 $VI1; do
-	sysctl -qw net.ipv6.conf.$i.disable_ipv6=1 || true
-	ip link set $i up promisc on
-done
-ip netns exec $NC sh -c "ip link set lo up; ip link set $VC0 up;
-	ip addr add 10.10.1.10/16 dev $VC0; ip addr add 10.10.3.20/16 dev $VC0;
+cd "$WORK" || exit 1
+ip netns exec $NC sh -c "ip addr add 10.10.1.10/16 dev $VC0; ip addr add 10.10.3.20/16 dev $VC0;
 	ip addr add 10.10.3.21/16 dev $VC0;
-	ip addr add 192.168.50.5/24 dev $VC0; ip route add 10.20.0.0/16 dev $VC0;
-	ethtool -K $VC0 tx off rxvlan off >/dev/null 2>&1 || ethtool -K $VC0 tx off >/dev/null"
-ip netns exec $NI sh -c "ip link set lo up; ip link set $VI0 up;
-	ip addr add 10.20.0.5/16 dev $VI0; ip route add 10.10.0.0/16 dev $VI0;
-	ip route add 192.168.50.0/24 dev $VI0; ethtool -K $VI0 tx off >/dev/null"
-set +e
+	ip addr add 192.168.50.5/24 dev $VC0; ip route add 10.20.0.0/16 dev $VC0" || exit 1
+ip netns exec $NI sh -c "ip addr add 10.20.0.5/16 dev $VI0; ip route add 10.10.0.0/16 dev $VI0;
+	ip route add 192.168.50.0/24 dev $VI0" || exit 1
 # The site's rules with a bare `mms default deny` (reply-error); the dp_*
 # tests run them with `deny reset`.
 # A second historian (10.10.3.21) may not receive reports (the server sends
@@ -74,17 +43,10 @@ sed -e 's/^mms default deny reset$/mms default deny/' \
 grep -q '^mms default deny$' site.policy && grep -q '10.10.3.21 }' site.policy &&
 	grep -q '^mms allow from 10.10.3.20 to @ieds class report$' site.policy || { echo "FAIL: site.policy"; exit 1; }
 
-"$MG" --no-huge --no-shconf -m 512 --no-pci -l 0,1 --log-level='*:error' \
-	--vdev net_af_packet0,iface=$VI1 --vdev net_af_packet1,iface=$VC1 \
-	-- --policy site.policy --events events.jsonl --json-stats stats.json \
-	>mmsgate.out 2>&1 &
-MGPID=$!
+nl_gate_start "$MG" --policy site.policy --events events.jsonl --json-stats stats.json || exit 1
 ip netns exec $NI "$SRV" --port 102 --reports >server.out 2>&1 &
-SRVPID=$!
-sleep 2
-if ! kill -0 $MGPID 2>/dev/null; then
-	echo "FAIL: mmsgate did not start"; cat mmsgate.out; exit 1
-fi
+nl_bg $!
+nl_wait_listen $NI 102 || exit 1
 
 fails=0
 run() { # NAME WANT_RC PATTERN -- cmd
@@ -205,7 +167,7 @@ sys.exit(0 if ok else 1)
 EOF
 [ $? = 0 ] || fails=$((fails + 1))
 
-kill -TERM $MGPID; wait $MGPID; MGPID=
+nl_gate_stop
 cat mmsgate.out
 if grep -q '"type":"deny".*"action":"reply-error".*"service":"write".*"class":"operate"' events.jsonl; then
 	echo "ok    deny event written (action reply-error)"
