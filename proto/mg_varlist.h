@@ -10,9 +10,12 @@
  *     response is paired through mg_pending's cookie); an error forgets them;
  *   - getNamedVariableListAttributes: the members the IED reports in its
  *     response (IED-configured data sets become known this way);
- *   - a define of an existing name, any deleteNamedVariableList (at request
- *     time, whatever the answer: forgetting is always safe) and the close of
- *     the last association to an IED forget lists.
+ *   - a define of an existing name (at request time), a
+ *     deleteNamedVariableList the IED answered with success, and the close
+ *     of the last association to an IED forget lists. A delete forgets
+ *     nothing at request time: one the policy refused never reaches the IED,
+ *     and a host allowed nothing but reads must not make the gate forget a
+ *     list other clients rely on.
  * Scopes: aa-specific lists belong to one association; domain- and
  * vmd-specific lists to the IED (its address), shared by all associations
  * to it, whichever defined them.

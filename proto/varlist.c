@@ -521,23 +521,43 @@ static void answer(struct mg_vl_table *t, const struct mg_vl_conn *vc, const str
 	CTR(t, learned);
 }
 
-static void forget(struct mg_vl_table *t, const struct mg_vl_conn *vc, const struct mg_mms_pdu *pdu)
+/* The IED answered a deleteNamedVariableList with success: forget what it
+ * deleted. Only the answer counts: a delete the policy refused never
+ * reached the IED, and one the IED refused deleted nothing, so neither may
+ * make the gate forget a list other clients rely on. The request's name is
+ * known through the keyed hash mg_pending kept of its first object; a
+ * request naming several lists, a domain or a name we cannot key forgets
+ * all of the IED's lists (unknown is the conservative side). */
+static void deleted(struct mg_vl_table *t, const struct mg_vl_conn *vc,
+		    const struct mg_pending_req *req)
 {
-	bool wide = pdu->nobj == 0 || pdu->obj_truncated;
+	bool one = req->nobj == 1 && req->first_kind == MG_OBJK_VARLIST &&
+		   (req->first_scope == MG_OBJ_VMD || req->first_scope == MG_OBJ_DOMAIN ||
+		    req->first_scope == MG_OBJ_AA);
 
 	wlock(t);
-	for (unsigned i = 0; i < pdu->nobj && !wide; i++) {
-		struct vl_entry k;
-
-		if (pdu->obj[i].kind != MG_OBJK_VARLIST || !key_of(vc, &pdu->obj[i], &k)) {
-			wide = true; /* a domain scope, or a name we cannot key */
-			break;
-		}
-		remove_key(t, k.ver, k.addr, k.scope, k.assoc, (const uint8_t *)k.dom, k.dom_len,
-			   (const uint8_t *)k.name, k.name_len);
-	}
-	if (wide)
+	if (!one) {
 		remove_ied(t, vc);
+		wunlock(t);
+		return;
+	}
+	for (uint32_t k = 0; k < t->cap; k++) {
+		const struct vl_entry *e = &t->e[k];
+
+		if (e->state != VL_LIVE || !same_ied(e, vc) || e->scope != req->first_scope ||
+		    (e->scope == MG_OBJ_AA && e->assoc != vc->assoc))
+			continue;
+		struct mg_mms_obj o = {
+			.kind = MG_OBJK_VARLIST,
+			.scope = e->scope,
+			.domain = e->dom_len ? (const uint8_t *)e->dom : NULL,
+			.domain_len = e->dom_len,
+			.item = (const uint8_t *)e->name,
+			.item_len = e->name_len,
+		};
+		if (mg_pending_obj_hash(&o) == req->obj_hash)
+			entry_free(t, k);
+	}
 	wunlock(t);
 }
 
@@ -618,12 +638,15 @@ void mg_vl_observe(struct mg_vl_table *t, const struct mg_vl_conn *vc, uint8_t d
 			if (pdu->nobj == 1)
 				tentative(t, vc, pdu, pend, false);
 			break;
-		case MG_SVC_DELETE_NAMED_VAR_LIST:
-			forget(t, vc, pdu);
-			break;
 		default:
 			break;
 		}
+		return;
+	}
+	if (dir == 1 && answered && answered->service == MG_SVC_DELETE_NAMED_VAR_LIST) {
+		if (pdu->type == MG_MMS_CONFIRMED_RESPONSE &&
+		    pdu->service == MG_SVC_DELETE_NAMED_VAR_LIST)
+			deleted(t, vc, answered);
 		return;
 	}
 	if (dir == 1 && answered &&

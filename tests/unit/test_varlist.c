@@ -77,12 +77,23 @@ static void define(struct assoc *a, const char *name, const char *const *m, int 
 		feed(a, 1, buf, mg_gen_mms_confirmed_error(buf, sizeof(buf), id, 7, 2));
 }
 
-static void delete(struct assoc *a, const char *name)
+enum del_answer { DEL_OK, DEL_ERROR, DEL_NONE };
+
+static void delete_as(struct assoc *a, const char *name, enum del_answer ans)
 {
 	uint32_t id = a->inv++;
 
 	feed(a, 0, buf, mg_gen_mms_delete_nvl(buf, sizeof(buf), id, name));
-	feed(a, 1, buf, mg_gen_mms_delete_nvl_resp(buf, sizeof(buf), id));
+	cr_assert_eq(pdu.service, MG_SVC_DELETE_NAMED_VAR_LIST);
+	if (ans == DEL_OK)
+		feed(a, 1, buf, mg_gen_mms_delete_nvl_resp(buf, sizeof(buf), id));
+	else if (ans == DEL_ERROR)
+		feed(a, 1, buf, mg_gen_mms_confirmed_error(buf, sizeof(buf), id, 2, 1));
+}
+
+static void delete(struct assoc *a, const char *name)
+{
+	delete_as(a, name, DEL_OK);
 }
 
 /* Class of a read of the list; *nobj gets the objects the PDU then names. */
@@ -200,6 +211,37 @@ Test(varlist, defined_deleted_redefined)
 	 * before (or without) the IED's answer */
 	feed(&a, 0, buf, mg_gen_mms_define_nvl(buf, sizeof(buf), 77, "LD0/LLN0$Dyn1", safe, 2));
 	cr_assert_eq(write_list(&b, "LD0/LLN0$Dyn1", 2), MG_IEC_OTHER);
+}
+
+/* Only the IED's success answer forgets: a delete the policy refused (never
+ * answered by the IED) or the IED refused leaves the list known to every
+ * association, and a success forgets the list it named, not its neighbours. */
+Test(varlist, only_a_delete_the_ied_carried_out_forgets)
+{
+	struct assoc ro, eng, hmi;
+
+	open_assoc(&ro, IED_A);
+	open_assoc(&eng, IED_A);
+	open_assoc(&hmi, IED_A);
+	define(&eng, "LD0/LLN0$Dyn1", ctl, 2, true);
+	define(&eng, "LD0/LLN0$Dyn2", safe, 2, true);
+	cr_assert_eq(mg_vl_count(t), 2);
+	delete_as(&ro, "LD0/LLN0$Dyn1", DEL_NONE);   /* refused by the gate */
+	delete_as(&eng, "LD0/LLN0$Dyn1", DEL_ERROR); /* refused by the IED */
+	cr_assert_eq(mg_vl_count(t), 2);
+	cr_assert_eq(write_list(&hmi, "LD0/LLN0$Dyn1", 2), MG_IEC_OPERATE);
+	cr_assert_eq(write_list(&hmi, "LD0/LLN0$Dyn2", 2), MG_IEC_WRITE);
+	delete(&eng, "LD0/LLN0$Dyn1");
+	cr_assert_eq(mg_vl_count(t), 1);
+	cr_assert_eq(write_list(&hmi, "LD0/LLN0$Dyn1", 2), MG_IEC_OTHER);
+	cr_assert_eq(write_list(&hmi, "LD0/LLN0$Dyn2", 2), MG_IEC_WRITE);
+	/* the list of the same name on another IED is not touched */
+	struct assoc other;
+	open_assoc(&other, IED_B);
+	define(&other, "LD0/LLN0$Dyn2", safe, 2, true);
+	delete(&eng, "LD0/LLN0$Dyn2");
+	cr_assert_eq(mg_vl_count(t), 1);
+	cr_assert_eq(write_list(&other, "LD0/LLN0$Dyn2", 2), MG_IEC_WRITE);
 }
 
 Test(varlist, aa_specific_stays_with_its_association)
