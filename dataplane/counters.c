@@ -75,6 +75,10 @@ void mg_dp_counters_print(FILE *f, const struct mg_dp_ctr *c)
 		   " too big %" PRIu64 " ied full %" PRIu64 "\n",
 		mg_vl_count(mg_dp_varlists), vl.learned, vl.forgotten, vl.expanded, vl.unknown,
 		vl.table_full, vl.too_big, vl.ied_full);
+	if (c->ctl_armed || c->ctl_expired || c->ctl_learned || c->ctl_full)
+		fprintf(f, "control: selects armed %" PRIu64 " expired %" PRIu64
+			   "  models learned %" PRIu64 "  state full %" PRIu64 "\n",
+			c->ctl_armed, c->ctl_expired, c->ctl_learned, c->ctl_full);
 	if (c->refusals_sent || c->pdus_removed || c->seqadj_flows)
 		fprintf(f, "refusals: sent %" PRIu64 " removed %" PRIu64 "  translated flows %" PRIu64
 			   "  bytes dropped %" PRIu64 " injected %" PRIu64 " retransmits %" PRIu64 "\n",
@@ -133,6 +137,10 @@ void mg_dp_counters_print_json(FILE *f, const struct mg_dp_ctr *c)
 		",\"too_big\":%" PRIu64 ",\"ied_full\":%" PRIu64 ",\"read_retry_out\":%" PRIu64 "}",
 		mg_vl_count(mg_dp_varlists), vl.learned, vl.forgotten, vl.expanded, vl.unknown,
 		vl.table_full, vl.too_big, vl.ied_full, vl.read_retry_out);
+	fprintf(f,
+		",\"control\":{\"selects_armed\":%" PRIu64 ",\"selects_expired\":%" PRIu64
+		",\"models_learned\":%" PRIu64 ",\"state_full\":%" PRIu64 "}",
+		c->ctl_armed, c->ctl_expired, c->ctl_learned, c->ctl_full);
 	fprintf(f, ",\"refusals\":{\"sent\":%" PRIu64 ",\"removed\":%" PRIu64
 		   ",\"flows\":%" PRIu64 ",\"bytes_dropped\":%" PRIu64 ",\"bytes_injected\":%" PRIu64
 		   ",\"retransmits\":%" PRIu64 "}",

@@ -231,6 +231,25 @@ static int op_stats(void *ud, json_t *out, char *err, size_t errlen)
 				      "opened", u64(c.flows_opened), "closed", u64(c.flows_closed),
 				      "evicted", u64(c.flows_evicted), "expired",
 				      u64(c.flows_expired)));
+	struct mg_vl_stats vl;
+
+	mg_vl_stats(mg_dp_varlists, &vl); /* one table shared by the workers */
+	o = json_object();
+	json_object_set_new(o, "known", u64(mg_vl_count(mg_dp_varlists)));
+	json_object_set_new(o, "learned", u64(vl.learned));
+	json_object_set_new(o, "forgotten", u64(vl.forgotten));
+	json_object_set_new(o, "expanded", u64(vl.expanded));
+	json_object_set_new(o, "unknown", u64(vl.unknown));
+	json_object_set_new(o, "table_full", u64(vl.table_full));
+	json_object_set_new(o, "too_big", u64(vl.too_big));
+	json_object_set_new(o, "ied_full", u64(vl.ied_full));
+	json_object_set_new(o, "read_retry_out", u64(vl.read_retry_out));
+	json_object_set_new(out, "varlists", o);
+
+	json_object_set_new(out, "control",
+			    json_pack("{s:o,s:o,s:o,s:o}", "selects_armed", u64(c.ctl_armed),
+				      "selects_expired", u64(c.ctl_expired), "models_learned",
+				      u64(c.ctl_learned), "state_full", u64(c.ctl_full)));
 	json_object_set_new(out, "mms_pdus", u64(c.mms_pdus));
 	json_object_set_new(out, "rst_sent", u64(c.rst_sent));
 	json_object_set_new(out, "refusals_sent", u64(c.refusals_sent));

@@ -89,8 +89,16 @@ void mg_enforce_event(void *ud, const struct mg_ev *ev)
 	 * capture's pauses count as time. */
 	uint64_t now_ns = mg_dp_now_ns(lc);
 
+	const uint32_t armed0 = f->ctl.armed, expired0 = f->ctl.expired,
+		       learned0 = f->ctl.learned, full0 = f->ctl.full;
+
 	mg_policy_outcome_event_ctl(lc->pol->p, lc->scratch, &f->peer, &f->ctl, now_ns, ev,
 				    lc->monitor ? MG_MODE_MONITOR : MG_MODE_ENFORCE, &oc);
+	/* the association's own tallies only grow: add what this unit added */
+	lc->ctr->ctl_armed += f->ctl.armed - armed0;
+	lc->ctr->ctl_expired += f->ctl.expired - expired0;
+	lc->ctr->ctl_learned += f->ctl.learned - learned0;
+	lc->ctr->ctl_full += f->ctl.full - full0;
 	if (oc.have_verdict)
 		lc->ctr->mms_rule_hits[RTE_MIN((uint32_t)(oc.v.rule_index + 1),
 					       MG_DP_RULE_HITS - 1u)]++;

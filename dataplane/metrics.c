@@ -62,7 +62,7 @@ static void labelled(FILE *f, const char *name, const char *label, const char *v
 unsigned mg_dp_metrics_series_max(void)
 {
 	return 2 * 7 + MG_L2C__COUNT + MG_DPD__COUNT + (MG_R__COUNT - 1) + MG_SVC__COUNT +
-	       MG_IEC__COUNT + 3 + 25 + 6;
+	       MG_IEC__COUNT + 3 + 25 + 11 + 6;
 }
 
 void mg_dp_metrics_write(FILE *f)
@@ -173,6 +173,32 @@ void mg_dp_metrics_write(FILE *f)
 	    "Retransmitted segments forwarded.", c.tcp_retrans_fwd);
 	one(f, "mmsgate_held_segments", "gauge", "TCP segments held awaiting a verdict now.",
 	    c.held_segs);
+	struct mg_vl_stats vl;
+
+	mg_vl_stats(mg_dp_varlists, &vl);
+	one(f, "mmsgate_varlists_known", "gauge",
+	    "Named variable lists whose members the gate knows now.", mg_vl_count(mg_dp_varlists));
+	one(f, "mmsgate_varlists_learned_total", "counter",
+	    "Named variable lists learnt (define answered with success, attributes).", vl.learned);
+	one(f, "mmsgate_varlists_forgotten_total", "counter",
+	    "Named variable lists forgotten (deleted, redefined, last association closed).",
+	    vl.forgotten);
+	one(f, "mmsgate_varlists_unknown_total", "counter",
+	    "Accesses naming a list whose members are unknown (judged as the worst case).",
+	    vl.unknown);
+	head(f, "mmsgate_varlists_not_learnt_total", "counter",
+	     "Lists not learnt for lack of room, per bound.");
+	labelled(f, "mmsgate_varlists_not_learnt_total", "bound", "table_full", vl.table_full);
+	labelled(f, "mmsgate_varlists_not_learnt_total", "bound", "too_big", vl.too_big);
+	labelled(f, "mmsgate_varlists_not_learnt_total", "bound", "ied_full", vl.ied_full);
+	one(f, "mmsgate_control_selects_armed_total", "counter",
+	    "Positive selects (select-before-operate) seen.", c.ctl_armed);
+	one(f, "mmsgate_control_selects_expired_total", "counter",
+	    "Selects that timed out unused.", c.ctl_expired);
+	one(f, "mmsgate_control_models_learned_total", "counter",
+	    "Control models learnt from ctlModel reads.", c.ctl_learned);
+	one(f, "mmsgate_control_state_full_total", "counter",
+	    "Control objects that found no free slot in their association's table.", c.ctl_full);
 	one(f, "mmsgate_events_total", "counter", "Events emitted.", c.events);
 	one(f, "mmsgate_events_lost_total", "counter", "Events lost to a full event ring.",
 	    c.events_lost);

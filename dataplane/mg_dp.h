@@ -167,6 +167,11 @@ struct mg_dp_ctr {
 	uint64_t held_segs;             /* currently held (gauge) */
 	uint64_t events, events_lost;
 	uint64_t policy_peer_refresh;
+	/* Control sequences (policy/ctlstate.c, per association, summed here
+	 * as they change): positive selects armed, selects that timed out
+	 * unused, control models learnt from the wire, objects that found no
+	 * free slot in their association's table. */
+	uint64_t ctl_armed, ctl_expired, ctl_learned, ctl_full;
 	/* rte_rdtsc around loop iterations that received frames (rx burst →
 	 * classify → tx flush): the worker's own cost per frame, without the
 	 * idle polling that CPU-time measurements include. */

@@ -139,7 +139,7 @@ OP='IED1LD0/CSWI1$CO$Pos$Oper'
 
 # --- 1. status, stats, and counters that move -------------------------------
 j 'd["generation"] == 1 and d["mode"] == "enforce" and d["workers"] >= 1 and len(d["ports"]) == 2 and all(p["link"] == "up" for p in d["ports"]) and d["policy"]["path"].endswith("base.policy")' status
-j 'all(k in d for k in ("ports","l2","services","iec_classes","verdicts","drops","flows"))' stats
+j 'all(k in d for k in ("ports","l2","services","iec_classes","verdicts","drops","flows","varlists","control"))' stats
 reads0=$(jv 'd["services"].get("read",0)' stats)
 rx0=$(jv 'd["ports"]["outside"]["rx"]' stats)
 client 10.10.1.10 read "$OBJ" read "$OBJ" read "$OBJ" && ok "SCADA reads pass" || bad "SCADA reads: $(cat "$W/client.out")"

@@ -89,6 +89,13 @@ def main():
     st = data.get((40106, 'PTOC1$SP$StrVal$setMag$f'), {}).get('values')
     check(st == [{'type': 'floating-point', 'value': 150}],
           'the out-of-range setting event carries its value 150')
+    # the associations' control tallies reach the worker counters
+    with open(d + '/stats.json') as f:
+        ctl = json.load(f).get('control', {})
+    armed = sum(1 for _, item, ok, _ in EXPECT if ok and item.endswith('$SBOw'))
+    check(ctl.get('selects_armed') == armed,
+          'stats: %s selects armed (want %d, every select that passed)' %
+          (ctl.get('selects_armed'), armed))
     return 1 if failures else 0
 
 
