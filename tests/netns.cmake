@@ -23,3 +23,15 @@ if(TARGET mmsgate AND TARGET mg-mms-server)
   set_tests_properties(netns_v6 PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
     TIMEOUT 120 RUN_SERIAL TRUE)
 endif()
+# Insertion attacks against a real Linux TCP receiver behind the gate (issue
+# 11): a raw TCP client sends what the IED's stack discards, then an operate
+# at the same sequence numbers; the IED's application never gets a byte the
+# gate did not inspect (tests/scripts/netns_tcplive.sh).
+if(TARGET mmsgate AND TARGET mg-mms-server AND TARGET mg-mms-stream)
+  add_test(NAME netns_tcplive
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/netns_tcplive.sh $<TARGET_FILE:mmsgate>
+      $<TARGET_FILE:mg-mms-server> $<TARGET_FILE:mg-mms-stream> ${CMAKE_SOURCE_DIR}
+      ${CMAKE_CURRENT_BINARY_DIR}/netns_tcplive)
+  set_tests_properties(netns_tcplive PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
+    TIMEOUT 120 RUN_SERIAL TRUE)
+endif()

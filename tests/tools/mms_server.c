@@ -12,6 +12,9 @@
  * with an enabled report control block would send. --refuse-writes: writes
  * are answered the way an IED refuses them (object-access-denied per item:
  * the answer mmsgate sends in reply-error mode, from the same builder).
+ * --log FILE: what the application received, exactly: a line "client ADDR
+ * PORT" per connection, "in HEX" per TPKT read from the socket, "end WHY"
+ * when it stops (tests compare it with the stream the gate inspected).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,6 +39,18 @@ static int send_tsdu(int fd, size_t n)
 }
 
 static int reports, refuse_writes;
+static FILE *logf;
+
+static void log_tpkt(const uint8_t *p, size_t n)
+{
+	if (!logf)
+		return;
+	fputs("in ", logf);
+	for (size_t i = 0; i < n; i++)
+		fprintf(logf, "%02x", p[i]);
+	fputc('\n', logf);
+	fflush(logf);
+}
 
 static void serve(int fd)
 {
@@ -55,8 +70,13 @@ static void serve(int fd)
 		ssize_t n = mgt_read_tpkt(fd, buf, sizeof(buf), 30000);
 		if (n <= 0) {
 			printf("server: connection %s\n", n == 0 ? "closed" : strerror(errno));
+			if (logf) {
+				fprintf(logf, "end %s\n", n == 0 ? "closed" : strerror(errno));
+				fflush(logf);
+			}
 			break;
 		}
+		log_tpkt(buf, (size_t)n);
 		if (n > 5 && buf[5] == MG_COTP_CR) {
 			size_t k = mg_gen_cotp_cc(out, sizeof(out), 0x0001, 0x0002);
 			mgt_send_all(fd, out, k);
@@ -135,8 +155,15 @@ int main(int argc, char **argv)
 			reports = 1;
 		else if (strcmp(argv[i], "--refuse-writes") == 0)
 			refuse_writes = 1;
-		else {
-			fprintf(stderr, "usage: mg-mms-server [--port N] [--once] [--reports] [--refuse-writes]\n");
+		else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
+			logf = fopen(argv[++i], "a");
+			if (!logf) {
+				perror(argv[i]);
+				return 1;
+			}
+		} else {
+			fprintf(stderr, "usage: mg-mms-server [--port N] [--once] [--reports] "
+			                "[--refuse-writes] [--log FILE]\n");
 			return 2;
 		}
 	}
@@ -162,6 +189,10 @@ int main(int argc, char **argv)
 		inet_ntop(AF_INET6, &peer.sin6_addr, ip, sizeof(ip));
 		printf("server: client %s\n", ip);
 		fflush(stdout);
+		if (logf) {
+			fprintf(logf, "client %s %u\n", ip, ntohs(peer.sin6_port));
+			fflush(logf);
+		}
 		serve(fd);
 		close(fd);
 		if (once)

@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""A raw TCP client for the live insertion test (tests/scripts/netns_tcplive.sh,
+issue 11): it keeps a live connection's sequence numbers itself (AF_PACKET on
+the client veth, own IPv4/TCP headers and checksums, timestamps on the SYN), so
+it can send what no socket would: a segment the IED's Linux stack discards
+carrying benign bytes, then a conflicting copy at the same sequence numbers.
+
+Usage: tcp_raw.py IFACE SRC_MAC DST_MAC SRC_IP DST_IP STREAM_TOOL OUT.json
+
+Its source address is not configured in its namespace (the kernel there never
+answers for it); the IED side has a static neighbour entry for SRC_MAC. Each
+variant runs on its own connection (source port 40000 + k): handshake, COTP
+CR, association, a read; then the variant; then a further read and a FIN.
+Request bytes come from mg-mms-stream (the generator library). OUT.json
+records per variant the port, the TPKTs the IED must have received (exactly),
+the operate's bytes, the answers received and how the connection ended.
+"""
+import json
+import os
+import select
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+ETH_P_ALL = 0x0003
+ETH_P_IP = 0x0800
+FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+MSS = 1400
+
+
+def csum(b):
+    if len(b) & 1:
+        b += b"\0"
+    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def mac(s):
+    return bytes.fromhex(s.replace(":", ""))
+
+
+class Conn:
+    def __init__(self, sock, a, sport):
+        self.s, self.a, self.sport = sock, a, sport
+        self.iss = (0x5a000000 + sport * 7919) & 0xffffffff
+        self.snd_nxt = self.iss
+        self.rcv_nxt = 0
+        self.srv_ack = self.iss
+        self.srv_right = self.iss
+        self.peer_ts = 0
+        self.ts0 = 100000 + sport  # our TSval clock: +1 per segment sent
+        self.ip_id = sport
+        self.rx = b""
+        self.rst = False
+        self.fin = False
+        self.synack = False
+
+    # ---- frames -------------------------------------------------------------
+    def frame(self, flags, payload=b"", seq=None, ack=None, ttl=64, ip_opts=b"",
+              tsval=None, urg_ptr=0, bad_tcp=False, bad_ip=False, syn_opts=False):
+        a = self.a
+        seq = self.snd_nxt if seq is None else seq
+        ack = self.rcv_nxt if ack is None else ack
+        if syn_opts:  # MSS 1460, SACK-permitted no, timestamps, no window scale
+            opts = struct.pack("!BBH", 2, 4, 1460) + b"\x01\x01" + \
+                struct.pack("!BBII", 8, 10, self.ts(), 0)
+        else:
+            opts = b"\x01\x01" + struct.pack(
+                "!BBII", 8, 10, self.ts() if tsval is None else tsval, self.peer_ts)
+        doff = (20 + len(opts)) // 4
+        tcp = struct.pack("!HHIIBBHHH", self.sport, 102, seq & 0xffffffff, ack & 0xffffffff,
+                          doff << 4, flags, 65535, 0, urg_ptr) + opts + payload
+        ph = a["src"] + a["dst"] + struct.pack("!BBH", 0, 6, len(tcp))
+        c = csum(ph + tcp)
+        if bad_tcp:
+            c ^= 0x5a5a
+        tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
+        ihl = 5 + len(ip_opts) // 4
+        self.ip_id = (self.ip_id + 1) & 0xffff
+        ip = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(tcp), self.ip_id, 0x4000,
+                         ttl, 6, 0, a["src"], a["dst"]) + ip_opts
+        c = csum(ip)
+        if bad_ip:
+            c ^= 0x5a5a
+        ip = ip[:10] + struct.pack("!H", c) + ip[12:]
+        return a["dmac"] + a["smac"] + struct.pack("!H", ETH_P_IP) + ip + tcp
+
+    def ts(self):
+        self.ts0 += 1
+        return self.ts0
+
+    def send_raw(self, fr):
+        self.s.send(fr)
+
+    # ---- receive -------------------------------------------------------------
+    def pump(self, until, timeout):
+        """Process the server's frames until until() or timeout; ACK data."""
+        end = time.monotonic() + timeout
+        while not until():
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            r, _, _ = select.select([self.s], [], [], left)
+            if not r:
+                continue
+            need_ack = False
+            while True:
+                try:
+                    fr, addr = self.s.recvfrom(65535, socket.MSG_DONTWAIT)
+                except BlockingIOError:
+                    break
+                if addr[2] == socket.PACKET_OUTGOING:
+                    continue
+                need_ack |= self.segment(fr)
+            if need_ack and not self.rst:
+                self.send_raw(self.frame(ACK))
+        return True
+
+    def segment(self, fr):
+        if len(fr) < 54 or fr[12:14] != b"\x08\x00" or fr[23] != 6:
+            return False
+        ihl = (fr[14] & 15) * 4
+        if fr[26:30] != self.a["dst"] or fr[30:34] != self.a["src"]:
+            return False
+        t = fr[14 + ihl:]
+        sp, dp, seq, ack, off, fl, win = struct.unpack("!HHIIBBH", t[:16])
+        if sp != 102 or dp != self.sport:
+            return False
+        tot = struct.unpack("!H", fr[16:18])[0]
+        doff = (off >> 4) * 4
+        pl = t[doff:tot - ihl]
+        o = t[20:doff]
+        i = 0
+        while i < len(o):
+            if o[i] == 0:
+                break
+            if o[i] == 1:
+                i += 1
+                continue
+            if i + 1 >= len(o) or o[i + 1] < 2:
+                break
+            if o[i] == 8 and o[i + 1] == 10:
+                self.peer_ts = struct.unpack("!I", o[i + 2:i + 6])[0]
+            i += o[i + 1]
+        if fl & RST:
+            self.rst = True
+            return False
+        if fl & SYN:
+            if fl & ACK and not self.synack:
+                self.synack = True
+                self.rcv_nxt = (seq + 1) & 0xffffffff
+            return True
+        if fl & ACK:
+            if ((ack - self.srv_ack) & 0xffffffff) < 0x80000000:
+                self.srv_ack = ack
+            self.srv_right = (ack + win) & 0xffffffff
+        if seq == self.rcv_nxt:
+            self.rx += pl
+            self.rcv_nxt = (self.rcv_nxt + len(pl)) & 0xffffffff
+            if fl & FIN:
+                self.rcv_nxt = (self.rcv_nxt + 1) & 0xffffffff
+                self.fin = True
+            return bool(pl) or bool(fl & FIN)
+        return bool(pl) or bool(fl & FIN)  # old or out of order: a dup ACK
+
+    # ---- helpers ---------------------------------------------------------------
+    def tpkts(self):
+        out, b = [], self.rx
+        while len(b) >= 4:
+            n = struct.unpack("!H", b[2:4])[0]
+            if n < 4 or len(b) < n:
+                break
+            out.append(b[:n])
+            b = b[n:]
+        return out
+
+    def acked(self):
+        return self.srv_ack == self.snd_nxt
+
+    def handshake(self):
+        self.send_raw(self.frame(SYN, ack=0, syn_opts=True))
+        self.snd_nxt = (self.iss + 1) & 0xffffffff
+        if not self.pump(lambda: self.synack or self.rst, 2):
+            return False
+        self.srv_ack = self.snd_nxt
+        self.send_raw(self.frame(ACK))
+        return self.synack and not self.rst
+
+    def send(self, data):
+        """Send in-order bytes (segments of MSS), retransmitting until ACKed."""
+        start = self.snd_nxt
+        for tries in range(5):
+            off = 0
+            self.snd_nxt = start
+            while off < len(data):
+                chunk = data[off:off + MSS]
+                self.send_raw(self.frame(ACK | PSH, chunk))
+                self.snd_nxt = (self.snd_nxt + len(chunk)) & 0xffffffff
+                off += len(chunk)
+            if self.pump(lambda: self.acked() or self.rst, 0.4 * (tries + 1)):
+                return True
+            if self.rst:
+                return False
+        return False
+
+    def wait_tpkts(self, n, timeout=2.0):
+        self.pump(lambda: len(self.tpkts()) >= n or self.rst, timeout)
+        return len(self.tpkts()) >= n
+
+    def close(self):
+        if self.rst:
+            return "reset"
+        self.send_raw(self.frame(ACK | FIN))
+        self.snd_nxt = (self.snd_nxt + 1) & 0xffffffff
+        self.pump(lambda: (self.fin and self.acked()) or self.rst, 2)
+        if self.fin:
+            self.send_raw(self.frame(ACK))
+        return "reset" if self.rst else ("closed" if self.fin else "no FIN")
+
+
+def streams(tool, *args):
+    p = subprocess.run([tool, *map(str, args)], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{tool} {args}: {p.stderr.strip()}")
+    return [bytes.fromhex(l) for l in p.stdout.split()]
+
+
+def filler(tool, total, first_invoke):
+    """Reads of at most MSS bytes adding up to exactly total bytes."""
+    sizes = []
+    while total > 0:
+        take = total if total <= MSS else min(MSS - 100, total - 400)
+        sizes.append(take)
+        total -= take
+    args = []
+    for k, n in enumerate(sizes):
+        args += ["read", first_invoke + k, n]
+    return streams(tool, *args)
+
+
+# LSRR (RFC 791 §3.1) naming the IED: a conforming host without
+# accept_source_route drops it (Linux's default).
+def lsrr(dst):
+    return bytes([0x83, 7, 4]) + dst + b"\x01"
+
+
+# What each insertion decoy changes (order "decoy first": the IED discards
+# the decoy, then the operate comes at the same sequence numbers).
+DECOYS = {
+    "tcp-checksum": ("tcp_bad_checksum", lambda c: dict(bad_tcp=True)),
+    "ip-checksum": ("ip_bad_checksum", lambda c: dict(bad_ip=True)),
+    "no-ack": ("tcp_no_ack", lambda c: dict(flags=PSH)),
+    "ack-unsent": ("tcp_ack_of_unsent_data", lambda c: dict(ack=c.rcv_nxt + 5000)),
+    "paws": ("tcp_paws_stale_timestamp", lambda c: dict(tsval=c.ts0 - 100000)),
+    "ttl": ("ip_ttl_below_handshake", lambda c: dict(ttl=1)),
+    "ip-options": ("ip_options_on_mms", lambda c: dict(ip_opts=lsrr(c.a["dst"]))),
+    "urgent": ("tcp_urgent_data", lambda c: dict(flags=ACK | PSH | URG, urg_ptr=-1)),
+    "window": ("tcp_data_outside_window", lambda c: {}),
+}
+
+
+def run_variant(sock, a, tool, k, name):
+    port = 40000 + k
+    c = Conn(sock, a, port)
+    rec = {"variant": name, "port": port, "expect_ied": [], "answers": []}
+    cr, assoc, rd1, op, rd3 = streams(tool, "cr", "assoc", "read", 1, "operate", 2, "read", 3)
+    rec["operate"] = op.hex()
+    ok = c.handshake()
+    for unit in (cr, assoc, rd1):
+        if not ok:
+            break
+        n = len(c.tpkts())
+        ok = c.send(unit) and c.wait_tpkts(n + 1)
+        rec["expect_ied"].append(unit.hex())
+    if not ok:
+        rec["error"] = "set-up failed (handshake, association or first read)"
+        rec["end"] = c.close()
+        return rec
+    decoy = streams(tool, "read", 2, len(op))[0]  # benign, the operate's length
+    n = len(c.tpkts())
+    x = c.snd_nxt
+    if name == "conflict":
+        # A forwarded read, then at once (before the IED's ACK) the operate
+        # at the same sequence numbers: a conflicting retransmission.
+        c.send_raw(c.frame(ACK | PSH, decoy))
+        c.send_raw(c.frame(ACK | PSH, op))
+        c.snd_nxt = (x + len(op)) & 0xffffffff
+        rec["expect_ied"].append(decoy.hex())
+        c.pump(lambda: c.acked() or c.rst, 1.0)
+    else:
+        reason, mod = DECOYS[name]
+        kw = mod(c)
+        if name == "window":
+            # The decoy at the IED's right window edge (out of window), the
+            # gap filled with reads, then the operate there.
+            right = c.srv_right
+            gap = (right - x) & 0xffffffff
+            rec["window_gap"] = gap
+            c.send_raw(c.frame(ACK | PSH, decoy, seq=right))
+            time.sleep(0.05)
+            for f in filler(tool, gap, 100):
+                m = len(c.tpkts())
+                if not (c.send(f) and c.wait_tpkts(m + 1)):
+                    rec["error"] = "filler read not answered"
+                    break
+                rec["expect_ied"].append(f.hex())
+            n = len(c.tpkts())
+        else:
+            flags = kw.pop("flags", ACK | PSH)
+            if kw.get("urg_ptr") == -1:
+                kw["urg_ptr"] = len(decoy)  # the last byte urgent (RFC 6093)
+            c.send_raw(c.frame(flags, decoy, **kw))
+            time.sleep(0.05)
+        c.send(op)
+    # The answer to invoke 2: the IED's read answer (conflict) or the
+    # gate's refusal of the operate in the IED's place.
+    rec["answered_2"] = c.wait_tpkts(n + 1)
+    n = len(c.tpkts())
+    ok = c.send(rd3) and c.wait_tpkts(n + 1)
+    rec["usable"] = bool(ok) and not c.rst
+    if ok:
+        rec["expect_ied"].append(rd3.hex())
+    rec["answers"] = [t.hex() for t in c.tpkts()]
+    rec["end"] = c.close()
+    return rec
+
+
+def main():
+    if len(sys.argv) != 8:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    iface, smac, dmac, sip, dip, tool, out = sys.argv[1:]
+    a = {"smac": mac(smac), "dmac": mac(dmac), "src": socket.inet_aton(sip),
+         "dst": socket.inet_aton(dip)}
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    sock.bind((iface, 0))
+    names = os.environ.get("TCPLIVE_VARIANTS", "").split() or (list(DECOYS) + ["conflict"])
+    recs = []
+    for k, name in enumerate(names):
+        t0 = time.monotonic()
+        r = run_variant(sock, a, tool, k, name)
+        r["seconds"] = round(time.monotonic() - t0, 3)
+        recs.append(r)
+        print(f"sent  {name}: port {r['port']}, usable {r.get('usable')}, end {r['end']}"
+              f"{', ' + r['error'] if 'error' in r else ''} ({r['seconds']} s)")
+    with open(out, "w") as f:
+        json.dump({"variants": recs, "reasons": {k: v[0] for k, v in DECOYS.items()}
+                   | {"conflict": "tcp_conflicting_retransmission"}}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Checks of the live insertion test (netns_tcplive.sh), per variant:
+  - the IED application's log (mg-mms-server --log) for that connection is
+    exactly the TPKTs the raw client sent that the gate may let through
+    (association, reads), never the operate, and ended with an orderly close;
+  - the gate named the drop: an anomaly event of that connection and a
+    counter under the variant's reason;
+  - the connection stayed usable: the operate answered (refused in the IED's
+    place; for "conflict" the read that went first answered by the IED), a
+    further read answered, closed with FINs, no RST;
+  - tshark on what the gate forwarded towards the IED: only reads (the
+    expected invokeIDs) and nothing a conforming receiver would discard (bad
+    checksum, URG, IP options, TTL under 64); tshark on what the client got:
+    invoke 2 answered as the variant says, invoke 3 a read answer.
+Usage: tcplive_check.py CONNS.json SERVER.log EVENTS.jsonl STATS.json TO_IED.pcap CLIENT.pcap
+"""
+import json
+import os
+import subprocess
+import sys
+
+OPER = b"CSWI1$CO$Pos$Oper"
+SVC_READ, SVC_WRITE = "4", "5"
+
+
+def server_log(path):
+    conns, cur = {}, None
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if w[0] == "client":
+                cur = {"in": [], "end": None}
+                conns[int(w[2])] = cur
+            elif w[0] == "in" and cur is not None:
+                cur["in"].append(w[1])
+            elif w[0] == "end" and cur is not None:
+                cur["end"] = " ".join(w[1:])
+    return conns
+
+
+def counters(path):
+    counts = {}
+
+    def walk(o):
+        if isinstance(o, dict):
+            for k, v in o.items():
+                if isinstance(v, int):
+                    counts[k] = counts.get(k, 0) + v
+                else:
+                    walk(v)
+    with open(path) as f:
+        walk(json.load(f))
+    return counts
+
+
+FIELDS = ["tcp.srcport", "tcp.dstport", "ip.ttl", "ip.hdr_len", "tcp.flags.urg",
+          "ip.checksum.status", "tcp.checksum.status", "mms.invokeID",
+          "mms.confirmedServiceRequest", "mms.confirmedServiceResponse", "mms.failure"]
+
+
+def frames(pcap):
+    cmd = ["tshark", "-r", pcap, "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+           "-T", "fields", "-E", "separator=\t"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"tshark {pcap}: {p.stderr.strip()}")
+    return [dict(zip(FIELDS, l.split("\t"))) for l in p.stdout.splitlines() if l.strip()]
+
+
+def main():
+    if len(sys.argv) != 7:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    conns_p, log_p, ev_p, st_p, ied_p, cli_p = sys.argv[1:]
+    with open(conns_p) as f:
+        run = json.load(f)
+    srv = server_log(log_p)
+    events = []
+    if os.path.exists(ev_p):
+        with open(ev_p) as f:
+            events = [json.loads(l) for l in f if l.strip()]
+    counts = counters(st_p)
+    to_ied, to_cli = frames(ied_p), frames(cli_p)
+    nfail = 0
+    for r in run["variants"]:
+        name, port = r["variant"], r["port"]
+        reason = run["reasons"][name]
+        bad = []
+        if "error" in r:
+            bad.append(r["error"])
+        # 1. the application's bytes: exactly the inspected stream.
+        got = srv.get(port)
+        if got is None:
+            bad.append("the IED never saw this connection")
+        else:
+            if any(OPER in bytes.fromhex(h) for h in got["in"]) or r["operate"] in "".join(got["in"]):
+                bad.append("THE OPERATE REACHED THE IED APPLICATION")
+            if got["in"] != r["expect_ied"]:
+                bad.append(f"the IED application read {len(got['in'])} TPKTs, not the "
+                           f"{len(r['expect_ied'])} inspected ones"
+                           + next((f" (first difference at TPKT {i + 1})"
+                                   for i, (a, b) in enumerate(zip(got["in"], r["expect_ied"]))
+                                   if a != b), ""))
+            if got["end"] != "closed":
+                bad.append(f"server connection ended: {got['end']}")
+        # 2. the drop named: event of this connection + counter.
+        evs = {e.get("reason") for e in events if e.get("client", "").endswith(f":{port}")}
+        if reason not in evs:
+            bad.append(f"no {reason} event (events: {sorted(filter(None, evs))})")
+        if not counts.get(reason):
+            bad.append(f"counter {reason} is 0")
+        # 3. the connection afterwards.
+        if not r.get("answered_2"):
+            bad.append("the operate (invoke 2) was not answered")
+        if not r.get("usable"):
+            bad.append("no answer to the read after the attack")
+        if r.get("end") != "closed":
+            bad.append(f"client side ended: {r.get('end')}")
+        # 4. tshark: forwarded towards the IED.
+        mine = [f for f in to_ied if f["tcp.srcport"] == str(port)]
+        req = [(f["mms.invokeID"], f["mms.confirmedServiceRequest"]) for f in mine
+               if f["mms.confirmedServiceRequest"]]
+        want_inv = ["1"] + (["2"] if name == "conflict" else []) + \
+            [str(100 + k) for k in range(len(r["expect_ied"]) - 4 - (name == "conflict"))] + ["3"]
+        if any(s != SVC_READ for _, s in req):
+            bad.append(f"tshark: a non-read request forwarded to the IED: {req}")
+        if [i for i, _ in req] != want_inv:
+            bad.append(f"tshark: requests forwarded to the IED have invokeIDs "
+                       f"{[i for i, _ in req]}, expected {want_inv}")
+        odd = [f for f in mine if f["tcp.flags.urg"] in ("1", "True")
+               or f["ip.hdr_len"] not in ("20", "") or (f["ip.ttl"] and int(f["ip.ttl"]) < 64)
+               or f["ip.checksum.status"] == "0" or f["tcp.checksum.status"] == "0"]
+        if odd:
+            bad.append(f"tshark: {len(odd)} forwarded frame(s) a receiver would discard: {odd[:2]}")
+        # tshark: answers the client got.
+        ans = {f["mms.invokeID"]: (f["mms.confirmedServiceResponse"], f["mms.failure"])
+               for f in to_cli if f["tcp.dstport"] == str(port) and f["mms.confirmedServiceResponse"]}
+        a2 = ans.get("2")
+        if name == "conflict":
+            if not a2 or a2[0] != SVC_READ:
+                bad.append(f"tshark: invoke 2 answered {a2}, expected the IED's read answer")
+        elif not a2 or a2[0] != SVC_WRITE or a2[1] != "3":
+            bad.append(f"tshark: invoke 2 answered {a2}, expected a write answer "
+                       "object-access-denied (the gate's refusal)")
+        if ans.get("3", ("",))[0] != SVC_READ:
+            bad.append(f"tshark: invoke 3 answered {ans.get('3')}")
+        what = ("the read forwarded, the conflicting operate dropped" if name == "conflict"
+                else "decoy dropped, the operate at its sequence numbers refused")
+        if bad:
+            nfail += 1
+            print(f"FAIL  {name} (port {port}, {reason}):")
+            for b in bad:
+                print(f"      {b}")
+        else:
+            gap = f", window gap {r['window_gap']} bytes" if "window_gap" in r else ""
+            print(f"PASS  {name}: {what} ({reason} x{counts[reason]}); IED application read "
+                  f"exactly the {len(r['expect_ied'])} inspected TPKTs{gap}; connection usable "
+                  f"after it, closed with FINs ({r['seconds']} s)")
+    for k in ("rst_sent",):
+        print(f"info  {k}: {counts.get(k, 0)}")
+    n = len(run["variants"])
+    print(f"{n - nfail}/{n} variants passed" if nfail else f"all {n} variants passed")
+    sys.exit(1 if nfail else 0)
+
+
+if __name__ == "__main__":
+    main()
