@@ -63,6 +63,8 @@ static void drop_chain(struct mg_lcore *lc, struct rte_mbuf *m, unsigned rx_side
 	}
 }
 
+static bool fin_after_answers(struct mg_lcore *lc, struct mg_flow *f, struct rte_mbuf *m);
+
 /* A frame of f's direction dir leaves: through the sequence translator
  * when f's streams were edited (translate.c), which may cut refused bytes
  * out of it or find nothing left to send. */
@@ -72,6 +74,8 @@ static void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct
 	unsigned out = mg_flow_tx_side(f, dir);
 
 	if (f->sa != 0) {
+		if (dir == MG_DIR_S2C && fin_after_answers(lc, f, m))
+			return;
 		struct mg_seqadj_plan plan;
 		uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
 		size_t len = rte_pktmbuf_data_len(m);
@@ -229,6 +233,9 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 	reset_flow(lc, fr->f, fr->dir, hdr, &fr->pk, why);
 }
 
+static bool send_answers(struct mg_lcore *lc, struct mg_flow *f, struct mg_sa_slot *s,
+			 uint64_t now);
+
 void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f)
 {
 	if (f->sa == 0 || f->state == MG_FS_CLOSED)
@@ -249,10 +256,22 @@ void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f)
 		}
 		lc->ctr->seqadj_bytes_injected += sa->bytes_injected - before;
 	}
+	if (send_answers(lc, f, s, now))
+		reset_flow(lc, f, MG_DIR_C2S, s->tmpl, &s->tpk, MG_DPD_MMS_REFUSED);
+}
+
+/* Send the injected answers that are due toward the client (first
+ * transmissions and retransmissions). True when one went unacknowledged
+ * too often: the caller resets the flow. */
+static bool send_answers(struct mg_lcore *lc, struct mg_flow *f, struct mg_sa_slot *s,
+			 uint64_t now)
+{
+	struct mg_seqadj *sa = &s->sa;
 	uint32_t rseq;
 	const uint8_t *data;
 	uint16_t len;
 	bool give_up;
+
 	while (mg_seqadj_next_tx(sa, now, &rseq, &data, &len, &give_up)) {
 		for (unsigned k = 0; k < sa->ninj; k++)
 			if (sa->inj[k].seq == rseq && sa->inj[k].tries > 1)
@@ -276,8 +295,83 @@ void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f)
 		mg_capture_frame(lc, m, MG_CAP_SENT);
 		mg_dp_tx(lc, f->client_side, m);
 	}
-	if (give_up)
+	return give_up;
+}
+
+/*
+ * The server's FIN while answers wait to be placed (they go in at a unit
+ * boundary of its stream, and no byte may follow a FIN). When the FIN
+ * comes at a boundary, its segment leaves without it, the answers go in
+ * where the FIN was, and the gate sends the FIN after them; the server's
+ * own retransmission of the FIN maps there too (mg_seqadj_fwd). A server
+ * closing in the middle of a unit leaves no place for them: reset, as for
+ * every refusal that cannot be carried out. True when m was taken care of.
+ */
+static bool fin_after_answers(struct mg_lcore *lc, struct mg_flow *f, struct rte_mbuf *m)
+{
+	struct mg_sa_slot *s = &lc->sa_slots[f->sa - 1];
+	struct mg_seqadj *sa = &s->sa;
+	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
+	size_t len = rte_pktmbuf_data_len(m);
+	struct mg_pkt pk;
+
+	if (!mg_seqadj_queued(sa) || mg_pkt_parse(b, len, &pk) != MG_PKT_OK || pk.ip_proto != 6 ||
+	    pk.frag || !(pk.tcp_flags & MG_TCP_FIN) || (pk.tcp_flags & MG_TCP_RST))
+		return false;
+	unsigned out = f->client_side;
+	if (mg_engine_pending(&f->eng, MG_DIR_S2C) != 0) {
+		drop(lc, MG_SIDE_OTHER(f->client_side), m, MG_DPD_MMS_REFUSED);
 		reset_flow(lc, f, MG_DIR_C2S, s->tmpl, &s->tpk, MG_DPD_MMS_REFUSED);
+		return true;
+	}
+	uint8_t *th = b + pk.l4_off;
+	uint32_t fin_seq = (uint32_t)(th[4] << 24 | th[5] << 16 | th[6] << 8 | th[7]) +
+			   pk.payload_len;
+	uint8_t old[2] = {th[12], th[13]};
+	uint64_t now = mg_dp_now_ns(lc);
+	struct mg_seqadj_plan plan;
+
+	th[13] = (uint8_t)(th[13] & ~MG_TCP_FIN);
+	mg_csum_replace(th + 16, old, th + 12, 2);
+	/* The translator learns from the segment (acks, window, timestamps)
+	 * either way; without payload the gate's FIN below replaces it. */
+	size_t n = mg_seqadj_frame(sa, MG_DIR_S2C, b, len, now, &plan);
+	if (n == 0 || pk.payload_len == 0 ||
+	    (n > len && rte_pktmbuf_append(m, (uint16_t)(n - len)) == NULL)) {
+		rte_pktmbuf_free(m);
+	} else {
+		if (n < len)
+			rte_pktmbuf_trim(m, (uint16_t)(len - n));
+		mg_dp_tx(lc, out, m);
+	}
+	uint64_t before = sa->bytes_injected;
+	if (mg_seqadj_place(sa, fin_seq, now) != 0) {
+		reset_flow(lc, f, MG_DIR_C2S, s->tmpl, &s->tpk, MG_DPD_MMS_REFUSED);
+		return true;
+	}
+	lc->ctr->seqadj_bytes_injected += sa->bytes_injected - before;
+	if (send_answers(lc, f, s, now)) {
+		reset_flow(lc, f, MG_DIR_C2S, s->tmpl, &s->tpk, MG_DPD_MMS_REFUSED);
+		return true;
+	}
+	struct rte_mbuf *fin = rte_pktmbuf_alloc(lc->pool);
+	uint8_t *fb = fin == NULL ? NULL
+				  : (uint8_t *)rte_pktmbuf_append(fin, rte_pktmbuf_tailroom(fin));
+	size_t fl = fb == NULL ? 0
+			       : mg_seqadj_frame_build(sa, MG_DIR_S2C, s->tmpl, s->tlen, true,
+						       mg_seqadj_fwd(sa, MG_DIR_S2C, fin_seq),
+						       MG_TCP_FIN | MG_TCP_ACK, NULL, 0, fb,
+						       rte_pktmbuf_data_len(fin));
+	if (fl == 0) {
+		/* the server retransmits its FIN, which then maps past the answers */
+		rte_pktmbuf_free(fin);
+		lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
+		return true;
+	}
+	rte_pktmbuf_trim(fin, (uint16_t)(rte_pktmbuf_data_len(fin) - fl));
+	mg_capture_frame(lc, fin, MG_CAP_SENT);
+	mg_dp_tx(lc, out, fin);
+	return true;
 }
 
 /* The retransmission timers of every translated flow of this worker. */

@@ -23,6 +23,11 @@
  *   control  examples/control.policy: select-before-operate, open/close,
  *          interlock bypass, test mode, a setting's range, select timeout
  *          (tests/scripts/dp_control.py).
+ *   finq   the historian's operate is refused (reply-error) while the IED
+ *          is in the middle of a read response, so the answer waits for
+ *          the server's next unit boundary, and the IED's last segment
+ *          completes the response and carries its FIN: the answer must go
+ *          in before that FIN (tests/scripts/dp_refuse_fin.py).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -297,6 +302,46 @@ static void scenario_attacks(void)
 	ip_fragment(&scada, 0x4343, 24, false, seg + 24, n - 34 - 24);
 }
 
+/* ---- finq: an answer queued when the server closes ---------------------- */
+
+static void scenario_finq(void)
+{
+	struct mg_gen_conn h;
+	uint8_t f[2048], st[2048];
+	const char *const names[] = {"IED1MEAS/MMXU1$MX$TotW"};
+	static const struct mg_gen_data val = {.kind = MG_GEN_D_BOOL, .i = 1};
+
+	mg_gen_conn_init4(&h, IP4(10, 10, 3, 20), 40200, IP4(10, 20, 0, 5), 102, sink);
+	mg_gen_conn_associate(&h);
+	do_read(&h, "IED1MEAS/MMXU1$MX$PhV"); /* a plain exchange first */
+
+	uint32_t rd = h.next_invoke++;
+	mg_gen_conn_mms(&h, 0, pdu, mg_gen_mms_read(pdu, sizeof(pdu), rd, names, 1));
+	/* The response's first 10 bytes: the server is mid-PDU ... */
+	size_t sl = mg_gen_conn_wrap_mms(&h, st, sizeof(st), pdu,
+					 mg_gen_mms_read_resp(pdu, sizeof(pdu), rd, &val, 1));
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 1, 0x18, st, 10));
+	/* ... when the operate comes: refused, its answer must wait. The IED
+	 * never gets its bytes, so it never acknowledges them either. */
+	uint32_t op = h.next_invoke++;
+	uint32_t cli_seq = h.ep[0].seq;
+	h.ack_each = false;
+	mg_gen_conn_mms(&h, 0, pdu,
+			mg_gen_mms_write_oper(pdu, sizeof(pdu), op, "IED1CTRL/CSWI1$CO$Pos$Oper",
+					      true, 1, true));
+	uint32_t cli_after = h.ep[0].seq;
+	h.ep[0].seq = cli_seq;
+	/* The rest of the response, with the server's FIN (0x19 = FIN|PSH|ACK) */
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 1, 0x19, st + 10, sl - 10));
+	/* The client's FIN|ACK (a capture cannot know of the answer: it
+	 * acknowledges the IED's bytes and FIN, not the answer's), the IED's
+	 * ACK of the FIN as it saw it (the operate's bytes cut). */
+	h.ep[0].seq = cli_after;
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 0, 0x11, NULL, 0));
+	h.ep[0].seq = cli_seq + 1;
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 1, 0x10, NULL, 0));
+}
+
 /* ---- control: examples/control.policy on the dataplane ------------------ */
 
 /* One control write (Oper / SBOw by the leaf) from c; the IED answers with
@@ -404,7 +449,7 @@ int main(int argc, char **argv)
 	void (*fn)(void);
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control DIR\n");
+		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control|finq DIR\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "seed") == 0)
@@ -417,8 +462,10 @@ int main(int argc, char **argv)
 		fn = scenario_ooo;
 	else if (strcmp(argv[1], "control") == 0)
 		fn = scenario_control;
+	else if (strcmp(argv[1], "finq") == 0)
+		fn = scenario_finq;
 	else {
-		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control)\n", argv[1]);
+		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control, finq)\n", argv[1]);
 		return 2;
 	}
 	mkdir(argv[2], 0755);
