@@ -8,9 +8,10 @@
 # variant sends a benign read the IED's stack discards (bad TCP / IPv4
 # checksum, no ACK, ACK of unsent data, PAWS-stale timestamp, out of window,
 # TTL 1, LSRR, urgent) followed by an operate at the same sequence numbers
-# — and a forwarded read followed at once by a conflicting operate. The IED
-# (mg-mms-server --log) sits one router hop behind the gate, as a TTL check
-# needs:
+# — and a read followed by a conflicting operate, once forwarded (both in
+# one sendmmsg, before the IED can ACK) and once held by the gate (its last
+# byte missing). The IED (mg-mms-server --log) sits one router hop behind
+# the gate, as a TTL check needs:
 #
 #   client ns $NC --veth-- [mmsgate] --veth-- router ns $NI --veth-- IED ns $NS
 #   (raw client)                              (ip_forward)          (server)
@@ -23,9 +24,10 @@
 # checksum, no URG, no IP option, no low TTL.
 # Mutation check (by hand, not in CI): make dataplane/conntrack.c's
 # normalise() return MG_OUT_FWD first thing, rebuild, run this script: every
-# variant must FAIL (on 2026-11-29: 10/10, the operate reached the IED's
-# application in 8; urgent desynchronised its stream; conflict only lost
-# its event/counter, the IED discarding the duplicate itself).
+# variant must FAIL (on 2026-11-29: 11/11; the operate reached the IED's
+# application in 8, urgent desynchronised its stream, conflict only lost
+# its event/counter (the IED discarded the duplicate itself), conflict-held
+# ended in a reset).
 # Usage: netns_tcplive.sh MMSGATE MMS_SERVER MMS_STREAM SOURCE_DIR WORK_DIR
 # (TCPLIVE_VARIANTS="name…" runs a subset). Needs root; exits 77 otherwise.
 set -u

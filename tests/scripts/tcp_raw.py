@@ -16,6 +16,7 @@ Request bytes come from mg-mms-stream (the generator library). OUT.json
 records per variant the port, the TPKTs the IED must have received (exactly),
 the operate's bytes, the answers received and how the connection ended.
 """
+import ctypes
 import json
 import os
 import select
@@ -29,6 +30,39 @@ ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
 FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
 MSS = 1400
+
+
+class _Iov(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+
+class _Msghdr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32),
+                ("iov", ctypes.POINTER(_Iov)), ("iovlen", ctypes.c_size_t),
+                ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                ("flags", ctypes.c_int)]
+
+
+class _Msg(ctypes.Structure):  # struct mmsghdr
+    _fields_ = [("hdr", _Msghdr), ("len", ctypes.c_uint)]
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def send_many(sock, frames):
+    """All frames in one sendmmsg(2): they enter the wire back to back, so
+    the gate has the second before the receiver can answer the first."""
+    bufs = [ctypes.create_string_buffer(f, len(f)) for f in frames]
+    iovs = (_Iov * len(frames))(*[_Iov(ctypes.cast(b, ctypes.c_void_p), len(f))
+                                  for b, f in zip(bufs, frames)])
+    msgs = (_Msg * len(frames))()
+    for i in range(len(frames)):
+        msgs[i].hdr.iov = ctypes.pointer(iovs[i])
+        msgs[i].hdr.iovlen = 1
+    n = _libc.sendmmsg(sock.fileno(), msgs, len(frames), 0)
+    if n != len(frames):
+        raise OSError(ctypes.get_errno(), f"sendmmsg sent {n} of {len(frames)}")
 
 
 def csum(b):
@@ -287,8 +321,19 @@ def run_variant(sock, a, tool, k, name):
     if name == "conflict":
         # A forwarded read, then at once (before the IED's ACK) the operate
         # at the same sequence numbers: a conflicting retransmission.
-        c.send_raw(c.frame(ACK | PSH, decoy))
+        send_many(c.s, [c.frame(ACK | PSH, decoy), c.frame(ACK | PSH, op)])
+        c.snd_nxt = (x + len(op)) & 0xffffffff
+        rec["expect_ied"].append(decoy.hex())
+        c.pump(lambda: c.acked() or c.rst, 1.0)
+    elif name == "conflict-held":
+        # The read but its last byte (the gate holds it: its unit is not
+        # complete, so the IED cannot have acknowledged it), the operate at
+        # the same sequence numbers, then the read's last byte.
+        c.send_raw(c.frame(ACK | PSH, decoy[:-1]))
+        time.sleep(0.05)
         c.send_raw(c.frame(ACK | PSH, op))
+        time.sleep(0.05)
+        c.send_raw(c.frame(ACK | PSH, decoy[-1:], seq=x + len(decoy) - 1))
         c.snd_nxt = (x + len(op)) & 0xffffffff
         rec["expect_ied"].append(decoy.hex())
         c.pump(lambda: c.acked() or c.rst, 1.0)
@@ -339,7 +384,7 @@ def main():
          "dst": socket.inet_aton(dip)}
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     sock.bind((iface, 0))
-    names = os.environ.get("TCPLIVE_VARIANTS", "").split() or (list(DECOYS) + ["conflict"])
+    names = os.environ.get("TCPLIVE_VARIANTS", "").split() or (list(DECOYS) + ["conflict", "conflict-held"])
     recs = []
     for k, name in enumerate(names):
         t0 = time.monotonic()
@@ -350,7 +395,8 @@ def main():
               f"{', ' + r['error'] if 'error' in r else ''} ({r['seconds']} s)")
     with open(out, "w") as f:
         json.dump({"variants": recs, "reasons": {k: v[0] for k, v in DECOYS.items()}
-                   | {"conflict": "tcp_conflicting_retransmission"}}, f, indent=1)
+                   | {"conflict": "tcp_conflicting_retransmission",
+                      "conflict-held": "tcp_conflicting_retransmission"}}, f, indent=1)
 
 
 if __name__ == "__main__":

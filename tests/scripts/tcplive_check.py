@@ -7,7 +7,7 @@
   - the gate named the drop: an anomaly event of that connection and a
     counter under the variant's reason;
   - the connection stayed usable: the operate answered (refused in the IED's
-    place; for "conflict" the read that went first answered by the IED), a
+    place; for "conflict*" the read that went first answered by the IED), a
     further read answered, closed with FINs, no RST;
   - tshark on what the gate forwarded towards the IED: only reads (the
     expected invokeIDs) and nothing a conforming receiver would discard (bad
@@ -107,7 +107,8 @@ def main():
             if got["end"] != "closed":
                 bad.append(f"server connection ended: {got['end']}")
         # 2. the drop named: event of this connection + counter.
-        evs = {e.get("reason") for e in events if e.get("client", "").endswith(f":{port}")}
+        evl = [e.get("reason") for e in events if e.get("client", "").endswith(f":{port}")]
+        evs, nev = set(evl), evl.count(reason)
         if reason not in evs:
             bad.append(f"no {reason} event (events: {sorted(filter(None, evs))})")
         if not counts.get(reason):
@@ -123,8 +124,9 @@ def main():
         mine = [f for f in to_ied if f["tcp.srcport"] == str(port)]
         req = [(f["mms.invokeID"], f["mms.confirmedServiceRequest"]) for f in mine
                if f["mms.confirmedServiceRequest"]]
-        want_inv = ["1"] + (["2"] if name == "conflict" else []) + \
-            [str(100 + k) for k in range(len(r["expect_ied"]) - 4 - (name == "conflict"))] + ["3"]
+        conflict = name.startswith("conflict")
+        want_inv = ["1"] + (["2"] if conflict else []) + \
+            [str(100 + k) for k in range(len(r["expect_ied"]) - 4 - conflict)] + ["3"]
         if any(s != SVC_READ for _, s in req):
             bad.append(f"tshark: a non-read request forwarded to the IED: {req}")
         if [i for i, _ in req] != want_inv:
@@ -139,7 +141,7 @@ def main():
         ans = {f["mms.invokeID"]: (f["mms.confirmedServiceResponse"], f["mms.failure"])
                for f in to_cli if f["tcp.dstport"] == str(port) and f["mms.confirmedServiceResponse"]}
         a2 = ans.get("2")
-        if name == "conflict":
+        if conflict:
             if not a2 or a2[0] != SVC_READ:
                 bad.append(f"tshark: invoke 2 answered {a2}, expected the IED's read answer")
         elif not a2 or a2[0] != SVC_WRITE or a2[1] != "3":
@@ -147,7 +149,8 @@ def main():
                        "object-access-denied (the gate's refusal)")
         if ans.get("3", ("",))[0] != SVC_READ:
             bad.append(f"tshark: invoke 3 answered {ans.get('3')}")
-        what = ("the read forwarded, the conflicting operate dropped" if name == "conflict"
+        what = ("the read " + ("forwarded" if name == "conflict" else "held") +
+                ", the conflicting operate dropped" if conflict
                 else "decoy dropped, the operate at its sequence numbers refused")
         if bad:
             nfail += 1
@@ -156,7 +159,8 @@ def main():
                 print(f"      {b}")
         else:
             gap = f", window gap {r['window_gap']} bytes" if "window_gap" in r else ""
-            print(f"PASS  {name}: {what} ({reason} x{counts[reason]}); IED application read "
+            print(f"PASS  {name}: {what} ({reason}: {nev} event(s), counter {counts[reason]}); "
+                  f"IED application read "
                   f"exactly the {len(r['expect_ied'])} inspected TPKTs{gap}; connection usable "
                   f"after it, closed with FINs ({r['seconds']} s)")
     for k in ("rst_sent",):
