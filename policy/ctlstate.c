@@ -390,22 +390,25 @@ static void on_answer(struct mg_ctl_state *c, const struct mg_ev *ev, uint64_t n
 	}
 }
 
+void mg_ctl_expire(struct mg_ctl_state *c, uint64_t now_ns)
+{
+	for (unsigned i = 0; i < MG_CTL_SLOTS; i++) {
+		struct mg_ctl_slot *s = &c->s[i];
+		if (s->key && (s->sel == MG_SEL_ARMED || s->sel == MG_SEL_OPERATING) &&
+		    now_ns >= s->expires_ns) {
+			if (s->sel == MG_SEL_ARMED)
+				c->expired++; /* counted once: the slot is free now */
+			s->sel = MG_SEL_NONE;
+		}
+	}
+}
+
 void mg_ctl_track(struct mg_ctl_state *c, const struct mg_policy *p, const struct mg_ev *ev,
                   uint64_t now_ns)
 {
 	if (!c || ev->kind != MG_EV_MMS || !ev->mms)
 		return;
 	const struct mg_mms_pdu *m = ev->mms;
-	/* expire what timed out (counted once) */
-	for (unsigned i = 0; i < MG_CTL_SLOTS; i++) {
-		struct mg_ctl_slot *s = &c->s[i];
-		if (s->key && (s->sel == MG_SEL_ARMED || s->sel == MG_SEL_OPERATING) &&
-		    now_ns >= s->expires_ns) {
-			if (s->sel == MG_SEL_ARMED)
-				c->expired++;
-			s->sel = MG_SEL_NONE;
-		}
-	}
 	switch (m->type) {
 	case MG_MMS_CONFIRMED_REQUEST:
 		if (ev->dir == MG_DIR_C2S && m->has_invoke_id && m->nobj == 1 && !m->obj_truncated)

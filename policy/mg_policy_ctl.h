@@ -76,6 +76,12 @@ uint64_t mg_ctl_key(const struct mg_mms_obj *o);
 /* The slot for key, NULL when none. */
 const struct mg_ctl_slot *mg_ctl_find(const struct mg_ctl_state *c, uint64_t key);
 
+/* Free the selects whose time ran out (counted in c->expired). Called for
+ * every MMS unit before it is judged, denied ones included, so a select
+ * that lapsed is counted when the next unit comes, whatever its fate (the
+ * decision itself checks the deadline too). */
+void mg_ctl_expire(struct mg_ctl_state *c, uint64_t now_ns);
+
 struct mg_policy;
 /* Update the state with one engine event that passed the gate (called by
  * mg_policy_outcome_event_ctl; tests may call it directly). now_ns: a

@@ -47,6 +47,8 @@ void mg_policy_outcome_event_ctl(const struct mg_policy *p, struct mg_policy_scr
 	case MG_EV_MMS:
 		if (ev->mms == NULL)
 			break;
+		if (ctl)
+			mg_ctl_expire(ctl, now_ns);
 		mg_policy_mms_verdict_ctl(p, s, peer, ev->dir == MG_DIR_C2S, ev->mms, ctl, now_ns,
 		                          &out->v);
 		out->have_verdict = true;

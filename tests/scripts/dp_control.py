@@ -93,6 +93,9 @@ def main():
     with open(d + '/stats.json') as f:
         ctl = json.load(f).get('control', {})
     armed = sum(1 for _, item, ok, _ in EXPECT if ok and item.endswith('$SBOw'))
+    check(ctl.get('selects_expired') == 1,
+          'stats: %s select expired (want 1: the one whose operate came too late)' %
+          ctl.get('selects_expired'))
     check(ctl.get('selects_armed') == armed,
           'stats: %s selects armed (want %d, every select that passed)' %
           (ctl.get('selects_armed'), armed))
