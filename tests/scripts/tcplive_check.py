@@ -11,8 +11,9 @@
     further read answered, closed with FINs, no RST;
   - tshark on what the gate forwarded towards the IED: only reads (the
     expected invokeIDs) and nothing a conforming receiver would discard (bad
-    checksum, URG, IP options, TTL under 64); tshark on what the client got:
-    invoke 2 answered as the variant says, invoke 3 a read answer.
+    checksum, URG, IP options, TTL under 64, retransmission, gap); tshark on
+    what the client sent and got: the decoy is what the variant says (one
+    frame), invoke 2 answered as the variant says, invoke 3 a read answer.
 Usage: tcplive_check.py CONNS.json SERVER.log EVENTS.jsonl STATS.json TO_IED.pcap CLIENT.pcap
 """
 import json
@@ -54,8 +55,10 @@ def counters(path):
     return counts
 
 
-FIELDS = ["tcp.srcport", "tcp.dstport", "ip.ttl", "ip.hdr_len", "tcp.flags.urg",
-          "ip.checksum.status", "tcp.checksum.status", "mms.invokeID",
+FIELDS = ["tcp.srcport", "tcp.dstport", "ip.ttl", "ip.hdr_len", "ip.opt.type", "tcp.flags.urg",
+          "tcp.flags.ack", "tcp.len", "tcp.options.timestamp.tsval", "ip.checksum.status",
+          "tcp.checksum.status", "tcp.analysis.ack_lost_segment", "tcp.analysis.lost_segment",
+          "tcp.analysis.retransmission", "tcp.analysis.out_of_order", "mms.invokeID",
           "mms.confirmedServiceRequest", "mms.confirmedServiceResponse", "mms.failure"]
 
 
@@ -68,6 +71,35 @@ def frames(pcap):
     if p.returncode != 0:
         raise RuntimeError(f"tshark {pcap}: {p.stderr.strip()}")
     return [dict(zip(FIELDS, l.split("\t"))) for l in p.stdout.splitlines() if l.strip()]
+
+
+# tshark's view of each decoy (the oracle that the raw client sent what the
+# variant claims): exactly one such frame from the client, none forwarded.
+def _n(v):
+    return int(v) if v.isdigit() else -1
+
+
+DECOY = {
+    "tcp-checksum": lambda f: f["tcp.checksum.status"] == "0",
+    "ip-checksum": lambda f: f["ip.checksum.status"] == "0",
+    "no-ack": lambda f: f["tcp.flags.ack"] in ("0", "False") and _n(f["tcp.len"]) > 0,
+    "ack-unsent": lambda f: f["tcp.analysis.ack_lost_segment"] != "",
+    # tcp_raw.py's TSval clock starts at 100000 + port; the decoy's is far older
+    "paws": lambda f: 0 <= _n(f["tcp.options.timestamp.tsval"]) < 100000
+    and _n(f["tcp.len"]) > 0,
+    "ttl": lambda f: 0 <= _n(f["ip.ttl"]) < 64,
+    "ip-options": lambda f: "131" in f["ip.opt.type"].split(","),  # LSRR
+    "urgent": lambda f: f["tcp.flags.urg"] in ("1", "True"),
+    "window": lambda f: f["tcp.analysis.lost_segment"] != "",  # past the window edge
+    "conflict": lambda f: f["tcp.analysis.retransmission"] != "",
+    "conflict-held": lambda f: f["tcp.analysis.retransmission"] != "",
+}
+
+
+# Nothing of the sort in what the gate forwarded.
+def unclean(f):
+    return any(f[k] for k in ("tcp.analysis.retransmission", "tcp.analysis.lost_segment",
+                              "tcp.analysis.out_of_order"))
 
 
 def main():
@@ -137,6 +169,13 @@ def main():
                or f["ip.checksum.status"] == "0" or f["tcp.checksum.status"] == "0"]
         if odd:
             bad.append(f"tshark: {len(odd)} forwarded frame(s) a receiver would discard: {odd[:2]}")
+        sent = [f for f in to_cli if f["tcp.srcport"] == str(port)]
+        nc, ni = sum(map(DECOY[name], sent)), sum(map(DECOY[name], mine))
+        if nc != 1 or ni != 0:
+            bad.append(f"tshark: the decoy sent {nc} time(s), forwarded {ni} (want 1, 0)")
+        nu = sum(map(unclean, mine))
+        if nu:
+            bad.append(f"tshark: {nu} forwarded frame(s) retransmitted, out of order or after a gap")
         # tshark: answers the client got.
         ans = {f["mms.invokeID"]: (f["mms.confirmedServiceResponse"], f["mms.failure"])
                for f in to_cli if f["tcp.dstport"] == str(port) and f["mms.confirmedServiceResponse"]}
