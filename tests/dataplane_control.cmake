@@ -1,20 +1,20 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# dp_control: IEC 61850 control decisions on the dataplane (net_pcap ports,
-# examples/control.policy); see tests/scripts/dp_control.sh.
+# Refusal and control semantics on the dataplane (net_pcap ports), through
+# tests/scripts/dp_run.sh with checkers of their own:
+#   dp_control     IEC 61850 control decisions under examples/control.policy
+#                  (dp_control.py);
+#   dp_refuse_fin  a refusal's answer still queued when the IED closes goes
+#                  in before the IED's FIN (dp_refuse_fin.py).
 if(TARGET mmsgate AND TARGET dp-scenario)
-  add_test(NAME dp_control
-    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/dp_control.sh $<TARGET_FILE:mmsgate>
-      $<TARGET_FILE:dp-scenario> ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/dp_control)
-  set_tests_properties(dp_control PROPERTIES LABELS "dataplane;integration"
-    SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
-endif()
-
-# dp_refuse_fin: a refusal's answer still queued when the IED closes goes in
-# before the IED's FIN (tests/scripts/dp_refuse_fin.sh).
-if(TARGET mmsgate AND TARGET dp-scenario)
-  add_test(NAME dp_refuse_fin
-    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/dp_refuse_fin.sh $<TARGET_FILE:mmsgate>
-      $<TARGET_FILE:dp-scenario> ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/dp_refuse_fin)
-  set_tests_properties(dp_refuse_fin PROPERTIES LABELS "dataplane;integration"
-    SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
+  foreach(pair "control:control" "refuse_fin:finq")
+    string(REPLACE ":" ";" pair "${pair}")
+    list(GET pair 0 name)
+    list(GET pair 1 case)
+    add_test(NAME dp_${name}
+      COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/dp_run.sh ${case}
+        $<TARGET_FILE:mmsgate> $<TARGET_FILE:dp-scenario> ${CMAKE_SOURCE_DIR}
+        ${CMAKE_CURRENT_BINARY_DIR}/dp_${name})
+    set_tests_properties(dp_${name} PROPERTIES LABELS "dataplane;integration"
+      SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
+  endforeach()
 endif()

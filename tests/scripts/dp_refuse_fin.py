@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Checks of dp_refuse_fin.sh on what the gate sent (tshark decodes every
+"""Checks of `dp_run.sh finq` (dp-scenario finq) on what the gate sent (tshark decodes every
 frame): towards the client the read response, the refusal of the operate
 (a write response with object-access-denied, docs/refusal.md) and then the
 IED's FIN, in stream order (the FIN's sequence number is past

@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Integration test driver: generate a scenario's captures, run mmsgate on
 # two net_pcap ports (inside rx = substation traffic, outside rx = corporate
-# traffic), then check both output captures frame by frame.
+# traffic), then check both output captures frame by frame (dp_check.py;
+# control: dp_control.py, control decisions under examples/control.policy;
+# finq: dp_refuse_fin.py, a refusal's answer queued when the IED closes).
 # Usage: dp_run.sh CASE MMSGATE DP_SCENARIO|MMSGATE_GEN SOURCE_DIR WORK_DIR
 set -eu
 case_=$1 mmsgate=$2 scen=$3 src=$4 work=$5
+check=""
 
 for t in tshark python3; do
 	command -v $t >/dev/null 2>&1 || { echo "SKIP: $t not installed"; exit 77; }
@@ -22,6 +25,13 @@ case $case_ in
 monitor) scenario=seed; extra="--mode monitor" ;;
 dispatch) scenario=seed; extra="--workers 2"; lcores="--lcores 0@0,1@1,2@1" ;;
 flood) extra="--max-flows 64" ;;
+control) policy=$src/examples/control.policy check=dp_control.py ;;
+finq)
+	# The site policy with a bare deny: refused requests are answered.
+	sed 's/^mms default deny reset$/mms default deny/' "$policy" >site.policy
+	grep -q '^mms default deny$' site.policy || { echo "FAIL: policy not rewritten"; exit 1; }
+	policy=$PWD/site.policy check=dp_refuse_fin.py
+	;;
 esac
 case $case_ in
 gen-*)
@@ -47,4 +57,8 @@ if [ $rc -ne 0 ]; then
 	echo "FAIL: mmsgate exited with $rc"
 	exit 1
 fi
-python3 "$src/tests/scripts/dp_check.py" "$case_" .
+if [ -n "$check" ]; then
+	python3 "$src/tests/scripts/$check" .
+else
+	python3 "$src/tests/scripts/dp_check.py" "$case_" .
+fi
