@@ -228,8 +228,17 @@ static bool fc_odd_case(const struct iec_comps *c)
 
 	if (c->n < 2 || c->len[1] != 2)
 		return false;
+	/* The FCs are upper case: a component without a lower-case letter
+	 * equals one in any case only if it equals it exactly. So the check
+	 * (every read and write names an FC) is two compares in the usual
+	 * case, and the table is searched only for an odd spelling. */
+	uint8_t a = c->s[1][0], b = c->s[1][1];
+	if (!(a >= 'a' && a <= 'z') && !(b >= 'a' && b <= 'z'))
+		return false;
+	a = (uint8_t)(a >= 'a' && a <= 'z' ? a - 32 : a);
+	b = (uint8_t)(b >= 'a' && b <= 'z' ? b - 32 : b);
 	for (size_t i = 0; i < sizeof(fcs) / sizeof(fcs[0]); i++)
-		if (comp_is_ci(c, 1, fcs[i]) && !comp_is(c, 1, fcs[i]))
+		if (fcs[i][0] == a && fcs[i][1] == b)
 			return true;
 	return false;
 }

@@ -71,6 +71,11 @@ static const struct item_case write_cases[] = {
 	{"CSWI1$COX$Pos$Oper", false, MG_IEC_WRITE},
 	{"CSWI1$co$Pos$Oper", false, MG_IEC_OTHER},    /* FC in odd case: worst case */
 	{"LLN0$sp$SGCB$ActSG", false, MG_IEC_OTHER},
+	{"CSWI1$Co$Pos$Oper", false, MG_IEC_OTHER},    /* either letter lower case */
+	{"CSWI1$cO$Pos$Oper", false, MG_IEC_OTHER},
+	{"MMXU1$Mx$TotW$mag$f", false, MG_IEC_OTHER},
+	{"MMXU1$zz$TotW$mag$f", false, MG_IEC_WRITE},  /* lower case, but no FC */
+	{"MMXU1$Z1$TotW$mag$f", false, MG_IEC_WRITE},
 	{"CSWI1$CO$Pos$oper", false, MG_IEC_OPERATE},  /* leaves in any case */
 	{"CSWI1$CO$Pos$SBOW", false, MG_IEC_SELECT_WITH_VALUE},
 	{"LLN0$SP$sgcb$ActSG", false, MG_IEC_SETTING_GROUP},
@@ -96,6 +101,8 @@ static const struct item_case read_cases[] = {
 	{"CSWI1$CO", false, MG_IEC_SELECT},
 	{"CSWI1$CO$Pos$sbo", false, MG_IEC_SELECT},
 	{"CSWI1$co$Pos$Oper", false, MG_IEC_SELECT}, /* FC in odd case */
+	{"MMXU1$mX$TotW$mag$f", false, MG_IEC_SELECT},
+	{"MMXU1$x1$TotW$mag$f", false, MG_IEC_READ},  /* lower case, but no FC */
 	{"CSWI1$CO$Pos$Oper", false, MG_IEC_READ},
 	{"CSWI1$ST$Pos$SBO", false, MG_IEC_READ},
 	{"CSWI1$CO$Pos$SBOw", false, MG_IEC_READ},
