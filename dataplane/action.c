@@ -2,9 +2,10 @@
 /*
  * The action point: the only place in the dataplane where a decision
  * becomes an action on frames. Frame handlers (l2.c, conntrack.c,
- * tcp_hold.c) return a struct mg_out and never transmit or free a frame;
- * mg_dp_act() (its forwarding case inlined from mg_dp.h) carries the
- * outcome out here:
+ * tcp_hold.c) return a struct mg_out (mg_out.h) and never transmit or free
+ * a frame; mg_dp_act() carries the outcome out here, with the transmit
+ * primitive of mg_tx.h (which the L2 pass early-out in l2.c uses directly:
+ * a frame the L2 policy passes has nothing else to carry out):
  *
  *   FORWARD  the frame leaves on the other side;
  *   HOLD     the frame stays on its flow's held stream, and the segments
@@ -36,9 +37,10 @@
 #include <rte_tcp.h>
 
 #include "mg_dp.h"
+#include "mg_tx.h"
 
-static inline void drop(struct mg_lcore *lc, unsigned rx_side, struct rte_mbuf *m,
-                        enum mg_dp_drop why)
+static inline void drop_frame(struct mg_lcore *lc, unsigned rx_side, struct rte_mbuf *m,
+                              enum mg_dp_drop why)
 {
 	lc->ctr->drop[rx_side]++;
 	lc->ctr->dpdrop[why]++;
@@ -58,7 +60,7 @@ static void drop_chain(struct mg_lcore *lc, struct rte_mbuf *m, unsigned rx_side
 {
 	while (m != NULL) {
 		struct rte_mbuf *n = mg_mb_priv(m)->next;
-		drop(lc, rx_side, m, why);
+		drop_frame(lc, rx_side, m, why);
 		m = n;
 	}
 }
@@ -82,14 +84,14 @@ static void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct
 		size_t n = mg_seqadj_frame(mg_dp_sa(lc, f), (uint8_t)dir, b, len, mg_dp_now_ns(lc),
 					   &plan);
 		if (n == 0) {
-			drop(lc, MG_SIDE_OTHER(out), m,
+			drop_frame(lc, MG_SIDE_OTHER(out), m,
 			     paylen ? MG_DPD_MMS_REFUSED : MG_DPD_TCP_ACK_OF_INJECTED);
 			return;
 		}
 		if (n < len) {
 			rte_pktmbuf_trim(m, (uint16_t)(len - n));
 		} else if (n > len && rte_pktmbuf_append(m, (uint16_t)(n - len)) == NULL) {
-			drop(lc, MG_SIDE_OTHER(out), m, MG_DPD_NO_MBUF);
+			drop_frame(lc, MG_SIDE_OTHER(out), m, MG_DPD_NO_MBUF);
 			return;
 		}
 	}
@@ -320,7 +322,7 @@ static bool fin_after_answers(struct mg_lcore *lc, struct mg_flow *f, struct rte
 		return false;
 	unsigned out = f->client_side;
 	if (mg_engine_pending(&f->eng, MG_DIR_S2C) != 0) {
-		drop(lc, MG_SIDE_OTHER(f->client_side), m, MG_DPD_MMS_REFUSED);
+		drop_frame(lc, MG_SIDE_OTHER(f->client_side), m, MG_DPD_MMS_REFUSED);
 		reset_flow(lc, f, MG_DIR_C2S, s->tmpl, &s->tpk, MG_DPD_MMS_REFUSED);
 		return true;
 	}
@@ -394,7 +396,8 @@ void mg_dp_sa_tick(struct mg_lcore *lc)
 	}
 }
 
-void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
+/* Everything but a plain forward (mg_dp_act). */
+static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 {
 	/* Segments given up while the frame was handled go first: they came
 	 * before it (the frame may be what made them moot). */
@@ -403,7 +406,7 @@ void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 		fr->drops = NULL;
 		while (m != NULL) {
 			struct rte_mbuf *n = mg_mb_priv(m)->next;
-			drop(lc, fr->side, m, mg_mb_priv(m)->why);
+			drop_frame(lc, fr->side, m, mg_mb_priv(m)->why);
 			m = n;
 		}
 	}
@@ -428,12 +431,12 @@ void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 				mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
 			return;
 		}
-		drop(lc, fr->side, fr->m, o.why);
+		drop_frame(lc, fr->side, fr->m, o.why);
 		return;
 	case MG_OUT_RESET: reset(lc, fr, o.why); return;
 	case MG_OUT_DROP:
 	default: /* REPLY / REWRITE: not produced (refusals go through translate.c) */
-		drop(lc, fr->side, fr->m, o.why);
+		drop_frame(lc, fr->side, fr->m, o.why);
 		return;
 	}
 	/* A translated flow: answers waiting for the server's unit boundary,
@@ -442,26 +445,22 @@ void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 		mg_dp_sa_flush(lc, f);
 }
 
+void mg_dp_act(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
+{
+	/* The common case in a small function of its own: forwarded, nothing
+	 * given up, no translator. */
+	if (likely(o.kind == MG_OUT_FORWARD && fr->drops == NULL &&
+		   (fr->f == NULL || fr->f->sa == 0))) {
+		mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
+		return;
+	}
+	act_slow(lc, fr, o);
+}
+
 void mg_dp_act_drop_held(struct mg_lcore *lc, struct mg_flow *f, enum mg_dp_drop why)
 {
 	for (unsigned dir = 0; dir < 2; dir++)
 		drop_chain(lc, mg_hold_take_all(lc, &f->d[dir]), mg_flow_rx_side(f, dir), why);
-}
-
-void mg_dp_out_flush(struct mg_lcore *lc, unsigned side)
-{
-	uint16_t n = lc->nout[side];
-
-	if (n == 0)
-		return;
-	unsigned k =
-	    rte_ring_sp_enqueue_burst(lc->out_ring[side], (void **)lc->outq[side], n, NULL);
-	for (unsigned i = k; i < n; i++) {
-		lc->ctr->tx[side]--;
-		lc->ctr->dpdrop[MG_DPD_TX_FULL]++;
-		rte_pktmbuf_free(lc->outq[side][i]);
-	}
-	lc->nout[side] = 0;
 }
 
 void mg_dp_act_flush_drops(struct mg_lcore *lc)

@@ -16,8 +16,11 @@
  * The control server uses the mg_dp_* functions declared at the end.
  *
  * The frame path: handlers (l2.c → conntrack.c → tcp_hold.c) decide and
- * return a struct mg_out; they never transmit or free a frame. One
- * function, mg_dp_act() (action.c), carries every outcome out.
+ * return a struct mg_out (mg_out.h); they never transmit or free a frame.
+ * One function, mg_dp_act() (action.c), carries every outcome out; the
+ * one shortcut is a frame the L2 policy passes, which l2.c hands straight
+ * to the transmit primitive (mg_tx.h): there is nothing else to carry out.
+ * Nothing in this header calls into a file of the dataplane.
  */
 #ifndef MG_DP_H
 #define MG_DP_H
@@ -45,6 +48,7 @@
 #include "mg_policy.h"
 #include "mg_policy_ctl.h"
 #include "mg_status.h"
+#include "mg_out.h"
 
 #define MG_DP_VERSION "0.1.0"
 #define MG_DP_MAX_WORKERS 16
@@ -306,80 +310,19 @@ int mg_dp_txbuf_init(struct mg_lcore *lc, char *err, size_t errlen);
 void mg_dp_ports_stop(void);
 int mg_dp_ports_inject(unsigned n, char *err, size_t errlen);
 
-/* ---- outcomes and the action point (action.c) ----------------------- */
+/* ---- the action point (action.c) ------------------------------------ */
 
-/* What a frame handler decided about the frame it was given. Handlers
- * never transmit or free a frame: they return one of these and
- * mg_dp_act() carries it out, monitor mode included. */
-enum mg_out_kind {
-	MG_OUT_FORWARD = 0, /* leaves on the other side, byte for byte */
-	MG_OUT_HOLD,        /* kept on its flow's held stream (tcp_hold.c); the held
-			       segments that now have a verdict leave, in order */
-	MG_OUT_DROP,        /* dropped in every mode (malformed, over a bound, a
-			       duplicate of held bytes): why */
-	MG_OUT_DENY,        /* refused by the policy or the TCP state: dropped, or in
-			       monitor mode forwarded and counted as a would-be drop */
-	MG_OUT_RESET,       /* a unit of the frame's association was denied: what was
-			       allowed leaves, the rest is dropped (why), both ends get
-			       an RST and the flow is closed */
-	MG_OUT_REPLY,       /* reserved (issue 13): answer in the frame's place */
-	MG_OUT_REWRITE,     /* reserved (issue 13): forward a rewritten frame */
-};
+/* Outcomes (struct mg_out) and the frame in hand (struct mg_frame):
+ * mg_out.h. The transmit primitive both the action point and the L2 pass
+ * early-out use (mg_dp_tx): mg_tx.h. */
 
-struct mg_out {
-	uint8_t kind; /* enum mg_out_kind */
-	uint8_t why;  /* enum mg_dp_drop: DROP, DENY, RESET */
-};
-#define MG_FRAME_L3_TODO 0xff     /* L3/L4 not decoded (yet) */
-#define MG_FRAME_L3_MULTI_SEG 0xfd /* not decoded: a chained mbuf */
 /* Software dispatch hands a decoded frame to its worker in the mbuf's
  * private area (the pool's priv_size, main.c). */
 #define MG_DP_MBUF_PRIV_SIZE RTE_ALIGN(sizeof(struct mg_frame), RTE_MBUF_PRIV_ALIGN)
-#define MG_OUT_FWD ((struct mg_out){.kind = MG_OUT_FORWARD})
-#define MG_OUT_HELD ((struct mg_out){.kind = MG_OUT_HOLD})
-#define MG_OUT_DROPPED(w) ((struct mg_out){.kind = MG_OUT_DROP, .why = (uint8_t)(w)})
-#define MG_OUT_DENIED(w) ((struct mg_out){.kind = MG_OUT_DENY, .why = (uint8_t)(w)})
-#define MG_OUT_RESET_BY(w) ((struct mg_out){.kind = MG_OUT_RESET, .why = (uint8_t)(w)})
 
-/* One frame on its way through the handlers: its headers are decoded once
- * into pk (l2.c) and every later stage reads them there. */
-struct mg_frame {
-	struct rte_mbuf *m;
-	uint8_t side;           /* enum mg_side it arrived on */
-	uint8_t dir;            /* enum mg_dir within f */
-	uint8_t l2_st;          /* enum mg_pkt_status of the Ethernet/VLAN decode */
-	uint8_t l3_st;          /* of the IP/TCP/UDP decode, or MG_FRAME_L3_* */
-	struct mg_flow *f;      /* its flow, once conntrack found or opened one */
-	struct rte_mbuf *drops; /* held segments of f given up while handling this
-				   frame (linked by mg_mb_priv next, reason in why) */
-	struct mg_pkt pk;       /* the frame's headers, decoded once (l2.c) */
-};
-
-/* Carry out o for fr (and fr->drops). The only place a decision becomes
- * forward, drop or reset. Forwarding without side drops is inlined. */
-void mg_dp_act_slow(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o);
-void mg_dp_out_flush(struct mg_lcore *lc, unsigned side);
-static inline void mg_dp_tx(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
-{
-	lc->ctr->tx[side]++;
-	if (lc->out_ring[side] != NULL) {
-		/* Dispatched worker: hand the frame back to the rx/tx core. */
-		lc->outq[side][lc->nout[side]++] = m;
-		if (lc->nout[side] == MG_DP_BURST)
-			mg_dp_out_flush(lc, side);
-		return;
-	}
-	rte_eth_tx_buffer(mg_dp_cfg.port[side], lc->q, lc->tx[side], m);
-}
-static inline void mg_dp_act(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
-{
-	if (likely(o.kind == MG_OUT_FORWARD && fr->drops == NULL &&
-		   (fr->f == NULL || fr->f->sa == 0))) {
-		mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
-		return;
-	}
-	mg_dp_act_slow(lc, fr, o);
-}
+/* Carry out o for fr (and fr->drops): the only place a handler's decision
+ * becomes forward, drop, reset, monitor mode included. */
+void mg_dp_act(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o);
 /* Drop every held segment of f (both directions) with reason why: the
  * flow is closing or being deleted. */
 void mg_dp_act_drop_held(struct mg_lcore *lc, struct mg_flow *f, enum mg_dp_drop why);
@@ -390,6 +333,9 @@ void mg_dp_act_flush_drops(struct mg_lcore *lc);
 /* l2.c: the frame path's entry: decodes the frame, decides (L2 policy, or
  * the IP path in conntrack.c) and has mg_dp_act() carry the outcome out. */
 void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m);
+/* Start of a worker iteration (lc->pol just loaded): the L2 caches follow
+ * the policy generation. */
+void mg_dp_l2_begin(struct mg_lcore *lc);
 /* The two decode steps (fr->m and fr->side set; l3 is a no-op when done),
  * and the rest of mg_dp_frame for a frame already decoded (dispatch.c). */
 void mg_dp_frame_decode_l2(struct mg_frame *fr);

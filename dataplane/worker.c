@@ -174,6 +174,9 @@ static inline void begin_iteration(struct mg_lcore *lc)
 	lc->monitor = ov >= 0 ? ov == MG_MODE_MONITOR
 			      : mg_policy_mode(lc->pol->p) == MG_MODE_MONITOR;
 	lc->now = rte_rdtsc();
+	/* A new policy generation empties the L2 caches: once per iteration,
+	 * not per frame. */
+	mg_dp_l2_begin(lc);
 }
 
 static inline void tx_flush(struct mg_lcore *lc)
