@@ -4,7 +4,8 @@
  * canonical flow key, the TCP handshake/teardown state machine of a
  * tracked connection, and the sequence bookkeeping of a held stream
  * (where a segment falls, how far the held segments may go, what an
- * in-order segment adds). Plain structs in, plain answers out: the
+ * in-order segment adds, whether it may be coalesced into the held tail).
+ * Plain structs in, plain answers out: the
  * mbufs, the flow table and the actions stay in conntrack.c, tcp_hold.c
  * and action.c, and this file is unit tested on its own
  * (tests/unit/test_dp_flow.c).
@@ -137,4 +138,25 @@ uint64_t mg_hold_limit(const struct mg_hold_dir *d, bool monitor)
 	if (d->fin && limit >= d->fin_off && limit < d->fin_off + 1)
 		limit = d->fin_off + 1;
 	return limit;
+}
+
+uint16_t mg_hold_coalesce_len(const struct mg_hold_dir *d, const struct mg_mb_priv *t,
+                              uint64_t off, uint16_t plen, uint8_t flags, uint16_t mss,
+                              uint32_t room)
+{
+	if (t == NULL || d->fin || (flags & ~(MG_TCP_ACK | MG_TCP_PSH)) != 0 ||
+	    !(flags & MG_TCP_ACK))
+		return 0;
+	/* The tail must be data, without FIN, ending where the stream does:
+	 * the segment's new bytes then follow its last byte. */
+	uint64_t skip = d->next_off - off;
+	if (t->plen == 0 || t->fin || t->end != d->next_off || skip >= plen)
+		return 0;
+	uint16_t n = (uint16_t)(plen - skip);
+	if ((uint32_t)t->plen + n > (mss ? mss : 536u) || room < n)
+		return 0;
+	/* The headers the merge rewrites must be where they were recorded. */
+	if (t->l4off <= t->l3off || t->l4off == 255 || t->l4off >= t->poff)
+		return 0;
+	return n;
 }

@@ -282,21 +282,8 @@ extern uint64_t mg_dp_start_ns;  /* wall clock at start-up */
 extern uint64_t mg_dp_start_tsc;
 extern int mg_dp_mbuf_priv_off;
 
-/* Per-mbuf private data of held segments (a registered dynfield). */
-struct mg_mb_priv {
-	struct rte_mbuf *next;
-	uint64_t end;        /* stream offset past the segment (includes FIN) */
-	uint16_t poff, plen; /* payload offset and length in the frame */
-	uint8_t fin;
-	uint8_t why;         /* enum mg_dp_drop, on a handler's drop list (struct mg_frame) */
-	/* IP and TCP header offsets (coalescing rewrites the headers; small:
-	 * inspected flows carry neither IP options nor extension headers) */
-	uint8_t l3off, l4off;
-};
-static inline uint64_t mg_mb_start(const struct mg_mb_priv *pv)
-{
-	return pv->end - pv->plen - pv->fin;
-}
+/* Per-mbuf private data of held segments (struct mg_mb_priv, mg_flow.h),
+ * a registered dynfield. */
 static inline struct mg_mb_priv *mg_mb_priv(struct rte_mbuf *m)
 {
 	return RTE_MBUF_DYNFIELD(m, mg_dp_mbuf_priv_off, struct mg_mb_priv *);

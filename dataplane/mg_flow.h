@@ -2,7 +2,8 @@
 /*
  * A tracked flow of the dataplane, and the logic on it that needs no DPDK
  * (flow.c): the canonical key, the TCP handshake/teardown state machine,
- * the sequence bookkeeping of a held stream. The mbufs a held stream keeps
+ * the sequence bookkeeping of a held stream, the coalescing decision, and
+ * the private data a held segment's mbuf carries. The mbufs a held stream keeps
  * are opaque pointers here; the flow table (conntrack.c), the lists of
  * held segments (tcp_hold.c) and the actions (action.c) use DPDK. Kept
  * apart so that the state machine and the sequence arithmetic are unit
@@ -134,5 +135,36 @@ uint16_t mg_hold_accept(struct mg_hold_dir *d, uint64_t start, uint16_t plen, bo
  * bytes (ok_off), or every byte fed to the engine in monitor mode; a FIN
  * leaves with its segment once the bytes before it may. */
 uint64_t mg_hold_limit(const struct mg_hold_dir *d, bool monitor);
+
+/* What a held segment's mbuf carries beside the frame (tcp_hold.c keeps it
+ * in a registered dynfield, mg_mb_priv() in mg_dp.h): the hold lists are
+ * linked through next. */
+struct mg_mb_priv {
+	struct rte_mbuf *next;
+	uint64_t end;        /* stream offset past the segment (includes FIN) */
+	uint16_t poff, plen; /* payload offset and length in the frame */
+	uint8_t fin;
+	uint8_t why;         /* the dataplane's drop reason, on a handler's drop list */
+	/* IP and TCP header offsets (coalescing rewrites the headers; small:
+	 * inspected flows carry neither IP options nor extension headers;
+	 * 255: too far, never coalesced) */
+	uint8_t l3off, l4off;
+};
+static inline uint64_t mg_mb_start(const struct mg_mb_priv *pv)
+{
+	return pv->end - pv->plen - pv->fin;
+}
+
+/* Coalescing under pressure (tcp_hold.c): how many new bytes of the
+ * in-order segment at stream offset off (plen payload bytes, TCP flags
+ * flags) may be appended to t, the held tail of d; 0 when it may not. Only
+ * a plain ACK (PSH allowed) segment is appended, onto a data segment
+ * without FIN that ends where the stream does, while the merged payload
+ * stays within mss (the receiver's; 536 when it announced none) and fits
+ * in room (what the tail's buffer can take past its IP end: tailroom plus
+ * Ethernet padding; 0 when the buffer cannot grow at all). */
+uint16_t mg_hold_coalesce_len(const struct mg_hold_dir *d, const struct mg_mb_priv *t,
+                              uint64_t off, uint16_t plen, uint8_t flags, uint16_t mss,
+                              uint32_t room);
 
 #endif

@@ -137,26 +137,24 @@ static uint16_t coalesce(struct mg_flow *f, unsigned dir, struct mg_frame *fr, u
 	struct rte_mbuf *t = d->tail, *m = fr->m;
 	const struct mg_pkt *pk = &fr->pk;
 
-	if (t == NULL || d->fin || (pk->tcp_flags & ~(MG_TCP_ACK | MG_TCP_PSH)) != 0 ||
-	    !(pk->tcp_flags & MG_TCP_ACK))
+	if (t == NULL)
 		return 0;
 	struct mg_mb_priv *tv = mg_mb_priv(t);
-	uint64_t skip = d->next_off - off;
-	if (tv->plen == 0 || tv->fin || tv->end != d->next_off || skip >= pk->payload_len)
-		return 0;
-	uint16_t n = (uint16_t)(pk->payload_len - skip);
-	uint16_t mss = f->tn.d[dir ^ 1].mss ? f->tn.d[dir ^ 1].mss : 536;
+	/* What the tail's buffer can take past its IP end (the decision itself
+	 * is mg_hold_coalesce_len, flow.c, unit tested without DPDK). */
 	uint16_t ip_end = (uint16_t)(tv->poff + tv->plen);
-	if ((uint32_t)tv->plen + n > mss || t->nb_segs != 1 || rte_mbuf_refcnt_read(t) != 1 ||
-	    ip_end > t->data_len ||
-	    (uint32_t)rte_pktmbuf_tailroom(t) + (t->data_len - ip_end) < n)
+	uint32_t room = t->nb_segs == 1 && rte_mbuf_refcnt_read(t) == 1 && ip_end <= t->data_len
+				? (uint32_t)rte_pktmbuf_tailroom(t) + (t->data_len - ip_end)
+				: 0;
+	uint16_t n = mg_hold_coalesce_len(d, tv, off, pk->payload_len, pk->tcp_flags,
+					  f->tn.d[dir ^ 1].mss, room);
+	if (n == 0)
 		return 0;
+	uint64_t skip = d->next_off - off;
 	/* The held frame's own header offsets, recorded when it was held. */
 	uint16_t l3 = tv->l3off, l4 = tv->l4off;
 	uint8_t *b = rte_pktmbuf_mtod(t, uint8_t *);
 	bool v6 = (b[l3] >> 4) == 6;
-	if (l4 <= l3 || l4 == 255 || l4 >= tv->poff)
-		return 0;
 	rte_pktmbuf_trim(t, (uint16_t)(t->data_len - ip_end)); /* Ethernet padding */
 	uint8_t *dst = (uint8_t *)rte_pktmbuf_append(t, n);
 	if (dst == NULL)

@@ -6,7 +6,8 @@
  * stream — where a segment falls (in order, ACK, retransmission, duplicate
  * of held bytes, out of order, out of the window; across the 2^32 wrap),
  * what an in-order segment adds, how far held segments may leave in
- * enforce and monitor mode, and the FIN.
+ * enforce and monitor mode, the FIN, and when an in-order segment may be
+ * coalesced into the held tail.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -216,4 +217,64 @@ Test(dp_flow, fin_and_release_limits)
 	d.ok_off = 15;
 	cr_assert_eq(mg_hold_limit(&d, false), 16);
 	cr_assert_eq(mg_hold_limit(&d, true), 16);
+}
+
+/* Coalescing under pressure: which in-order segments may be appended to
+ * the held tail, and how many of their bytes (mg_hold_coalesce_len). */
+Test(dp_flow, coalesce_decision)
+{
+	struct mg_hold_dir d;
+	memset(&d, 0, sizeof(d));
+	d.isn = CISN;
+	d.isn_known = true;
+	d.next_off = 100;
+	/* the tail: 40 payload bytes ending at 100, IP at 14, TCP at 34, payload at 54 */
+	struct mg_mb_priv t = {.end = 100, .plen = 40, .poff = 54, .l3off = 14, .l4off = 34};
+	const uint8_t A = MG_TCP_ACK, P = MG_TCP_PSH;
+
+	/* the plain case: 20 new bytes right after the tail */
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, A, 1460, 1000), 20);
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, A | P, 1460, 1000), 20);
+	/* overlapping what was fed: only the new bytes */
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 90, 30, A, 1460, 1000), 20);
+	/* nothing new (its bytes were all fed): not coalesced */
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 80, 20, A, 1460, 1000), 0);
+	/* flags other than ACK/PSH, or no ACK */
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, A | MG_TCP_FIN, 1460, 1000), 0);
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, A | MG_TCP_URG, 1460, 1000), 0);
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, P, 1460, 1000), 0);
+	/* the merged payload within the receiver's MSS; 536 when it gave none */
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, A, 60, 1000), 20);
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 21, A, 60, 1000), 0);
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 496, A, 0, 1000), 496);
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 497, A, 0, 1000), 0);
+	/* room in the tail's buffer */
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, A, 1460, 20), 20);
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, A, 1460, 19), 0);
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, A, 1460, 0), 0);
+	/* no tail; the stream's FIN seen */
+	cr_assert_eq(mg_hold_coalesce_len(&d, NULL, 100, 20, A, 1460, 1000), 0);
+	d.fin = true;
+	cr_assert_eq(mg_hold_coalesce_len(&d, &t, 100, 20, A, 1460, 1000), 0);
+	d.fin = false;
+	/* the tail must be data without FIN, ending where the stream does */
+	struct mg_mb_priv u = t;
+	u.plen = 0; /* a held pure ACK */
+	cr_assert_eq(mg_hold_coalesce_len(&d, &u, 100, 20, A, 1460, 1000), 0);
+	u = t;
+	u.fin = 1;
+	cr_assert_eq(mg_hold_coalesce_len(&d, &u, 100, 20, A, 1460, 1000), 0);
+	u = t;
+	u.end = 90;
+	cr_assert_eq(mg_hold_coalesce_len(&d, &u, 100, 20, A, 1460, 1000), 0);
+	/* its recorded header offsets must make sense */
+	u = t;
+	u.l4off = 255; /* too far to record */
+	cr_assert_eq(mg_hold_coalesce_len(&d, &u, 100, 20, A, 1460, 1000), 0);
+	u = t;
+	u.l4off = 14;
+	cr_assert_eq(mg_hold_coalesce_len(&d, &u, 100, 20, A, 1460, 1000), 0);
+	u = t;
+	u.l4off = 54;
+	cr_assert_eq(mg_hold_coalesce_len(&d, &u, 100, 20, A, 1460, 1000), 0);
 }
