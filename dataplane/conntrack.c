@@ -235,6 +235,20 @@ static inline unsigned rx_csum(const struct rte_mbuf *m)
 	return cs;
 }
 
+/* The anomaly event of a normalisation drop on an inspected association. */
+static void norm_event(struct mg_lcore *lc, const struct mg_flow *f, enum mg_reason why)
+{
+	struct mg_dp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MG_DPEV_ANOMALY;
+	ev.action = MG_ACT_DENY;
+	mg_dp_event_from_pdu(&ev, f, NULL);
+	ev.reason = (int32_t)why;
+	ev.gen = lc->pol->gen;
+	mg_dp_event_emit(lc, &ev);
+}
+
 /*
  * Normalise a segment of an inspected association before anything else
  * looks at it (proto/tcpnorm.c, the same code as `mmsgatectl replay`).
@@ -263,18 +277,34 @@ static struct mg_out normalise(struct mg_lcore *lc, struct mg_frame *fr, struct 
 	if (likely(why == MG_R_NONE))
 		return MG_OUT_FWD;
 	lc->ctr->reason[why]++;
-	if (f != NULL) {
-		struct mg_dp_event ev;
-
-		memset(&ev, 0, sizeof(ev));
-		ev.type = MG_DPEV_ANOMALY;
-		ev.action = MG_ACT_DENY;
-		mg_dp_event_from_pdu(&ev, f, NULL);
-		ev.reason = (int32_t)why;
-		ev.gen = lc->pol->gen;
-		mg_dp_event_emit(lc, &ev);
-	}
+	if (f != NULL)
+		norm_event(lc, f, why);
 	return MG_OUT_DROPPED(MG_DPD_TCP_NORMALISE);
+}
+
+/*
+ * A TCP fragment (IPv4, or IPv6 with a fragment header: an RFC 6946 atomic
+ * fragment too, which Linux takes as a whole packet — refused all the same,
+ * so gate and receiver never disagree about what it carried). Dropped as
+ * `ip_fragment`, counted under the normaliser's `tcp_fragment` as well (the
+ * name `mmsgatectl replay` gives it) and, when it is a first fragment of an
+ * inspected association, evented there: a non-first one has no ports. With
+ * several workers, fragments are dispatched (RSS, dispatch.c) by addresses
+ * only and may miss the association's worker: counted, not evented.
+ */
+static struct mg_out tcp_fragment(struct mg_lcore *lc, const struct mg_pkt *pk)
+{
+	lc->ctr->reason[MG_R_TCPN_FRAGMENT]++;
+	if (pk->frag_first) {
+		struct mg_flow_key k;
+		bool src_is_a;
+
+		mg_flows_key(&k, pk, &src_is_a);
+		const struct mg_flow *f = mg_flows_lookup(lc, &k);
+		if (f != NULL && f->kind == MG_CONN_INSPECT)
+			norm_event(lc, f, MG_R_TCPN_FRAGMENT);
+	}
+	return MG_OUT_DROPPED(MG_DPD_IP_FRAGMENT);
 }
 
 static struct mg_out tcp_handle(struct mg_lcore *lc, struct mg_frame *fr)
@@ -432,7 +462,7 @@ struct mg_out mg_dp_ip_handle(struct mg_lcore *lc, struct mg_frame *fr)
 		 * discovery), and a second reassembler is a second opinion on
 		 * overlaps. `mmsgatectl replay` refuses them the same way. */
 		if (pk->ip_proto == IPPROTO_TCP)
-			return MG_OUT_DROPPED(MG_DPD_IP_FRAGMENT);
+			return tcp_fragment(lc, pk);
 		/* A non-first fragment has no ports: it may belong to TCP/102. */
 		bool to102 = pk->ip_proto == IPPROTO_TCP &&
 			     (!pk->frag_first || pk->dport == MG_DP_TCP_MMS_PORT ||

@@ -260,6 +260,14 @@ def main():
         check(r2 == [["10.20.0.5", "10.10.3.20", str(d_ack), str(d_seq), "1"]],
               f"RST to the client: seq = what the client expects next ({r2})")
         check(drops["ip_fragment"] == 2, f"fragments to 102 dropped and counted ({drops['ip_fragment']})")
+        check(stats["reasons"].get("tcp_fragment") == 2,
+              f"and counted as tcp_fragment ({stats['reasons'].get('tcp_fragment')})")
+        # With several workers fragments go by addresses only, maybe not to
+        # the worker that holds the association: no event there.
+        fev = [e for e in events if e.get("reason") == "tcp_fragment"]
+        check(case == "dispatch" or len(fev) == 1 and fev[0].get("type") == "anomaly"
+              and fev[0].get("client") == "10.10.1.10:40001",
+              f"the first fragment (it has ports) evented on SCADA's association ({fev})")
         check(drops["conn_denied"] == 1, f"SYN from outside the allowlist dropped ({drops['conn_denied']})")
         check(drops["tcp_no_flow"] == 2, f"its SYN-ACK/ACK had no flow ({drops['tcp_no_flow']})")
         check(drops["l2_policy_drop"] == 1, f"L2 policy drop counted ({drops['l2_policy_drop']})")
