@@ -34,4 +34,11 @@ if(TARGET mmsgate AND TARGET mg-mms-server AND TARGET mg-mms-stream)
       ${CMAKE_CURRENT_BINARY_DIR}/netns_tcplive)
   set_tests_properties(netns_tcplive PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
     TIMEOUT 120 RUN_SERIAL TRUE)
+  # The same over IPv6: extension headers, atomic and real fragments, hop limit.
+  add_test(NAME netns_tcplive6
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/netns_tcplive.sh $<TARGET_FILE:mmsgate>
+      $<TARGET_FILE:mg-mms-server> $<TARGET_FILE:mg-mms-stream> ${CMAKE_SOURCE_DIR}
+      ${CMAKE_CURRENT_BINARY_DIR}/netns_tcplive6 6)
+  set_tests_properties(netns_tcplive6 PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
+    TIMEOUT 120 RUN_SERIAL TRUE)
 endif()

@@ -5,6 +5,8 @@ issue 11): it keeps a live connection's sequence numbers itself (AF_PACKET on
 the client veth, own IPv4/TCP headers and checksums, timestamps on the SYN), so
 it can send what no socket would: a segment the IED's Linux stack discards
 carrying benign bytes, then a conflicting copy at the same sequence numbers.
+IPv4 or IPv6 (by the addresses' family): for IPv6 its own extension headers
+(hop-by-hop, destination options, routing, fragment) and fragments.
 
 Usage: tcp_raw.py IFACE SRC_MAC DST_MAC SRC_IP DST_IP STREAM_TOOL OUT.json
 
@@ -28,6 +30,7 @@ import time
 
 ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
+ETH_P_IPV6 = 0x86dd
 FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
 MSS = 1400
 
@@ -96,7 +99,10 @@ class Conn:
 
     # ---- frames -------------------------------------------------------------
     def frame(self, flags, payload=b"", seq=None, ack=None, ttl=64, ip_opts=b"",
-              tsval=None, urg_ptr=0, bad_tcp=False, bad_ip=False, syn_opts=False):
+              tsval=None, urg_ptr=0, bad_tcp=False, bad_ip=False, syn_opts=False, ext=(),
+              frag_at=0):
+        """One Ethernet frame (IPv4 or IPv6 by the addresses), or for IPv6
+        with frag_at > 0 two fragments splitting the TCP segment there."""
         a = self.a
         seq = self.snd_nxt if seq is None else seq
         ack = self.rcv_nxt if ack is None else ack
@@ -109,11 +115,16 @@ class Conn:
         doff = (20 + len(opts)) // 4
         tcp = struct.pack("!HHIIBBHHH", self.sport, 102, seq & 0xffffffff, ack & 0xffffffff,
                           doff << 4, flags, 65535, 0, urg_ptr) + opts + payload
-        ph = a["src"] + a["dst"] + struct.pack("!BBH", 0, 6, len(tcp))
+        if a["v6"]:
+            ph = a["src"] + a["dst"] + struct.pack("!IxxxB", len(tcp), 6)
+        else:
+            ph = a["src"] + a["dst"] + struct.pack("!BBH", 0, 6, len(tcp))
         c = csum(ph + tcp)
         if bad_tcp:
             c ^= 0x5a5a
         tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
+        if a["v6"]:
+            return self.ip6(tcp, ttl, ext, frag_at)
         ihl = 5 + len(ip_opts) // 4
         self.ip_id = (self.ip_id + 1) & 0xffff
         ip = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(tcp), self.ip_id, 0x4000,
@@ -124,12 +135,43 @@ class Conn:
         ip = ip[:10] + struct.pack("!H", c) + ip[12:]
         return a["dmac"] + a["smac"] + struct.pack("!H", ETH_P_IP) + ip + tcp
 
+    def ip6(self, tcp, hlim, ext, frag_at):
+        """IPv6 header, the extension headers ext ((next-header value, body
+        after its next-header byte), in order), TCP. frag_at: two fragments
+        (RFC 8200 §4.5), the first carrying frag_at bytes of the segment."""
+        a = self.a
+        eth = a["dmac"] + a["smac"] + struct.pack("!H", ETH_P_IPV6)
+
+        def chain(hdrs, last, body):
+            out, nxt = b"", []
+            for i, (t, b) in enumerate(hdrs):
+                nxt.append(hdrs[i + 1][0] if i + 1 < len(hdrs) else last)
+                out += bytes([nxt[-1]]) + b
+            first = hdrs[0][0] if hdrs else last
+            return first, out + body
+
+        if not frag_at:
+            nh, pl = chain(list(ext), 6, tcp)
+            return eth + struct.pack("!IHBB16s16s", 0x60000000, len(pl), nh, hlim, a["src"],
+                                     a["dst"]) + pl
+        self.ip_id = (self.ip_id + 1) & 0xffff
+        out = []
+        for off, part, more in ((0, tcp[:frag_at], 1), (frag_at, tcp[frag_at:], 0)):
+            fh = (44, struct.pack("!BHI", 0, off | more, self.sport))  # ident: the port
+            nh, pl = chain(list(ext) + [fh], 6, part)
+            out.append(eth + struct.pack("!IHBB16s16s", 0x60000000, len(pl), nh, hlim, a["src"],
+                                         a["dst"]) + pl)
+        return out
+
     def ts(self):
         self.ts0 += 1
         return self.ts0
 
     def send_raw(self, fr):
-        self.s.send(fr)
+        if isinstance(fr, list):
+            send_many(self.s, fr)
+        else:
+            self.s.send(fr)
 
     # ---- receive -------------------------------------------------------------
     def pump(self, until, timeout):
@@ -156,16 +198,23 @@ class Conn:
         return True
 
     def segment(self, fr):
-        if len(fr) < 54 or fr[12:14] != b"\x08\x00" or fr[23] != 6:
-            return False
-        ihl = (fr[14] & 15) * 4
-        if fr[26:30] != self.a["dst"] or fr[30:34] != self.a["src"]:
-            return False
+        if self.a["v6"]:  # the IED's answers carry no extension header
+            if len(fr) < 74 or fr[12:14] != b"\x86\xdd" or fr[20] != 6:
+                return False
+            if fr[22:38] != self.a["dst"] or fr[38:54] != self.a["src"]:
+                return False
+            ihl, tot = 40, 40 + struct.unpack("!H", fr[18:20])[0]
+        else:
+            if len(fr) < 54 or fr[12:14] != b"\x08\x00" or fr[23] != 6:
+                return False
+            ihl = (fr[14] & 15) * 4
+            if fr[26:30] != self.a["dst"] or fr[30:34] != self.a["src"]:
+                return False
+            tot = struct.unpack("!H", fr[16:18])[0]
         t = fr[14 + ihl:]
         sp, dp, seq, ack, off, fl, win = struct.unpack("!HHIIBBH", t[:16])
         if sp != 102 or dp != self.sport:
             return False
-        tot = struct.unpack("!H", fr[16:18])[0]
         doff = (off >> 4) * 4
         pl = t[doff:tot - ihl]
         o = t[20:doff]
@@ -283,8 +332,29 @@ def lsrr(dst):
     return bytes([0x83, 7, 4]) + dst + b"\x01"
 
 
+# IPv6 extension headers (next-header value, body after the next-header
+# byte). Option 0x5e (RFC 4727 experimental, action bits 01): "discard the
+# packet" (RFC 8200 §4.2) — the router drops it in a hop-by-hop header (Linux
+# parses those on forwarding too), the IED in a destination options header.
+def opt_discard(t):
+    return (t, bytes([0, 0x5e, 4, 0, 0, 0, 0]))
+
+
+# Type 0 routing header (RFC 5095 deprecates it) naming the IED, one segment
+# left: Linux answers parameter problem and drops it (the IPv6 LSRR).
+def rh0(dst):
+    return (43, bytes([2, 0, 1, 0, 0, 0, 0]) + dst)
+
+
+# A fragment header, offset 0, M=0 (RFC 6946 atomic fragment): Linux takes
+# it as a whole packet; the gate refuses every TCP fragment.
+def atomic(ident):
+    return (44, struct.pack("!BHI", 0, 0, ident))
+
+
 # What each insertion decoy changes (order "decoy first": the IED discards
-# the decoy, then the operate comes at the same sequence numbers).
+# the decoy, then the operate comes at the same sequence numbers). "frag2"
+# sends the operate itself as two IPv6 fragments first.
 DECOYS = {
     "tcp-checksum": ("tcp_bad_checksum", lambda c: dict(bad_tcp=True)),
     "ip-checksum": ("ip_bad_checksum", lambda c: dict(bad_ip=True)),
@@ -295,7 +365,14 @@ DECOYS = {
     "ip-options": ("ip_options_on_mms", lambda c: dict(ip_opts=lsrr(c.a["dst"]))),
     "urgent": ("tcp_urgent_data", lambda c: dict(flags=ACK | PSH | URG, urg_ptr=-1)),
     "window": ("tcp_data_outside_window", lambda c: {}),
+    "hbh": ("ip_options_on_mms", lambda c: dict(ext=[opt_discard(0)])),
+    "dstopts": ("ip_options_on_mms", lambda c: dict(ext=[opt_discard(60)])),
+    "rthdr": ("ip_options_on_mms", lambda c: dict(ext=[rh0(c.a["dst"])])),
+    "atomic-frag": ("tcp_fragment", lambda c: dict(ext=[atomic(c.sport)])),
+    "frag2": ("tcp_fragment", lambda c: dict(frag_at=48, operate=True)),
 }
+V4_ONLY = ("ip-checksum", "ip-options")
+V6_ONLY = ("hbh", "dstopts", "rthdr", "atomic-frag", "frag2")
 
 
 def run_variant(sock, a, tool, k, name):
@@ -359,7 +436,7 @@ def run_variant(sock, a, tool, k, name):
             flags = kw.pop("flags", ACK | PSH)
             if kw.get("urg_ptr") == -1:
                 kw["urg_ptr"] = len(decoy)  # the last byte urgent (RFC 6093)
-            c.send_raw(c.frame(flags, decoy, **kw))
+            c.send_raw(c.frame(flags, op if kw.pop("operate", False) else decoy, **kw))
             time.sleep(0.05)
         c.send(op)
     # The answer to invoke 2: the IED's read answer (conflict) or the
@@ -380,11 +457,15 @@ def main():
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     iface, smac, dmac, sip, dip, tool, out = sys.argv[1:]
-    a = {"smac": mac(smac), "dmac": mac(dmac), "src": socket.inet_aton(sip),
-         "dst": socket.inet_aton(dip)}
+    v6 = ":" in sip
+    fam = socket.AF_INET6 if v6 else socket.AF_INET
+    a = {"smac": mac(smac), "dmac": mac(dmac), "src": socket.inet_pton(fam, sip),
+         "dst": socket.inet_pton(fam, dip), "v6": v6}
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     sock.bind((iface, 0))
-    names = os.environ.get("TCPLIVE_VARIANTS", "").split() or (list(DECOYS) + ["conflict", "conflict-held"])
+    skip = V4_ONLY if v6 else V6_ONLY
+    names = os.environ.get("TCPLIVE_VARIANTS", "").split() or (
+        [n for n in DECOYS if n not in skip] + ["conflict", "conflict-held"])
     recs = []
     for k, name in enumerate(names):
         t0 = time.monotonic()
@@ -394,7 +475,7 @@ def main():
         print(f"sent  {name}: port {r['port']}, usable {r.get('usable')}, end {r['end']}"
               f"{', ' + r['error'] if 'error' in r else ''} ({r['seconds']} s)")
     with open(out, "w") as f:
-        json.dump({"variants": recs, "reasons": {k: v[0] for k, v in DECOYS.items()}
+        json.dump({"v6": v6, "variants": recs, "reasons": {k: v[0] for k, v in DECOYS.items()}
                    | {"conflict": "tcp_conflicting_retransmission",
                       "conflict-held": "tcp_conflicting_retransmission"}}, f, indent=1)
 

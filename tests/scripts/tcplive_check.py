@@ -59,7 +59,9 @@ FIELDS = ["tcp.srcport", "tcp.dstport", "ip.ttl", "ip.hdr_len", "ip.opt.type", "
           "tcp.flags.ack", "tcp.len", "tcp.options.timestamp.tsval", "ip.checksum.status",
           "tcp.checksum.status", "tcp.analysis.ack_lost_segment", "tcp.analysis.lost_segment",
           "tcp.analysis.retransmission", "tcp.analysis.out_of_order", "mms.invokeID",
-          "mms.confirmedServiceRequest", "mms.confirmedServiceResponse", "mms.failure"]
+          "mms.confirmedServiceRequest", "mms.confirmedServiceResponse", "mms.failure",
+          "ipv6.hlim", "ipv6.nxt", "ipv6.fraghdr.offset", "ipv6.fraghdr.more",
+          "ipv6.fraghdr.ident"]
 
 
 def frames(pcap):
@@ -70,7 +72,16 @@ def frames(pcap):
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"tshark {pcap}: {p.stderr.strip()}")
-    return [dict(zip(FIELDS, l.split("\t"))) for l in p.stdout.splitlines() if l.strip()]
+    out = [dict(zip(FIELDS, l.split("\t"))) for l in p.stdout.splitlines() if l.strip()]
+    for f in out:  # a fragment tshark decodes no TCP in: its ident (tcp_raw.py: the port)
+        if not f["tcp.srcport"] and f["ipv6.fraghdr.ident"]:
+            f["tcp.srcport"] = str(int(f["ipv6.fraghdr.ident"], 0))
+    return out
+
+
+def hops(f):
+    """TTL or hop limit, -1 when neither."""
+    return _n(f["ip.ttl"] or f["ipv6.hlim"])
 
 
 # tshark's view of each decoy (the oracle that the raw client sent what the
@@ -87,10 +98,18 @@ DECOY = {
     # tcp_raw.py's TSval clock starts at 100000 + port; the decoy's is far older
     "paws": lambda f: 0 <= _n(f["tcp.options.timestamp.tsval"]) < 100000
     and _n(f["tcp.len"]) > 0,
-    "ttl": lambda f: 0 <= _n(f["ip.ttl"]) < 64,
+    "ttl": lambda f: 0 <= hops(f) < 64,
     "ip-options": lambda f: "131" in f["ip.opt.type"].split(","),  # LSRR
     "urgent": lambda f: f["tcp.flags.urg"] in ("1", "True"),
     "window": lambda f: f["tcp.analysis.lost_segment"] != "",  # past the window edge
+    # IPv6: the first next header (0 hop-by-hop, 60 destination options,
+    # 43 routing, 44 fragment)
+    "hbh": lambda f: f["ipv6.nxt"] == "0",
+    "dstopts": lambda f: f["ipv6.nxt"] == "60",
+    "rthdr": lambda f: f["ipv6.nxt"] == "43",
+    "atomic-frag": lambda f: f["ipv6.nxt"] == "44" and _n(f["ipv6.fraghdr.offset"]) == 0
+    and f["ipv6.fraghdr.more"] in ("0", "False"),
+    "frag2": lambda f: f["ipv6.nxt"] == "44",
     "conflict": lambda f: f["tcp.analysis.retransmission"] != "",
     "conflict-held": lambda f: f["tcp.analysis.retransmission"] != "",
 }
@@ -165,14 +184,16 @@ def main():
             bad.append(f"tshark: requests forwarded to the IED have invokeIDs "
                        f"{[i for i, _ in req]}, expected {want_inv}")
         odd = [f for f in mine if f["tcp.flags.urg"] in ("1", "True")
-               or f["ip.hdr_len"] not in ("20", "") or (f["ip.ttl"] and int(f["ip.ttl"]) < 64)
+               or f["ip.hdr_len"] not in ("20", "") or f["ipv6.nxt"] not in ("6", "")
+               or 0 <= hops(f) < 64
                or f["ip.checksum.status"] == "0" or f["tcp.checksum.status"] == "0"]
         if odd:
             bad.append(f"tshark: {len(odd)} forwarded frame(s) a receiver would discard: {odd[:2]}")
         sent = [f for f in to_cli if f["tcp.srcport"] == str(port)]
         nc, ni = sum(map(DECOY[name], sent)), sum(map(DECOY[name], mine))
-        if nc != 1 or ni != 0:
-            bad.append(f"tshark: the decoy sent {nc} time(s), forwarded {ni} (want 1, 0)")
+        want = 2 if name == "frag2" else 1  # frames of the decoy
+        if nc != want or ni != 0:
+            bad.append(f"tshark: the decoy sent {nc} time(s), forwarded {ni} (want {want}, 0)")
         nu = sum(map(unclean, mine))
         if nu:
             bad.append(f"tshark: {nu} forwarded frame(s) retransmitted, out of order or after a gap")
