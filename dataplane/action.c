@@ -70,7 +70,7 @@ static bool fin_after_answers(struct mg_lcore *lc, struct mg_flow *f, struct rte
 /* A frame of f's direction dir leaves: through the sequence translator
  * when f's streams were edited (translate.c), which may cut refused bytes
  * out of it or find nothing left to send. */
-static void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
+static inline void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
 		    uint32_t paylen)
 {
 	unsigned out = mg_flow_tx_side(f, dir);

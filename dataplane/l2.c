@@ -191,6 +191,17 @@ static inline uint8_t l2_lookup(struct mg_lcore *lc, uint16_t et, uint16_t vid)
 	return lc->l2c_val[slot];
 }
 
+/* An IP frame (L2 verdict MG_L2_IP), its Ethernet/VLAN decode in fr->pk:
+ * the rest of its headers, then the L3/L4 path (conntrack.c). */
+static inline struct mg_out ip_path(struct mg_lcore *lc, struct mg_frame *fr)
+{
+	mg_dp_frame_decode_l3(fr);
+	if (unlikely(fr->l3_st != MG_PKT_OK || fr->pk.ip_ver == 0))
+		return MG_OUT_DROPPED(fr->l3_st < RTE_DIM(pkt_drop) ? pkt_drop[fr->l3_st]
+								 : MG_DPD_MULTI_SEG);
+	return mg_dp_ip_handle(lc, fr);
+}
+
 /* The decision after the L2 verdict v (MG_L2_STREAM resolved here): GOOSE
  * replay check, L2 deny, or (IP frames) the L3/L4 path. l2: the frame's
  * Ethernet/VLAN decode (fr->pk, or a copy that joins fr->pk here). */
@@ -230,11 +241,7 @@ static struct mg_out after_l2(struct mg_lcore *lc, struct mg_frame *fr, uint8_t 
 		fr->l2_st = st;
 		fr->l3_st = MG_FRAME_L3_TODO;
 	}
-	mg_dp_frame_decode_l3(fr);
-	if (unlikely(fr->l3_st != MG_PKT_OK || fr->pk.ip_ver == 0))
-		return MG_OUT_DROPPED(fr->l3_st < RTE_DIM(pkt_drop) ? pkt_drop[fr->l3_st]
-								 : MG_DPD_MULTI_SEG);
-	return mg_dp_ip_handle(lc, fr);
+	return ip_path(lc, fr);
 }
 
 /* The decision for one frame: L2 policy, then (IP frames) the L3/L4 path.
@@ -271,8 +278,32 @@ static inline uint64_t l2_pack(const struct mg_pkt *l2)
 	       (uint64_t)l2->inner_vid << 32 | (uint64_t)l2->l3_off << 48;
 }
 
-/* Everything but a plain L2 pass, once the L2 verdict v is known. l2w:
- * the frame's Ethernet/VLAN decode (l2_pack). */
+/* A frame struct for m, its Ethernet/VLAN decode from l2w (l2_pack). */
+static inline void frame_from_l2(struct mg_frame *fr, unsigned side, struct rte_mbuf *m,
+				 uint64_t l2w)
+{
+	frame_init(fr, side, m);
+	fr->pk.ethertype = (uint16_t)l2w;
+	fr->pk.vid = (uint16_t)(l2w >> 16);
+	fr->pk.inner_vid = (uint16_t)(l2w >> 32);
+	fr->pk.l3_off = (uint16_t)(l2w >> 48);
+	fr->pk.ntags = (uint8_t)((unsigned)(fr->pk.l3_off - 14) >> 2);
+	fr->l2_st = MG_PKT_OK;
+	fr->l3_st = MG_FRAME_L3_TODO;
+}
+
+/* An IP frame: no L2 verdict left to look at. */
+static __rte_noinline void frame_ip(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m,
+				    uint64_t l2w)
+{
+	struct mg_frame fr;
+
+	frame_from_l2(&fr, side, m, l2w);
+	mg_dp_act(lc, &fr, ip_path(lc, &fr));
+}
+
+/* Every other frame but a plain L2 pass, once the L2 verdict v is known.
+ * l2w: the frame's Ethernet/VLAN decode (l2_pack). */
 static __rte_noinline void frame_after_l2(struct mg_lcore *lc, unsigned side,
 					  struct rte_mbuf *m, uint64_t l2w, uint8_t v)
 {
@@ -292,14 +323,7 @@ static __rte_noinline void frame_after_l2(struct mg_lcore *lc, unsigned side,
 			v = L2V_PASS_CHECK;
 		}
 	}
-	frame_init(&fr, side, m);
-	fr.pk.ethertype = et;
-	fr.pk.vid = vid;
-	fr.pk.inner_vid = (uint16_t)(l2w >> 32);
-	fr.pk.l3_off = l3_off;
-	fr.pk.ntags = (uint8_t)((unsigned)(l3_off - 14) >> 2);
-	fr.l2_st = MG_PKT_OK;
-	fr.l3_st = MG_FRAME_L3_TODO;
+	frame_from_l2(&fr, side, m, l2w);
 	mg_dp_act(lc, &fr, after_l2(lc, &fr, MG_PKT_OK, &fr.pk, v));
 }
 
@@ -347,6 +371,10 @@ void mg_dp_frame(struct mg_lcore *lc, unsigned side, struct rte_mbuf *m)
 	lc->ctr->l2[L2V_CLASS(c)]++;
 	if (likely(L2V_VERDICT(c) == MG_L2_PASS)) {
 		mg_dp_tx(lc, MG_SIDE_OTHER(side), m);
+		return;
+	}
+	if (likely(L2V_VERDICT(c) == MG_L2_IP)) {
+		frame_ip(lc, side, m, l2_pack(&l2));
 		return;
 	}
 	frame_after_l2(lc, side, m, l2_pack(&l2), L2V_VERDICT(c));
