@@ -15,7 +15,11 @@
  * numbers; a conflicting retransmission; urgent data; data on RST or SYN;
  * a partial TSDU released by a control TPDU; an operate inside a COTP ED;
  * an operate in IP fragments. Built with the generator's frames (correct
- * checksums), then patched here and re-checksummed.
+ * checksums), then patched here and re-checksummed. The same host over IPv6
+ * (fd00:10::20 to fd00:20::5): decoys with an extension header (hop-by-hop
+ * or destination options with a "discard" option, a type 0 routing header),
+ * an atomic fragment (RFC 6946) or hop limit 1, and the operate in two IPv6
+ * fragments.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,6 +328,98 @@ static void fragments(void)
 	put(b, L3 + 20 + l4 - cut);
 }
 
+/* ---- IPv6 -------------------------------------------------------------------------- */
+
+static void conn6(struct mg_gen_conn *c, uint16_t port)
+{
+	static const uint8_t cli[16] = {0xfd, 0, 0, 0x10, [15] = 0x20}; /* fd00:10::20 */
+	static const uint8_t ied[16] = {0xfd, 0, 0, 0x20, [15] = 0x05}; /* fd00:20::5 */
+	mg_gen_conn_init6(c, cli, port, ied, 102, sink);
+}
+
+/* Untagged IPv6 frames: header at L3, next header at +6, payload length at +4. */
+#define V6_NH   (L3 + 6)
+#define V6_PLEN (L3 + 4)
+
+/* Insert extension header ext[0..el) of type `type` right after the IPv6
+ * header of f (n bytes); its next-header byte is taken from the IPv6
+ * header. The TCP checksum does not change (same pseudo header). */
+static size_t v6_insert(uint8_t *f, size_t n, uint8_t type, const uint8_t *ext, size_t el)
+{
+	memmove(f + L3 + 40 + el, f + L3 + 40, n - L3 - 40);
+	memcpy(f + L3 + 40, ext, el);
+	f[L3 + 40] = f[V6_NH];
+	f[V6_NH] = type;
+	wr16(f + V6_PLEN, rd16(f + V6_PLEN) + (uint32_t)el);
+	return n + el;
+}
+
+enum decoy6 { D6_HBH, D6_DSTOPTS, D6_RTHDR, D6_ATOMIC, D6_HLIM };
+
+/* The IPv6 decoys: a read of the operate's length the IED (or the router
+ * before it) would discard — or, for the atomic fragment, accept — then the
+ * operate at the same sequence numbers. */
+static void decoy6_then_operate(enum decoy6 how)
+{
+	struct mg_gen_conn c;
+	uint8_t op[1024], rd[1024], f[2048], g[2048];
+	/* Option 0x5e (experimental, action bits 01): discard the packet. */
+	static const uint8_t discard[8] = {0, 0, 0x5e, 4, 0, 0, 0, 0};
+	static const uint8_t atomic[8] = {0, 0, 0, 0, 0, 0, 0x62, 0x00}; /* offset 0, M=0 */
+	uint8_t rh0[24] = {0, 2, 0, 1}; /* type 0, one segment left: the IED */
+
+	conn6(&c, (uint16_t)(50200 + how));
+	mg_gen_conn_associate(&c);
+	legit_read(&c);
+	size_t no = operate_stream(&c, op, sizeof(op));
+	size_t nr = read_stream_len(&c, rd, sizeof(rd), no);
+	uint32_t seq0 = c.ep[0].seq;
+	size_t n = frame(f, &c, 0, 0x18, rd, nr);
+	switch (how) {
+	case D6_HBH: n = v6_insert(f, n, 0, discard, 8); break;
+	case D6_DSTOPTS: n = v6_insert(f, n, 60, discard, 8); break;
+	case D6_RTHDR:
+		memcpy(rh0 + 8, f + L3 + 24, 16);
+		n = v6_insert(f, n, 43, rh0, 24);
+		break;
+	case D6_ATOMIC: n = v6_insert(f, n, 44, atomic, 8); break;
+	case D6_HLIM: f[L3 + 7] = 1; break;
+	}
+	put(f, n);
+	c.ep[0].seq = seq0;
+	n = frame(g, &c, 0, 0x18, op, no);
+	put(g, n);
+	c.next_invoke++;
+	legit_read(&c);
+}
+
+/* The operate segment as two IPv6 fragments (RFC 8200 §4.5). */
+static void fragments6(void)
+{
+	struct mg_gen_conn c;
+	uint8_t op[1024], f[2048], a[2048], b[2048];
+	conn6(&c, 50206);
+	mg_gen_conn_associate(&c);
+	legit_read(&c);
+	size_t no = operate_stream(&c, op, sizeof(op));
+	size_t n = frame(f, &c, 0, 0x18, op, no);
+	size_t l4 = n - L3 - 40, cut = 24;              /* TCP header + 4 bytes, 8-aligned */
+	uint8_t fh[8] = {6, 0, 0, 1, 0, 0, 0x62, 0x06}; /* offset 0, M=1 */
+
+	memcpy(a, f, L3 + 40);
+	a[V6_NH] = 44;
+	wr16(a + V6_PLEN, (uint32_t)(8 + cut));
+	memcpy(a + L3 + 40, fh, 8);
+	memcpy(a + L3 + 48, f + L3 + 40, cut);
+	memcpy(b, a, L3 + 40);
+	wr16(b + V6_PLEN, (uint32_t)(8 + l4 - cut));
+	wr16(fh + 2, (uint32_t)cut); /* offset cut (8-byte units, in the top 13 bits), M=0 */
+	memcpy(b + L3 + 40, fh, 8);
+	memcpy(b + L3 + 48, f + L3 + 40 + cut, l4 - cut);
+	put(a, L3 + 48 + cut);
+	put(b, L3 + 48 + l4 - cut);
+}
+
 /* ---- legitimate look-alikes ------------------------------------------------------ */
 
 static void legit_retrans(void)
@@ -508,6 +604,27 @@ int main(int argc, char **argv)
 	cur_port = 50007;
 	begin(argv[1], "fragments", "refuse", "tcp_fragment ip_fragment");
 	fragments();
+	end();
+	static const struct {
+		const char *name;
+		enum decoy6 how;
+		const char *reasons;
+	} decoys6[] = {
+	    {"v6-hop-by-hop", D6_HBH, "ip_options_on_mms"},
+	    {"v6-dest-options", D6_DSTOPTS, "ip_options_on_mms"},
+	    {"v6-routing-header", D6_RTHDR, "ip_options_on_mms"},
+	    {"v6-atomic-fragment", D6_ATOMIC, "tcp_fragment ip_fragment"},
+	    {"v6-hop-limit", D6_HLIM, "ip_ttl_below_handshake"},
+	};
+	for (size_t i = 0; i < sizeof(decoys6) / sizeof(decoys6[0]); i++) {
+		cur_port = 50200 + decoys6[i].how;
+		begin(argv[1], decoys6[i].name, "refuse", decoys6[i].reasons);
+		decoy6_then_operate(decoys6[i].how);
+		end();
+	}
+	cur_port = 50206;
+	begin(argv[1], "v6-fragments", "refuse", "tcp_fragment ip_fragment");
+	fragments6();
 	end();
 	cur_port = 50011;
 	begin(argv[1], "legit-retrans", "legit", "-");
