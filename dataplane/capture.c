@@ -62,6 +62,12 @@ static uint64_t file_max, files_max;
 /* writer's own (read by metrics without locks: aligned 64-bit) */
 static volatile uint64_t n_written, n_errors;
 
+void mg_capture_frame(struct mg_lcore *lc, const struct rte_mbuf *m, unsigned kind)
+{
+	if (unlikely(mg_capture_on))
+		mg_capture_frame_slow(lc, m, kind);
+}
+
 void mg_capture_frame_slow(struct mg_lcore *lc, const struct rte_mbuf *m, unsigned kind)
 {
 	struct cap_wstate *w = &wst[lc->wid];

@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 
 struct mg_lcore;
@@ -34,12 +33,12 @@ void mg_capture_stop(void);
 void mg_capture_stats(uint64_t *written, uint64_t *ring_full, uint64_t *rate_limited,
                       uint64_t *errors);
 
+/* Workers: copy m for the capture (m is not consumed); captures must be on
+ * (the caller tests mg_capture_on, so a frame path pays one load). */
 void mg_capture_frame_slow(struct mg_lcore *lc, const struct rte_mbuf *m, unsigned kind);
-/* Workers: copy m for the capture if captures are on (m is not consumed). */
-static inline void mg_capture_frame(struct mg_lcore *lc, const struct rte_mbuf *m, unsigned kind)
-{
-	if (unlikely(mg_capture_on))
-		mg_capture_frame_slow(lc, m, kind);
-}
+/* Workers: copy m for the capture if captures are on. An ordinary function
+ * (its callers send frames the gate built: RSTs, answers), so this header
+ * calls into no file of the dataplane. */
+void mg_capture_frame(struct mg_lcore *lc, const struct rte_mbuf *m, unsigned kind);
 
 #endif
