@@ -11,7 +11,9 @@ direction of dependencies:
     folder whose objects define it.
 An edge not in ALLOWED, or any circle, fails with the offending file and
 the include or symbol. Within each folder, circles between files (by
-symbols) are listed too, and fail with --strict-files.
+symbols) are listed too, and so is a header whose inline code calls a
+function of a .c file that includes it (a circle no object file shows);
+both fail with --strict-files.
 
 Usage: check-layers.py [--root DIR] [--build DIR] [--strict-files]
 Exit: 0 clean, 1 violations, 2 usage.
@@ -185,6 +187,43 @@ def check_symbols(root, build, problems, strict_files):
     for comp in fc:
         msg = "circle between files by symbols: " + " <-> ".join(comp)
         (problems.append if strict_files else print)(("" if strict_files else "note: ") + msg)
+    for msg in inline_callbacks(root, definer):
+        (problems.append if strict_files else print)(("" if strict_files else "note: ") + msg)
+
+
+INLINE = re.compile(r"\bstatic\s+(?:__rte_always_inline\s+|inline\s+)[^;{()]*?\b(\w+)\s*\([^;{]*?\)\s*\{")
+CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+def inline_callbacks(root, definer):
+    """A header's inline function that calls a function defined in a .c
+    file which includes that header: the two depend on each other, a circle
+    no object file shows (the inline code is compiled into its callers)."""
+    out = []
+    for top in ALLOWED:
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for f in sorted(files):
+                if not f.endswith(".h"):
+                    continue
+                hpath = os.path.join(d, f)
+                text = open(hpath, encoding="utf-8", errors="replace").read()
+                for m in INLINE.finditer(text):
+                    depth, i = 1, m.end()
+                    while i < len(text) and depth:
+                        depth += {"{": 1, "}": -1}.get(text[i], 0)
+                        i += 1
+                    for c in sorted(set(CALL.findall(text[m.end():i]))):
+                        for dtop, dsrc in sorted(definer.get(c, ())):
+                            if dtop != top:
+                                continue
+                            src_text = open(os.path.join(root, dsrc), encoding="utf-8",
+                                            errors="replace").read()
+                            if any(os.path.basename(x) == f for x in INC.findall(src_text)):
+                                line = text.count("\n", 0, m.start()) + 1
+                                out.append(f"{os.path.relpath(hpath, root)}:{line}: inline "
+                                           f"{m.group(1)}() calls {c}() of {dsrc}, which "
+                                           f"includes {f}: header and file depend on each other")
+    return out
 
 
 def main(argv):

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The house's layering (docs/design.md, "Layout"): no include and no symbol
 # crosses the folders' dependency arrows the wrong way, no circle between
-# folders, and (--strict-files) no circle between the files of one folder.
+# folders, and (--strict-files) no circle between the files of one folder,
+# no header whose inline code calls a function of a file including it.
 # Symbols are read from this build's objects, so the test runs
 # after the build; it fails naming the file and the include or symbol.
 find_package(Python3 COMPONENTS Interpreter)
