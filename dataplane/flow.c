@@ -21,29 +21,41 @@ const char *mg_flow_state_str(uint8_t s)
 	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
 }
 
+/* memcmp's order on n (4 or 16) address bytes, as big-endian words: no
+ * library call on every frame of the IP path. */
+static inline int addr_cmp(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i += 4) {
+		uint32_t x, y;
+		memcpy(&x, a + i, 4);
+		memcpy(&y, b + i, 4);
+		if (x != y)
+			return __builtin_bswap32(x) < __builtin_bswap32(y) ? -1 : 1;
+	}
+	return 0;
+}
+
 void mg_flows_key(struct mg_flow_key *k, const struct mg_pkt *pk, bool *src_is_a)
 {
-	size_t alen = pk->ip_ver == 6 ? 16 : 4;
-	int c = memcmp(pk->src, pk->dst, alen);
+	bool v6 = pk->ip_ver == 6;
+	int c = v6 ? addr_cmp(pk->src, pk->dst, 16) : addr_cmp(pk->src, pk->dst, 4);
 
 	if (c == 0)
 		c = (int)pk->sport - (int)pk->dport;
 	memset(k, 0, sizeof(*k));
 	k->ver = pk->ip_ver;
 	k->proto = pk->ip_proto;
-	if (c <= 0) {
-		memcpy(k->a, pk->src, alen);
-		memcpy(k->b, pk->dst, alen);
-		k->pa = pk->sport;
-		k->pb = pk->dport;
-		*src_is_a = true;
+	const uint8_t *a = c <= 0 ? pk->src : pk->dst, *b = c <= 0 ? pk->dst : pk->src;
+	if (v6) {
+		memcpy(k->a, a, 16);
+		memcpy(k->b, b, 16);
 	} else {
-		memcpy(k->a, pk->dst, alen);
-		memcpy(k->b, pk->src, alen);
-		k->pa = pk->dport;
-		k->pb = pk->sport;
-		*src_is_a = false;
+		memcpy(k->a, a, 4);
+		memcpy(k->b, b, 4);
 	}
+	k->pa = c <= 0 ? pk->sport : pk->dport;
+	k->pb = c <= 0 ? pk->dport : pk->sport;
+	*src_is_a = c <= 0;
 }
 
 enum mg_tcp_step mg_flow_tcp_step(struct mg_flow *f, unsigned dir, const struct mg_pkt *pk,

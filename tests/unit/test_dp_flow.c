@@ -75,6 +75,44 @@ Test(dp_flow, key_is_the_same_both_ways)
 	cr_assert_eq(ka.pa, 102);
 }
 
+/* The canonical order is memcmp's on the address bytes (network order),
+ * for IPv4 and IPv6, wherever the first difference is. */
+Test(dp_flow, key_order_is_memcmp_order)
+{
+	static const uint8_t v4[][4] = {{9, 255, 255, 255}, {10, 0, 0, 1}, {10, 0, 1, 0},
+					{10, 1, 0, 0},      {128, 0, 0, 0}, {255, 0, 0, 0}};
+	uint8_t v6[5][16];
+	memset(v6, 0, sizeof(v6));
+	v6[1][15] = 1;   /* differs in the last byte */
+	v6[2][8] = 0x80; /* in the second half */
+	v6[3][3] = 1;    /* in the first word */
+	v6[4][0] = 0xfe;
+	for (int ver = 4; ver <= 6; ver += 2) {
+		unsigned n = ver == 4 ? 6 : 5;
+		for (unsigned i = 0; i < n; i++)
+			for (unsigned j = 0; j < n; j++) {
+				struct mg_pkt pk;
+				memset(&pk, 0, sizeof(pk));
+				pk.ip_ver = (uint8_t)ver;
+				pk.ip_proto = 17;
+				size_t alen = ver == 4 ? 4 : 16;
+				memcpy(pk.src, ver == 4 ? v4[i] : v6[i], alen);
+				memcpy(pk.dst, ver == 4 ? v4[j] : v6[j], alen);
+				pk.sport = 1000;
+				pk.dport = 2000;
+				struct mg_flow_key k;
+				bool src_is_a;
+				mg_flows_key(&k, &pk, &src_is_a);
+				int c = memcmp(pk.src, pk.dst, alen);
+				cr_assert_eq(src_is_a, c < 0 || (c == 0 && pk.sport <= pk.dport),
+					     "v%d %u/%u", ver, i, j);
+				cr_assert_eq(memcmp(k.a, src_is_a ? pk.src : pk.dst, alen), 0);
+				cr_assert_eq(memcmp(k.b, src_is_a ? pk.dst : pk.src, alen), 0);
+				cr_assert_eq(k.pa, src_is_a ? 1000 : 2000);
+			}
+	}
+}
+
 /* ---- the TCP state machine ------------------------------------------------- */
 
 Test(dp_flow, handshake_data_fin)
