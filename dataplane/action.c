@@ -174,6 +174,138 @@ static struct rte_mbuf *build_rst(struct mg_lcore *lc, const uint8_t *hdr, const
 	return m;
 }
 
+/*
+ * Held bytes, acknowledged selectively to their sender. The gate keeps a
+ * unit's segments until the unit has a verdict, so their receiver cannot
+ * acknowledge them; a sender that has sent its window, or lost a segment
+ * before the gate, would then wait for ACKs that never come, and its
+ * timeout retransmits only its first unacknowledged segment — which the
+ * gate holds (a duplicate, dropped), never the hole behind it: the
+ * association stalls. So, where SACK was negotiated, the gate tells the
+ * sender what it holds, as its receiver would: a pure ACK with the
+ * receiver's own cumulative ACK, window and timestamps, and SACK blocks
+ * (RFC 2018) for the held ranges — the out-of-order runs, and the
+ * in-order held bytes after the first held segment (SACKing the segment
+ * at the sender's snd_una reads as reneging, RFC 2018 §8: Linux then
+ * retransmits from scratch). SACK never promises delivery: the sender
+ * keeps every byte until the receiver's cumulative ACK covers it, so the
+ * gate takes on no retransmission duty; the sender fills the holes and
+ * sends past its window's worth of held bytes (SACKed bytes leave its
+ * pipe). Sent after a held data segment of an unfinished unit, an
+ * out-of-order one, or a duplicate of held bytes; not on translated flows
+ * (refusals, translate.c: their numbers live in two spaces).
+ */
+static void sack_back(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const struct mg_pkt *pk,
+                      bool head)
+{
+	const struct mg_hold_dir *d = &f->d[dir], *o = &f->d[dir ^ 1];
+	const struct mg_tcpn *tn = &f->tn;
+	const struct mg_tcpn_dir *rcv = &tn->d[dir ^ 1], *snd = &tn->d[dir];
+	struct rte_mbuf *tpl = d->ooo != NULL ? d->ooo : d->head;
+	uint32_t blk[4][2], base = d->isn + 1;
+	unsigned nb = 0, maxb = tn->ts ? 3 : 4;
+
+	if (!tn->sack || !rcv->ack_seen || f->sa != 0 || tpl == NULL || !o->isn_known)
+		return;
+	/* Out-of-order runs first (the holes are what the sender must learn). */
+	for (struct rte_mbuf *m = d->ooo; m != NULL && nb < maxb;) {
+		const struct mg_mb_priv *pv = mg_mb_priv(m);
+		uint64_t a = mg_mb_start(pv), e = pv->end;
+		for (m = pv->next; m != NULL && mg_mb_start(mg_mb_priv(m)) <= e;
+		     m = mg_mb_priv(m)->next)
+			e = RTE_MAX(e, mg_mb_priv(m)->end);
+		blk[nb][0] = base + (uint32_t)a;
+		blk[nb][1] = base + (uint32_t)e;
+		nb++;
+	}
+	/* The in-order held bytes, from the first held data segment (head)
+	 * or after it. */
+	for (struct rte_mbuf *m = d->head; m != NULL; m = mg_mb_priv(m)->next) {
+		const struct mg_mb_priv *pv = mg_mb_priv(m);
+		if (pv->plen == 0)
+			continue;
+		uint64_t a = head ? mg_mb_start(pv) : pv->end;
+		if (a < d->next_off && nb < maxb) {
+			blk[nb][0] = base + (uint32_t)a;
+			blk[nb][1] = base + (uint32_t)d->next_off;
+			nb++;
+		}
+		break;
+	}
+	if (nb == 0)
+		return;
+
+	const uint8_t *hdr = rte_pktmbuf_mtod(tpl, const uint8_t *);
+	unsigned l2 = pk->l3_off;
+	unsigned l3 = pk->ip_ver == 6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
+	unsigned ol = (tn->ts ? 12u : 0u) + 4u + 8u * nb;
+	unsigned tl = sizeof(struct rte_tcp_hdr) + ol;
+	unsigned tot = l2 + l3 + tl, frame = RTE_MAX(tot, 60u);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->pool);
+	uint8_t *b;
+
+	if (m == NULL || (b = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)frame)) == NULL) {
+		rte_pktmbuf_free(m);
+		lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
+		return;
+	}
+	memset(b, 0, frame);
+	memcpy(b, hdr + 6, 6); /* back to the sender: MACs swapped, tags kept */
+	memcpy(b + 6, hdr, 6);
+	memcpy(b + 12, hdr + 12, l2 - 12);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(b + l2 + l3);
+	uint8_t *op = (uint8_t *)(th + 1);
+	uint32_t win = tn->ws ? rcv->last_win >> rcv->wscale : rcv->last_win;
+
+	th->src_port = rte_cpu_to_be_16(pk->dport);
+	th->dst_port = rte_cpu_to_be_16(pk->sport);
+	/* The next byte the sender can have had from its peer (reset_flow). */
+	th->sent_seq = rte_cpu_to_be_32(o->isn + 1 + (uint32_t)o->rel_off);
+	th->recv_ack = rte_cpu_to_be_32(rcv->ack);
+	th->data_off = (uint8_t)((tl / 4) << 4);
+	th->tcp_flags = RTE_TCP_ACK_FLAG;
+	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(win, 65535u));
+	if (tn->ts) {
+		const uint32_t tsv = rte_cpu_to_be_32(rcv->ts_recent),
+		               tse = rte_cpu_to_be_32(snd->ts_recent);
+		op[0] = 1, op[1] = 1, op[2] = 8, op[3] = 10;
+		memcpy(op + 4, &tsv, 4);
+		memcpy(op + 8, &tse, 4);
+		op += 12;
+	}
+	op[0] = 1, op[1] = 1, op[2] = 5, op[3] = (uint8_t)(2 + 8 * nb);
+	op += 4;
+	for (unsigned i = 0; i < nb; i++, op += 8) {
+		const uint32_t l = rte_cpu_to_be_32(blk[i][0]), r = rte_cpu_to_be_32(blk[i][1]);
+		memcpy(op, &l, 4);
+		memcpy(op + 4, &r, 4);
+	}
+	if (pk->ip_ver == 6) {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(b + l2);
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip->payload_len = rte_cpu_to_be_16((uint16_t)tl);
+		ip->proto = IPPROTO_TCP;
+		ip->hop_limits = 64;
+		memcpy(ip->src_addr, pk->dst, 16);
+		memcpy(ip->dst_addr, pk->src, 16);
+		th->cksum = rte_ipv6_udptcp_cksum(ip, th);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l2);
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(l3 + tl));
+		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_TCP;
+		memcpy(&ip->src_addr, pk->dst, 4);
+		memcpy(&ip->dst_addr, pk->src, 4);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	}
+	mg_capture_frame(lc, m, MG_CAP_SENT);
+	mg_dp_tx(lc, mg_flow_rx_side(f, dir), m);
+	lc->ctr->tcp_gate_sacks++;
+}
+
 /* The association f was denied in direction dir (why); hdr/pk: the
  * headers of a frame of that direction. */
 static void reset_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const uint8_t *hdr,
@@ -420,7 +552,13 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 		else
 			mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
 		break;
-	case MG_OUT_HOLD: release(lc, f, fr->dir); break;
+	case MG_OUT_HOLD:
+		release(lc, f, fr->dir);
+		/* Bytes still held behind a data segment: tell their sender. */
+		if (fr->pk.payload_len != 0 && f->tn.sack &&
+		    (f->d[fr->dir].ooo != NULL || f->d[fr->dir].head != NULL))
+			sack_back(lc, f, fr->dir, &fr->pk, false);
+		break;
 	case MG_OUT_DENY:
 		if (lc->monitor) {
 			lc->ctr->dpdrop[o.why]++;
@@ -436,6 +574,9 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 	case MG_OUT_RESET: reset(lc, fr, o.why); return;
 	case MG_OUT_DROP:
 	default: /* REPLY / REWRITE: not produced (refusals go through translate.c) */
+		/* A sender resending bytes the gate holds is waiting for an ACK. */
+		if (o.why == MG_DPD_TCP_DUP_HELD && f != NULL)
+			sack_back(lc, f, fr->dir, &fr->pk, true);
 		drop_frame(lc, fr->side, fr->m, o.why);
 		return;
 	}

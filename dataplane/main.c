@@ -100,7 +100,7 @@ static void usage(FILE *f, const char *prog)
 		"  --json-stats FILE      write the final counters as JSON at exit\n"
 		"  --max-flows N          flow table entries per worker (default 16384)\n"
 		"  --hold-segs N          held in-order segments per direction (default 512)\n"
-		"  --ooo-segs N           out-of-order segments per direction (default 32)\n"
+		"  --ooo-segs N           out-of-order segments per direction (default 128)\n"
 		"  --reasm-bufs N         MMS reassembly buffers per worker (default 256)\n"
 		"  --record-bufs N        TCP normaliser records of unacknowledged bytes per\n"
 		"                         worker, 72 KiB each (default 256)\n"

@@ -171,6 +171,8 @@ void mg_dp_metrics_write(FILE *f)
 	    c.seqadj_flows);
 	one(f, "mmsgate_tcp_retransmits_forwarded_total", "counter",
 	    "Retransmitted segments forwarded.", c.tcp_retrans_fwd);
+	one(f, "mmsgate_tcp_gate_sacks_total", "counter",
+	    "ACKs with SACK blocks for held bytes sent to their sender.", c.tcp_gate_sacks);
 	one(f, "mmsgate_held_segments", "gauge", "TCP segments held awaiting a verdict now.",
 	    c.held_segs);
 	struct mg_vl_stats vl;

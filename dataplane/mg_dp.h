@@ -168,6 +168,8 @@ struct mg_dp_ctr {
 	uint64_t seqadj_flows;
 	uint64_t tcp_retrans_fwd;
 	uint64_t tcp_coalesced;         /* segments appended to a held one */
+	uint64_t tcp_gate_sacks;        /* ACKs with SACK blocks for held bytes sent
+					   back to their sender (action.c) */
 	uint64_t held_segs;             /* currently held (gauge) */
 	uint64_t events, events_lost;
 	uint64_t policy_peer_refresh;
