@@ -42,3 +42,14 @@ if(TARGET mmsgate AND TARGET mg-mms-server AND TARGET mg-mms-stream)
   set_tests_properties(netns_tcplive6 PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
     TIMEOUT 120 RUN_SERIAL TRUE)
 endif()
+# Legitimate TCP unchanged (issue 11): real Linux peers through the gate
+# with deterministic loss (XDP, tests/tools/lossy.bpf.c) before and after
+# it: SACK recovery, retransmissions, keepalives, no false drop.
+if(TARGET mmsgate AND TARGET mg-mms-server AND TARGET mg-lossy)
+  add_test(NAME netns_tcp
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/netns_tcp.sh $<TARGET_FILE:mmsgate>
+      $<TARGET_FILE:mg-mms-server> $<TARGET_FILE:mg-mms-client> $<TARGET_FILE:mg-lossy>
+      ${MG_LOSSY_OBJ} ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/netns_tcp)
+  set_tests_properties(netns_tcp PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
+    TIMEOUT 120 RUN_SERIAL TRUE)
+endif()

@@ -5,14 +5,20 @@
  * (COTP CR, CN + AARQ + initiate-request), then performs each action in
  * order: "read DOM/ITEM" or "operate DOM/ITEM" (a write of an IEC 61850
  * Oper structure), and concludes. "+ACTION OBJ" is sent in the same
- * write as the action after it (pipelined requests, one TCP segment);
+ * write as the action after it (pipelined requests, one TCP segment;
+ * at most 5, the outstanding-request bound the initiate proposes);
  * their answers are read in order. Prints one line per step: "ok", or
  * "refused (object-access-denied)" / "refused (error class C code K)"
  * when the answer says no (an IED's refusal, or mmsgate's in its place);
  * information reports arriving meanwhile are counted ("report").
  * Exit status: 0 all answered (refusals included); 3 cannot connect; 4
  * connection reset or closed (e.g. by the firewall); 5 timeout; 6
- * protocol surprise.
+ * protocol surprise (or a --blob answer with the wrong content).
+ * For the TCP tests (issue 11, netns_tcp.sh): --blob N checks that every
+ * read answer ends with the N-byte blob of its invoke ID (mgt_blob_byte,
+ * what `mg-mms-server --blob N` sends), and "wblob DOM/ITEM" writes that
+ * blob as an octet string; "sleep MS" idles; --keepalive S turns on TCP
+ * keepalive with S seconds idle and interval.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,13 +28,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mg_gen.h"
 #include "mms_sock.h"
 
-static uint8_t pdu[2048], tsdu[4096], out[8192], buf[65536 + 8];
+/* Room for --blob writes (an MMS PDU of up to 65000 bytes). */
+static uint8_t pdu[66000], tsdu[66100], out[66200], buf[65536 + 8];
 static int timeout_ms = 3000;
 
 static int fail_read(const char *what, ssize_t n)
@@ -107,7 +116,8 @@ static int connect_to(const char *host, int port, const char *bind_addr)
 int main(int argc, char **argv)
 {
 	const char *host = NULL, *bind_addr = NULL;
-	int port = 102, i;
+	int port = 102, i, keepalive = 0;
+	size_t blob = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
@@ -118,12 +128,17 @@ int main(int argc, char **argv)
 			bind_addr = argv[++i];
 		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
 			timeout_ms = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--blob") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 0 &&
+			 atoi(argv[i + 1]) <= 60000)
+			blob = (size_t)atoi(argv[++i]);
+		else if (strcmp(argv[i], "--keepalive") == 0 && i + 1 < argc)
+			keepalive = atoi(argv[++i]);
 		else
 			break;
 	}
 	if (host == NULL || (argc - i) % 2 != 0) {
 		fprintf(stderr, "usage: mg-mms-client --host IP [--port N] [--bind IP] [--timeout MS] "
-				"[read|operate DOM/ITEM]...\n");
+				"[--blob N] [--keepalive S] [read|operate|wblob DOM/ITEM | sleep MS]...\n");
 		return 2;
 	}
 	int fd = connect_to(host, port, bind_addr);
@@ -132,6 +147,16 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	printf("client: connected\n");
+	if (keepalive > 0) {
+		int one = 1, cnt = 5;
+		if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) != 0 ||
+		    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keepalive, sizeof(keepalive)) != 0 ||
+		    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &keepalive, sizeof(keepalive)) != 0 ||
+		    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt)) != 0) {
+			printf("client: keepalive: %s\n", strerror(errno));
+			return 6;
+		}
+	}
 
 	struct mg_engine eng;
 	struct mg_engine_conn conn;
@@ -170,12 +195,12 @@ int main(int argc, char **argv)
 	uint32_t invoke = 1;
 	/* "+ACTION OBJ": sent in one write with the next action(s), the
 	 * answers read afterwards in order (pipelined requests). */
-	static uint8_t pipe_buf[sizeof(out) * 4];
+	static uint8_t pipe_buf[sizeof(out) * 5], bb[60000];
 	size_t pipe_len = 0;
 	struct {
 		const char *act, *obj;
 		uint32_t invoke;
-	} pend[4];
+	} pend[5];
 	unsigned npend = 0;
 	for (; i + 1 < argc; i += 2) {
 		const char *act = argv[i], *obj = argv[i + 1];
@@ -183,7 +208,19 @@ int main(int argc, char **argv)
 		bool hold = act[0] == '+';
 		if (hold)
 			act++;
-		if (strcmp(act, "read") == 0)
+		if (strcmp(act, "sleep") == 0 && !hold && npend == 0) {
+			int ms = atoi(obj);
+			nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL);
+			printf("client: slept %d ms\n", ms);
+			continue;
+		}
+		if (strcmp(act, "wblob") == 0) {
+			for (size_t q = 0; q < blob; q++)
+				bb[q] = mgt_blob_byte(invoke, q);
+			struct mg_gen_data bv = {
+			    .kind = MG_GEN_D_OCTETS, .s = (const char *)bb, .n = blob};
+			m = mg_gen_mms_write(pdu, sizeof(pdu), invoke, names, &bv, 1);
+		} else if (strcmp(act, "read") == 0)
 			m = mg_gen_mms_read(pdu, sizeof(pdu), invoke, names, 1);
 		else if (strcmp(act, "operate") == 0)
 			m = mg_gen_mms_write_oper(pdu, sizeof(pdu), invoke, obj, true, (uint8_t)invoke,
@@ -201,7 +238,7 @@ int main(int argc, char **argv)
 		pend[npend].obj = obj;
 		pend[npend].invoke = invoke++;
 		npend++;
-		if (hold && npend < 4 && i + 3 < argc)
+		if (hold && npend < 5 && i + 3 < argc)
 			continue;
 		if (mgt_send_all(fd, pipe_buf, pipe_len) != 0)
 			return fail_read(act, -1);
@@ -224,6 +261,11 @@ int main(int argc, char **argv)
 		if ((u.pdu_type != MG_MMS_CONFIRMED_RESPONSE && u.pdu_type != MG_MMS_CONFIRMED_ERROR) ||
 		    u.invoke != pend[q].invoke) {
 			printf("client: %s %s: unexpected answer (pdu %d)\n", act, obj, u.pdu_type);
+			return 6;
+		}
+		if (blob && u.pdu_type == MG_MMS_CONFIRMED_RESPONSE && strcmp(act, "read") == 0 &&
+		    !mgt_blob_ok(buf, (size_t)n, u.invoke, blob)) {
+			printf("client: %s %s: bad content\n", act, obj);
 			return 6;
 		}
 		if (u.refused[0])

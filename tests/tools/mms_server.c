@@ -15,6 +15,10 @@
  * --log FILE: what the application received, exactly: a line "client ADDR
  * PORT" per connection, "in HEX" per TPKT read from the socket, "end WHY"
  * when it stops (tests compare it with the stream the gate inspected).
+ * --blob N (issue 11, netns_tcp.sh: many segments in flight): reads are
+ * answered with an octet string of N bytes (mgt_blob_byte), and a write
+ * succeeds only when it carries the blob of its invoke ID (else a write
+ * failure and "bad content" on stdout).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,7 +34,8 @@
 #include "mg_refuse.h"
 #include "mms_sock.h"
 
-static uint8_t pdu[2048], tsdu[4096], out[8192];
+/* Room for a --blob answer (an MMS PDU of up to 65000 bytes). */
+static uint8_t pdu[66000], tsdu[66100], out[66200];
 
 static int send_tsdu(int fd, size_t n)
 {
@@ -52,6 +57,8 @@ static void log_tpkt(const uint8_t *p, size_t n)
 	fflush(logf);
 }
 
+static size_t blob;
+
 static void serve(int fd)
 {
 	struct mg_engine eng;
@@ -61,7 +68,7 @@ static void serve(int fd)
 				    .buf_put = mg_engine_malloc_put};
 	struct mg_gen_ctx ctx = {.acse = 1, .mms = 3};
 	struct mg_gen_conn wrap;
-	uint8_t buf[65536 + 8];
+	static uint8_t buf[65536 + 8];
 
 	mg_gen_conn_init4(&wrap, 0, 0, 0, 102, (struct mg_gen_sink){0});
 	mg_engine_init(&eng, &cfg);
@@ -94,9 +101,21 @@ static void serve(int fd)
 			printf("server: associated\n");
 		} else if (u.kind == MG_EV_MMS && u.pdu_type == MG_MMS_CONFIRMED_REQUEST) {
 			static const struct mg_gen_data val = {.kind = MG_GEN_D_BOOL, .i = 1};
-			if (u.service == MG_SVC_READ)
+			static uint8_t bb[60000];
+			if (u.service == MG_SVC_READ && blob) {
+				for (size_t k = 0; k < blob; k++)
+					bb[k] = mgt_blob_byte(u.invoke, k);
+				struct mg_gen_data bv = {
+				    .kind = MG_GEN_D_OCTETS, .s = (const char *)bb, .n = blob};
+				m = mg_gen_mms_read_resp(pdu, sizeof(pdu), u.invoke, &bv, 1);
+			} else if (u.service == MG_SVC_READ)
 				m = mg_gen_mms_read_resp(pdu, sizeof(pdu), u.invoke, &val, 1);
-			else if (u.service == MG_SVC_WRITE && refuse_writes) {
+			else if (u.service == MG_SVC_WRITE && blob) {
+				bool ok = mgt_blob_ok(buf, (size_t)n, u.invoke, blob);
+				m = mg_gen_mms_write_resp(pdu, sizeof(pdu), u.invoke, 1, ok ? 0 : 1);
+				if (!ok)
+					printf("server: write %s: bad content\n", u.obj);
+			} else if (u.service == MG_SVC_WRITE && refuse_writes) {
 				struct mg_refuse_req rq;
 				enum mg_reason why;
 				if (u.mms_len &&
@@ -161,9 +180,12 @@ int main(int argc, char **argv)
 				perror(argv[i]);
 				return 1;
 			}
+		} else if (strcmp(argv[i], "--blob") == 0 && i + 1 < argc &&
+			   atoi(argv[i + 1]) >= 0 && atoi(argv[i + 1]) <= 60000) {
+			blob = (size_t)atoi(argv[++i]);
 		} else {
 			fprintf(stderr, "usage: mg-mms-server [--port N] [--once] [--reports] "
-			                "[--refuse-writes] [--log FILE]\n");
+			                "[--refuse-writes] [--log FILE] [--blob N]\n");
 			return 2;
 		}
 	}

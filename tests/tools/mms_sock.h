@@ -32,6 +32,25 @@ struct mgt_unit {
 	uint8_t mms[1024];
 };
 
+/* Byte k of the octet-string "blob" of size N carried by the request or
+ * answer with invoke ID `invoke` (--blob in client and server): content
+ * that differs per PDU, so a byte delivered in the wrong place shows. */
+static inline uint8_t mgt_blob_byte(uint32_t invoke, size_t k)
+{
+	return (uint8_t)(k * 7u + invoke * 13u + (k >> 8));
+}
+/* true when the last n bytes of p[0..len) are the blob of invoke. */
+static inline bool mgt_blob_ok(const uint8_t *p, size_t len, uint32_t invoke, size_t n)
+{
+	if (len < n)
+		return false;
+	p += len - n;
+	for (size_t k = 0; k < n; k++)
+		if (p[k] != mgt_blob_byte(invoke, k))
+			return false;
+	return true;
+}
+
 int mgt_send_all(int fd, const uint8_t *p, size_t n);
 /* One TPKT into buf: its length; 0 on orderly EOF; -1 on error (errno set,
  * ETIMEDOUT after timeout_ms, ECONNRESET on reset). */
