@@ -187,7 +187,8 @@ static struct rte_mbuf *build_rst(struct mg_lcore *lc, const uint8_t *hdr, const
  * (RFC 2018) for the held ranges — the out-of-order runs, and the
  * in-order held bytes after the first held segment (SACKing the segment
  * at the sender's snd_una reads as reneging, RFC 2018 §8: Linux then
- * retransmits from scratch). SACK never promises delivery: the sender
+ * retransmits from its head), that one too when the sender resends it
+ * and no hole is held behind it (nothing else tells it that it arrived). SACK never promises delivery: the sender
  * keeps every byte until the receiver's cumulative ACK covers it, so the
  * gate takes on no retransmission duty; the sender fills the holes and
  * sends past its window's worth of held bytes (SACKed bytes leave its
@@ -574,9 +575,12 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 	case MG_OUT_RESET: reset(lc, fr, o.why); return;
 	case MG_OUT_DROP:
 	default: /* REPLY / REWRITE: not produced (refusals go through translate.c) */
-		/* A sender resending bytes the gate holds is waiting for an ACK. */
+		/* A sender resending bytes the gate holds is waiting for an ACK.
+		 * With a hole before the gate the SACK blocks name it (the held
+		 * head stays out: a SACKed head reads as reneging); without one,
+		 * the head too (nothing else tells the sender it arrived). */
 		if (o.why == MG_DPD_TCP_DUP_HELD && f != NULL)
-			sack_back(lc, f, fr->dir, &fr->pk, true);
+			sack_back(lc, f, fr->dir, &fr->pk, f->d[fr->dir].ooo == NULL);
 		drop_frame(lc, fr->side, fr->m, o.why);
 		return;
 	}
