@@ -18,8 +18,8 @@
 # quarter of the drops): once a sender times out with the head of its
 # data held by the gate it resends only that head, and the gate's SACKs
 # do not get it going again (docs/threat-model.md, "TCP through the
-# gate"); heavier loss there (bursts of two, ~40 drops) stalled about
-# one run in four.
+# gate"); heavier loss there (bursts of two, ~40 drops) stalled 2 runs
+# in 4.
 # Traffic: MMS units of MG_TCP_BLOB (16000) bytes — over Linux's initial
 # window of 10 segments, so they cross only because the gate acknowledges
 # held bytes selectively (dataplane/action.c) — as 12 pipelined reads and
