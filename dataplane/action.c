@@ -573,8 +573,13 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 		drop_frame(lc, fr->side, fr->m, o.why);
 		return;
 	case MG_OUT_RESET: reset(lc, fr, o.why); return;
+	case MG_OUT_MERGED:
+		/* Not a drop: its bytes are in the held segment before it. */
+		rte_pktmbuf_free(fr->m);
+		release(lc, f, fr->dir);
+		break;
 	case MG_OUT_DROP:
-	default: /* REPLY / REWRITE: not produced (refusals go through translate.c) */
+	default:
 		/* A sender resending bytes the gate holds is waiting for an ACK.
 		 * With a hole before the gate the SACK blocks name it (the held
 		 * head stays out: a SACKed head reads as reneging); without one,

@@ -260,6 +260,7 @@ static int op_stats(void *ud, json_t *out, char *err, size_t errlen)
 	json_object_set_new(out, "seqadj_retransmits", u64(c.seqadj_retransmits));
 	json_object_set_new(out, "held_segments", u64(c.held_segs));
 	json_object_set_new(out, "tcp_retransmits_forwarded", u64(c.tcp_retrans_fwd));
+	json_object_set_new(out, "tcp_coalesced", u64(c.tcp_coalesced));
 	json_object_set_new(out, "tcp_gate_sacks", u64(c.tcp_gate_sacks));
 	json_object_set_new(out, "events", u64(c.events));
 	json_object_set_new(out, "events_lost", u64(c.events_lost));

@@ -129,7 +129,6 @@ const char *mg_dp_l2_class_str(unsigned c);
 	X(TX_FULL, "tx_queue_full")                                           \
 	X(NO_MBUF, "no_mbuf")                                                 \
 	X(TCP_NORMALISE, "tcp_normalised")                                    \
-	X(TCP_COALESCED, "tcp_coalesced_into_held")                          \
 	X(MMS_REFUSED, "mms_refused")                                         \
 	X(TCP_ACK_OF_INJECTED, "tcp_ack_of_injected")
 

@@ -32,8 +32,10 @@ enum mg_out_kind {
 	MG_OUT_RESET,       /* a unit of the frame's association was denied: what was
 	                       allowed leaves, the rest is dropped (why), both ends get
 	                       an RST and the flow is closed */
-	MG_OUT_REPLY,       /* reserved (issue 13): answer in the frame's place */
-	MG_OUT_REWRITE,     /* reserved (issue 13): forward a rewritten frame */
+	MG_OUT_MERGED,      /* its bytes were appended to the held segment before it
+	                       (tcp_hold.c coalescing) and leave with that one: the
+	                       frame is freed, not dropped, and the held segments
+	                       that now have a verdict leave, in order */
 };
 
 struct mg_out {
@@ -45,6 +47,7 @@ struct mg_out {
 #define MG_OUT_DROPPED(w)  ((struct mg_out){.kind = MG_OUT_DROP, .why = (uint8_t)(w)})
 #define MG_OUT_DENIED(w)   ((struct mg_out){.kind = MG_OUT_DENY, .why = (uint8_t)(w)})
 #define MG_OUT_RESET_BY(w) ((struct mg_out){.kind = MG_OUT_RESET, .why = (uint8_t)(w)})
+#define MG_OUT_MERGED_INTO_HELD ((struct mg_out){.kind = MG_OUT_MERGED})
 
 #define MG_FRAME_L3_TODO      0xff /* L3/L4 not decoded (yet) */
 #define MG_FRAME_L3_MULTI_SEG 0xfd /* not decoded: a chained mbuf */

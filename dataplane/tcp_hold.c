@@ -246,7 +246,7 @@ struct mg_out mg_hold_segment(struct mg_lcore *lc, struct mg_frame *fr)
 				hold_append(lc, d, m, UINT64_MAX);
 				return MG_OUT_RESET_BY(ctx.why);
 			}
-			return MG_OUT_DROPPED(MG_DPD_TCP_COALESCED);
+			return MG_OUT_MERGED_INTO_HELD;
 		}
 	}
 	if (d->nhold >= mg_dp_cfg.hold_max_segs) {

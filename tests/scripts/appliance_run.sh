@@ -125,6 +125,12 @@ if [ "$(grep -v '^#' m1.txt | cut -d' ' -f1)" = "$(grep -v '^#' c1.txt | cut -d'
 else
 	bad "mmsgatectl metrics and /metrics differ"
 fi
+# The series budget the first line states holds, every counter at its
+# largest (zero-hidden services/reasons counted as if present).
+budget=$(sed -n '1s/.*at most \([0-9]*\) series.*/\1/p' m1.txt)
+nseries=$(grep -vc '^#' m1.txt)
+[ -n "$budget" ] && [ "$nseries" -le "$budget" ] && ok "$nseries series within the stated budget $budget" ||
+	bad "series: $nseries, budget '$budget'"
 grep -q '^mmsgate_policy_generation 1$' m1.txt && ok "generation 1" || bad "generation is not 1"
 grep -q '^mmsgate_mms_verdicts_total{verdict="deny"} 1$' m1.txt && ok "one MMS deny counted" ||
 	bad "deny counter: $(grep verdict m1.txt)"

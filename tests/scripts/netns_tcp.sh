@@ -29,7 +29,7 @@
 # crossed and were answered, the injector dropped in every place,
 # and the gate dropped nothing: no normalisation reason, no hold or
 # out-of-order bound, no reset, no event (only "duplicate of a segment it
-# still holds" and "coalesced" are allowed: both keep the bytes).
+# still holds" is allowed: the held copy keeps the bytes).
 # Needs root, netns, native XDP on veth; exits 77 (ctest SKIP) otherwise.
 # Usage: netns_tcp.sh MMSGATE MMS_SERVER MMS_CLIENT MG_LOSSY LOSSY_OBJ SOURCE_DIR WORK_DIR
 set -u
@@ -184,7 +184,7 @@ done
 if python3 - <<'EOF'
 import json, sys
 d = json.load(open("stats.json"))
-benign = {"tcp_duplicate_of_held", "tcp_coalesced_into_held"}
+benign = {"tcp_duplicate_of_held"}
 bad = {k: v for k, v in d["drops"].items() if v and k not in benign}
 bad.update({k: v for k, v in d["reasons"].items() if v})
 if d["rst_sent"]:
