@@ -10,7 +10,10 @@
 # TTL 1, LSRR, urgent) followed by an operate at the same sequence numbers
 # — and a read followed by a conflicting operate, once forwarded (both in
 # one sendmmsg, before the IED can ACK) and once held by the gate (its last
-# byte missing). The IED (mg-mms-server --log) sits one router hop behind
+# byte missing), and once forwarded to a MAC that is not the router's
+# (other-host: the router's stack discards it, which the gate does not
+# model; the record of unacknowledged bytes still makes the operate a
+# conflict, then the read is resent and answered). The IED (mg-mms-server --log) sits one router hop behind
 # the gate, as a TTL check needs:
 #
 #   client ns $NC --veth-- [mmsgate] --veth-- router ns $NI --veth-- IED ns $NS
@@ -24,12 +27,13 @@
 # checksum, no URG, no IP option, no low TTL.
 # Mutation check (by hand, not in CI): make dataplane/conntrack.c's
 # normalise() return MG_OUT_FWD first thing, rebuild, run this script: every
-# variant must FAIL (on 2026-11-29: 11/11; the operate reached the IED's
-# application in 8, urgent desynchronised its stream, conflict only lost
-# its event/counter (the IED discarded the duplicate itself), conflict-held
-# ended in a reset). IPv6: 12/14 (atomic-frag and frag2 are refused before
-# the normaliser; bypassing the fragment refusal in mg_dp_ip_handle instead
-# makes both fail: the split operate reaches the IED's application).
+# variant must FAIL (on 2026-11-29: IPv4 12/12; the operate reached the
+# IED's application in 9, urgent desynchronised its stream, conflict only
+# lost its event/counter (the IED discarded the duplicate itself),
+# conflict-held ended in a reset. IPv6 13/15, the operate in the IED's
+# application in 10; atomic-frag and frag2 are refused before the
+# normaliser: bypassing the TCP fragment refusal in mg_dp_ip_handle instead
+# fails both, the split operate reaching the IED's application).
 # With FAMILY 6 (ctest netns_tcplive6) the same over IPv6: client
 # fd00:10::20, IED fd00:20::5, the router forwarding IPv6; instead of the
 # IPv4 header checksum and LSRR variants, extension headers on TCP/102
@@ -43,7 +47,7 @@
 set -u
 MG=$1 SRV=$2 STREAM=$3 SRC=$4 WORK=$5 FAM=${6:-4}
 . "$SRC/tests/scripts/netns_lib.sh"
-nl_require python3 tshark ss
+nl_require python3 tshark ss reordercap
 ip netns list >/dev/null 2>&1 || skip "no network namespaces"
 P=tl$FAM
 NS=${P}s$$ VR0=${P}r$$a VR1=${P}r$$b

@@ -100,10 +100,10 @@ class Conn:
     # ---- frames -------------------------------------------------------------
     def frame(self, flags, payload=b"", seq=None, ack=None, ttl=64, ip_opts=b"",
               tsval=None, urg_ptr=0, bad_tcp=False, bad_ip=False, syn_opts=False, ext=(),
-              frag_at=0):
+              frag_at=0, dmac=None):
         """One Ethernet frame (IPv4 or IPv6 by the addresses), or for IPv6
         with frag_at > 0 two fragments splitting the TCP segment there."""
-        a = self.a
+        a = self.a if dmac is None else self.a | {"dmac": dmac}
         seq = self.snd_nxt if seq is None else seq
         ack = self.rcv_nxt if ack is None else ack
         if syn_opts:  # MSS 1460, SACK-permitted no, timestamps, no window scale
@@ -124,7 +124,7 @@ class Conn:
             c ^= 0x5a5a
         tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
         if a["v6"]:
-            return self.ip6(tcp, ttl, ext, frag_at)
+            return self.ip6(a, tcp, ttl, ext, frag_at)
         ihl = 5 + len(ip_opts) // 4
         self.ip_id = (self.ip_id + 1) & 0xffff
         ip = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(tcp), self.ip_id, 0x4000,
@@ -135,11 +135,10 @@ class Conn:
         ip = ip[:10] + struct.pack("!H", c) + ip[12:]
         return a["dmac"] + a["smac"] + struct.pack("!H", ETH_P_IP) + ip + tcp
 
-    def ip6(self, tcp, hlim, ext, frag_at):
+    def ip6(self, a, tcp, hlim, ext, frag_at):
         """IPv6 header, the extension headers ext ((next-header value, body
         after its next-header byte), in order), TCP. frag_at: two fragments
         (RFC 8200 §4.5), the first carrying frag_at bytes of the segment."""
-        a = self.a
         eth = a["dmac"] + a["smac"] + struct.pack("!H", ETH_P_IPV6)
 
         def chain(hdrs, last, body):
@@ -371,6 +370,7 @@ DECOYS = {
     "atomic-frag": ("tcp_fragment", lambda c: dict(ext=[atomic(c.sport)])),
     "frag2": ("tcp_fragment", lambda c: dict(frag_at=48, operate=True)),
 }
+OTHER_MAC = bytes.fromhex("02000000bad0")  # nobody's (tcplive_check.py knows it)
 V4_ONLY = ("ip-checksum", "ip-options")
 V6_ONLY = ("hbh", "dstopts", "rthdr", "atomic-frag", "frag2")
 
@@ -402,6 +402,18 @@ def run_variant(sock, a, tool, k, name):
         c.snd_nxt = (x + len(op)) & 0xffffffff
         rec["expect_ied"].append(decoy.hex())
         c.pump(lambda: c.acked() or c.rst, 1.0)
+    elif name == "other-host":
+        # The read to a MAC that is not the router's: the gate (a bridge)
+        # forwards it, the router's stack discards it (PACKET_OTHERHOST) — a
+        # discard the gate does not model. The operate at the same sequence
+        # numbers must still be a conflict (the record keeps the read: never
+        # acknowledged); then the read again, as TCP would resend it.
+        c.send_raw(c.frame(ACK | PSH, decoy, dmac=OTHER_MAC))
+        time.sleep(0.05)
+        c.send_raw(c.frame(ACK | PSH, op))
+        time.sleep(0.05)
+        c.send(decoy)
+        rec["expect_ied"].append(decoy.hex())
     elif name == "conflict-held":
         # The read but its last byte (the gate holds it: its unit is not
         # complete, so the IED cannot have acknowledged it), the operate at
@@ -465,7 +477,7 @@ def main():
     sock.bind((iface, 0))
     skip = V4_ONLY if v6 else V6_ONLY
     names = os.environ.get("TCPLIVE_VARIANTS", "").split() or (
-        [n for n in DECOYS if n not in skip] + ["conflict", "conflict-held"])
+        [n for n in DECOYS if n not in skip] + ["conflict", "conflict-held", "other-host"])
     recs = []
     for k, name in enumerate(names):
         t0 = time.monotonic()
@@ -477,7 +489,8 @@ def main():
     with open(out, "w") as f:
         json.dump({"v6": v6, "variants": recs, "reasons": {k: v[0] for k, v in DECOYS.items()}
                    | {"conflict": "tcp_conflicting_retransmission",
-                      "conflict-held": "tcp_conflicting_retransmission"}}, f, indent=1)
+                      "conflict-held": "tcp_conflicting_retransmission",
+                      "other-host": "tcp_conflicting_retransmission"}}, f, indent=1)
 
 
 if __name__ == "__main__":
