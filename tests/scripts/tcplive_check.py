@@ -56,7 +56,7 @@ def counters(path):
 
 
 OTHER_MAC = "02:00:00:00:ba:d0"  # tcp_raw.py's "other-host" decoy goes there
-FIELDS = ["eth.dst", "tcp.srcport", "tcp.dstport", "ip.ttl", "ip.hdr_len", "ip.opt.type", "tcp.flags.urg",
+FIELDS = ["eth.dst", "tcp.seq_raw", "tcp.ack_raw", "tcp.srcport", "tcp.dstport", "ip.ttl", "ip.hdr_len", "ip.opt.type", "tcp.flags.urg",
           "tcp.flags.ack", "tcp.len", "tcp.options.timestamp.tsval", "ip.checksum.status",
           "tcp.checksum.status", "tcp.analysis.ack_lost_segment", "tcp.analysis.lost_segment",
           "tcp.analysis.retransmission", "tcp.analysis.out_of_order", "mms.invokeID",
@@ -167,10 +167,26 @@ def main():
                                    if a != b), ""))
             if got["end"] != "closed":
                 bad.append(f"server connection ended: {got['end']}")
+        # conflict: read and operate leave the client back to back, but on a
+        # loaded machine the IED's ACK of the read can still reach the gate
+        # before the operate; then the operate is an acknowledged duplicate
+        # (forwarded, discarded by the IED, never compared). Accepted only
+        # when the capture shows the IED's ACK covering the read before the
+        # forwarded copy.
+        raced = False
+        if name == "conflict":
+            idx = [i for i, f in enumerate(to_ied)
+                   if f["tcp.srcport"] == str(port) and DECOY[name](f)]
+            if idx and f"{to_ied[idx[0]]['tcp.seq_raw']}{to_ied[idx[0]]['tcp.len']}".isdigit():
+                f0 = to_ied[idx[0]]
+                end = (int(f0["tcp.seq_raw"]) + int(f0["tcp.len"])) & 0xffffffff
+                raced = any(f["tcp.dstport"] == str(port) and f["tcp.ack_raw"].isdigit()
+                            and ((int(f["tcp.ack_raw"]) - end) & 0xffffffff) < 0x80000000
+                            for f in to_ied[:idx[0]])
         # 2. the drop named: event of this connection + counter.
         evl = [e.get("reason") for e in events if e.get("client", "").endswith(f":{port}")]
         evs, nev = set(evl), evl.count(reason)
-        if reason not in evs:
+        if reason not in evs and not raced:
             bad.append(f"no {reason} event (events: {sorted(filter(None, evs))})")
         if not counts.get(reason):
             bad.append(f"counter {reason} is 0")
@@ -205,11 +221,11 @@ def main():
         sent = [f for f in to_cli if f["tcp.srcport"] == str(port)]
         nc, ni = sum(map(DECOY[name], sent)), sum(map(DECOY[name], mine))
         want = 2 if name == "frag2" else 1  # frames of the decoy
-        if nc != want or ni != int(other):
+        if nc != want or ni != int(other or raced):
             bad.append(f"tshark: the decoy sent {nc} time(s), forwarded {ni} "
-                       f"(want {want}, {int(other)})")
+                       f"(want {want}, {int(other or raced)})")
         nu = sum(map(unclean, mine))
-        if nu != int(other):  # other-host: the read's resend
+        if nu != int(other or raced):  # other-host: the read's resend
             bad.append(f"tshark: {nu} forwarded frame(s) retransmitted, out of order or after a gap")
         # tshark: answers the client got.
         ans = {f["mms.invokeID"]: (f["mms.confirmedServiceResponse"], f["mms.failure"])
@@ -234,6 +250,10 @@ def main():
                 print(f"      {b}")
         else:
             gap = f", window gap {r['window_gap']} bytes" if "window_gap" in r else ""
+            if raced:
+                what = ("the read forwarded and acknowledged by the IED before the gate "
+                        "saw the operate (a race of the loaded machine): the operate forwarded "
+                        "as an acknowledged duplicate, discarded by the IED")
             print(f"PASS  {name}: {what} ({reason}: {nev} event(s), counter {counts[reason]}); "
                   f"IED application read "
                   f"exactly the {len(r['expect_ied'])} inspected TPKTs{gap}; connection usable "
