@@ -82,7 +82,7 @@ struct mg_tcpn_dir {
 	uint32_t ts_recent; /* newest TSval of this end its peer keeps (PAWS) */
 	uint16_t mss;       /* MSS this end announced, 0 = none */
 	uint8_t wscale;     /* window shift this end announced */
-	uint8_t ttl;        /* TTL / hop limit of its first segment */
+	uint8_t ttl;        /* TTL / hop limit: the highest of its SYNs */
 	uint8_t syn : 1, ack_seen : 1, sent : 1, opt_ws : 1, opt_ts : 1, opt_sack : 1, ts_seen : 1,
 	    rec_init : 1;
 	/* Record of this end's bytes not yet acknowledged by the peer. */

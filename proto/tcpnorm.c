@@ -428,6 +428,11 @@ enum mg_reason mg_tcpn_segment(const struct mg_tcpn_cfg *cfg, struct mg_tcpn *n,
 		a->snd_max = seq;
 	}
 	if (syn) {
+		/* The bar is the highest TTL of the SYNs: a first SYN that
+		 * expired before the receiver (low TTL), then a resend that got
+		 * there, must not let data with that low TTL through. */
+		if (ttl > a->ttl)
+			a->ttl = ttl;
 		a->syn = 1;
 		a->isn = seq;
 		a->mss = o.has_mss ? o.mss : 0;

@@ -353,6 +353,33 @@ Test(tcpnorm, ttl_below_handshake)
 	mg_tcpn_release(&cfg0, &n);
 }
 
+/* A first SYN with hop limit 1 (it expires on the router before the IED),
+ * its resend with 64: data with hop limit 1 must still be refused. */
+Test(tcpnorm, ttl_low_first_syn_v6)
+{
+	struct mg_tcpn n;
+	struct tconn c;
+
+	conn_init(&c, true, 1000, 5000);
+	mg_tcpn_init(&n);
+	c.tcpopt = syn_opts;
+	c.tcpopt_len = sizeof(syn_opts);
+	c.ttl = 1;
+	cr_assert_eq(seg_at(&n, &c, 0, MG_TCP_SYN, c.e[0].seq, 0, NULL, 0), MG_R_NONE);
+	c.ttl = 64;
+	cr_assert_eq(seg_at(&n, &c, 0, MG_TCP_SYN, c.e[0].seq, 0, NULL, 0), MG_R_NONE);
+	c.e[0].seq++;
+	cr_assert_eq(sendx(&n, &c, 1, MG_TCP_SYN | MG_TCP_ACK, NULL, 0), MG_R_NONE);
+	c.tcpopt = NULL;
+	c.tcpopt_len = 0;
+	cr_assert_eq(sendx(&n, &c, 0, MG_TCP_ACK, NULL, 0), MG_R_NONE);
+	c.ttl = 1;
+	cr_assert_eq(sendx(&n, &c, 0, MG_TCP_ACK, DATA, 5), MG_R_TCPN_TTL);
+	c.ttl = 64;
+	cr_assert_eq(sendx(&n, &c, 0, MG_TCP_ACK, "XXXXX", 5), MG_R_NONE);
+	mg_tcpn_release(&cfg0, &n);
+}
+
 /* ---- TCP header ----------------------------------------------------------------- */
 
 Test(tcpnorm, flags_urgent_syn_rst_data)
