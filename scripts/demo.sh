@@ -125,8 +125,12 @@ print("services: " + ", ".join(f"{k} {n}" for k, n in st["services"].items()))
 print("drop reasons: " + (", ".join(f"{k} {n}" for k, n in st["drops"].items() if n) or "none"))
 ev = [json.loads(l) for l in open("events.jsonl") if l.strip()]
 for e in ev:
-    print(f"event: {e.get('type')} {e.get('client', '')} -> {e.get('ied', '')} "
-          f"{e.get('service', '')} {e.get('class', '')} {' '.join(e.get('objects', []))}")
+    what = e.get('reason') or f"{e.get('service', '')} {e.get('class', '')} {' '.join(e.get('objects', []))}"
+    print(f"event: {e.get('type')} {e.get('client', '')} -> {e.get('ied', '')} {what}")
+if any(e.get('reason') == 'tcp_ack_of_unsent_data' for e in ev):
+    print("  (a replayed capture cannot react to the refusal: its IED still acknowledges and\n"
+          "   answers the operate the gate cut out, bytes a live IED never receives; the gate\n"
+          "   drops those frames as acknowledging data it never sent)")
 EOF
 echo
 echo "outputs in $OUT: to-inside.pcap, to-outside.pcap, events.jsonl, stats.json, mmsgate.log"
