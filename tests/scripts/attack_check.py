@@ -23,6 +23,8 @@ import struct
 import subprocess
 import sys
 
+from mg_stats import leaf_sums
+
 OPER = b"CSWI1$CO$Pos$Oper"
 failures = []
 
@@ -140,16 +142,7 @@ def run_daemon(mmsgate, d, policy, src, exp, work, extra=()):
         return None
     with open(f"{work}/stats.json") as f:
         st = json.load(f)
-    counts = {}
-
-    def walk(o):
-        if isinstance(o, dict):
-            for k, v in o.items():
-                if isinstance(v, int):
-                    counts[k] = counts.get(k, 0) + v
-                else:
-                    walk(v)
-    walk(st)
+    counts = leaf_sums(st)
     events = []
     if os.path.exists(f"{work}/events.jsonl"):
         with open(f"{work}/events.jsonl") as f:

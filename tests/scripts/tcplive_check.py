@@ -21,6 +21,8 @@ import os
 import subprocess
 import sys
 
+from mg_stats import leaf_sums
+
 OPER = b"CSWI1$CO$Pos$Oper"
 SVC_READ, SVC_WRITE = "4", "5"
 
@@ -41,18 +43,8 @@ def server_log(path):
 
 
 def counters(path):
-    counts = {}
-
-    def walk(o):
-        if isinstance(o, dict):
-            for k, v in o.items():
-                if isinstance(v, int):
-                    counts[k] = counts.get(k, 0) + v
-                else:
-                    walk(v)
     with open(path) as f:
-        walk(json.load(f))
-    return counts
+        return leaf_sums(json.load(f))
 
 
 OTHER_MAC = "02:00:00:00:ba:d0"  # tcp_raw.py's "other-host" decoy goes there
