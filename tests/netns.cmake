@@ -43,15 +43,33 @@ if(TARGET mmsgate AND TARGET mg-mms-server AND TARGET mg-mms-stream)
     TIMEOUT 120 RUN_SERIAL TRUE)
 endif()
 # Legitimate TCP unchanged (issue 11): real Linux peers through the gate,
-# 16000-byte units (over the initial window: the gate SACKs held bytes),
-# keepalives, no false drop. CI runs it without injected loss; the loss
-# modes (MG_TCP_LOSS=1, MG_TCP_BEFORE=1: XDP, tests/tools/lossy.bpf.c)
-# still stall in some runs (see the script).
+# no false drop (tests/scripts/netns_tcp.sh, one variant per test):
+#   netns_tcp          16000-byte units (over the initial window: the gate
+#                      acknowledges held bytes), keepalives;
+#   netns_tcp_loss     the same with XDP loss before and after the gate
+#                      (tests/tools/lossy.bpf.c);
+#   netns_tcp_bigunit  60000-byte units at connection start, both ways;
+#   netns_tcp_zerowin  a client that stops reading: zero window, probes.
+# The last three stall on a gate without custody of held bytes (a sender
+# timed out on a held head; a unit larger than the receiver's window):
+# DISABLED until custody is on main, or enable them with
+# -DMG_TCP_CUSTODY_TESTS=ON.
+option(MG_TCP_CUSTODY_TESTS "run netns_tcp_loss, _bigunit, _zerowin (need custody)" OFF)
 if(TARGET mmsgate AND TARGET mg-mms-server AND TARGET mg-lossy)
-  add_test(NAME netns_tcp
-    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/netns_tcp.sh $<TARGET_FILE:mmsgate>
-      $<TARGET_FILE:mg-mms-server> $<TARGET_FILE:mg-mms-client> $<TARGET_FILE:mg-lossy>
-      ${MG_LOSSY_OBJ} ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/netns_tcp)
-  set_tests_properties(netns_tcp PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
-    TIMEOUT 120 RUN_SERIAL TRUE)
+  foreach(_v plain loss bigunit zerowin)
+    if(_v STREQUAL "plain")
+      set(_n netns_tcp)
+    else()
+      set(_n netns_tcp_${_v})
+    endif()
+    add_test(NAME ${_n}
+      COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/netns_tcp.sh $<TARGET_FILE:mmsgate>
+        $<TARGET_FILE:mg-mms-server> $<TARGET_FILE:mg-mms-client> $<TARGET_FILE:mg-lossy>
+        ${MG_LOSSY_OBJ} ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/${_n} ${_v})
+    set_tests_properties(${_n} PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
+      TIMEOUT 120 RUN_SERIAL TRUE)
+    if(NOT _v STREQUAL "plain" AND NOT MG_TCP_CUSTODY_TESTS)
+      set_tests_properties(${_n} PROPERTIES DISABLED TRUE)
+    endif()
+  endforeach()
 endif()

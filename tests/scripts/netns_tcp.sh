@@ -13,38 +13,66 @@
 # MG_TCP_BEFORE=1: single full-size segments before it —
 #   VC1 (root, from the client)  C2S: a hole, later data out of order;
 #   VI1 (root, from the IED)     S2C.
-# CI runs it without loss (both 0): with loss the association still
-# stalls in some runs — a sender that timed out while the gate holds the
-# head of its data resends only that head, and the gate's SACKs do not get
-# it going again (docs/threat-model.md, "TCP through the gate"). Measured
-# alone: after the gate only, 3 of 4 runs passed; before and after, 9 of 9
-# alone but 1 of 3 inside the full suite; bursts of two before the gate,
-# 2 of 4.
-# Traffic: MMS units of MG_TCP_BLOB (16000) bytes — over Linux's initial
-# window of 10 segments, so they cross only because the gate acknowledges
-# held bytes selectively (dataplane/action.c) — as 12 pipelined reads and
-# 12 writes of a setting, four in flight at a time; then an idle
-# association with TCP keepalive (1 s).
+# VARIANT (8th argument; ctest runs each as its own test, a few seconds):
+#   plain    (netns_tcp) no loss; 16000-byte units, then an idle
+#            association with TCP keepalive (1 s);
+#   loss     (netns_tcp_loss) MG_TCP_LOSS=1 and MG_TCP_BEFORE=1 together;
+#   bigunit  (netns_tcp_bigunit) 60000-byte units right at connection
+#            start, no loss: read answers (S2C) on one connection, writes
+#            (C2S) on another — larger than the receiver's first window;
+#   zerowin  (netns_tcp_zerowin) the client asks for 16000-byte answers
+#            with a small SO_RCVBUF, then stops reading for 2.5 s: its
+#            window closes, the server's zero-window probes and the
+#            client's window updates cross the gate, then everything
+#            completes.
+# Environment overrides: MG_TCP_BLOB, MG_TCP_LOSS, MG_TCP_BEFORE,
+# MG_TCP_MAXDROP, MG_TCP_TIMEOUT (client, ms), MG_TCP_RCVBUF, MG_TCP_PAUSE.
+# Before custody (the gate acknowledging held bytes and retransmitting
+# them itself) loss, bigunit and zerowin stall: a sender that timed out
+# while the gate holds the head of its data resends only that head, and a
+# unit larger than the receiver's window can never cross
+# (docs/threat-model.md, "TCP through the gate").
+# Traffic (plain, loss): MMS units of MG_TCP_BLOB (16000) bytes — over
+# Linux's initial window of 10 segments — as 12 pipelined reads and 12
+# writes of a setting, four in flight at a time.
 # Asserts: every transaction answered with the right content (the blob
-# depends on the invoke ID), keepalives crossed and were answered, the
-# gate SACKed held bytes; with loss also: Linux recovered with SACK
+# depends on the invoke ID; the server checks every write's); plain:
+# keepalives crossed and were answered; loss: Linux recovered with SACK
 # (tshark: SACK blocks in ACKs, retransmissions, on both ends; nstat), the
-# injector dropped in every place;
+# injector dropped in every place; zerowin: the client advertised a zero
+# window and it reached the server, the server's probes reached the client
+# and the client's window updates the server (tshark on both sides);
 # and the gate dropped nothing: no normalisation reason, no hold or
 # out-of-order bound, no reset, no event (only "duplicate of a segment it
-# still holds" is allowed: the held copy keeps the bytes).
+# still holds" is allowed: the held copy keeps the bytes); the gate
+# acknowledged held bytes (SACK or custody) and, where the variant needs
+# it (loss, bigunit, zerowin: units over the window), took custody
+# (tcp_custody_acks).
 # Needs root, netns, native XDP on veth; exits 77 (ctest SKIP) otherwise.
-# Usage: netns_tcp.sh MMSGATE MMS_SERVER MMS_CLIENT MG_LOSSY LOSSY_OBJ SOURCE_DIR WORK_DIR
+# Usage: netns_tcp.sh MMSGATE MMS_SERVER MMS_CLIENT MG_LOSSY LOSSY_OBJ SOURCE_DIR WORK_DIR [VARIANT]
 set -u
 shopt -s nullglob
-MG=$1 SRV=$2 CLI=$3 LOSSY=$4 LOBJ=$5 SRC=$6 WORK=$7
+MG=$1 SRV=$2 CLI=$3 LOSSY=$4 LOBJ=$5 SRC=$6 WORK=$7 VARIANT=${8:-plain}
 T0=$(date +%s.%N)
-BLOB=${MG_TCP_BLOB:-16000} MAXDROP=${MG_TCP_MAXDROP:-40} BEFORE=${MG_TCP_BEFORE:-0} LOSS=${MG_TCP_LOSS:-0}
+# Per variant: defaults, namespace prefix (<= 5 chars, nl_topology).
+case $VARIANT in
+plain) d_blob=16000 d_loss=0 d_before=0 PFX=mgtc ;;
+loss) d_blob=16000 d_loss=1 d_before=1 PFX=mgtl ;;
+bigunit) d_blob=60000 d_loss=0 d_before=0 PFX=mgtb ;;
+zerowin) d_blob=16000 d_loss=0 d_before=0 PFX=mgtz ;;
+*) echo "usage: netns_tcp.sh ... WORK_DIR [plain|loss|bigunit|zerowin]"; exit 2 ;;
+esac
+BLOB=${MG_TCP_BLOB:-$d_blob} MAXDROP=${MG_TCP_MAXDROP:-40}
+BEFORE=${MG_TCP_BEFORE:-$d_before} LOSS=${MG_TCP_LOSS:-$d_loss}
+TMO=${MG_TCP_TIMEOUT:-10000} RCVBUF=${MG_TCP_RCVBUF:-4096} PAUSE=${MG_TCP_PAUSE:-2500}
+lossy=0
+[ "$LOSS" = 1 ] || [ "$BEFORE" = 1 ] && lossy=1
+echo "info  variant $VARIANT: units of $BLOB bytes, loss after the gate $LOSS, before $BEFORE"
 
 . "$SRC/tests/scripts/netns_lib.sh"
 nl_require tcpdump tshark python3 nstat ss
 [ -f "$LOBJ" ] || skip "no $LOBJ (needs clang + libbpf)"
-nl_topology mgtc
+nl_topology $PFX
 rm -rf "$WORK"
 mkdir -p "$WORK"
 cd "$WORK" || exit 1
@@ -109,7 +137,7 @@ fails=0
 run() { # NAME NOK -- client args
 	local name=$1 nok=$2 rc ok
 	shift 3
-	ip netns exec $NC "$CLI" --host 10.20.0.5 --bind 10.10.1.10 --timeout 20000 \
+	ip netns exec $NC "$CLI" --host 10.20.0.5 --bind 10.10.1.10 --timeout $TMO \
 		--blob $BLOB "$@" >client.out 2>&1
 	rc=$?
 	ok=$(grep -c ': ok$' client.out)
@@ -128,9 +156,29 @@ for k in 1 2 3; do
 	bulk+=(+read "$R" +read "$R" +read "$R" read "$R")
 	bulk+=(+wblob "$W" +wblob "$W" +wblob "$W" wblob "$W")
 done
-run "bulk: 12 pipelined $BLOB-byte reads and 12 writes of a setting (loss: after ${LOSS}, before ${BEFORE})" 24 -- "${bulk[@]}"
-run "keepalive: idle 3.5 s with TCP keepalive (1 s)" 2 -- --keepalive 1 \
-	read "$R" sleep 3500 read "$R"
+case $VARIANT in
+plain | loss)
+	run "bulk: 12 pipelined $BLOB-byte reads and 12 writes of a setting (loss: after ${LOSS}, before ${BEFORE})" 24 -- "${bulk[@]}"
+	;;
+bigunit)
+	# Each on a fresh connection: the units come right after the
+	# association, while the receiver's window is still its first.
+	run "bigunit S2C: 3 pipelined reads answered with $BLOB-byte units at connection start" 4 -- \
+		+read "$R" +read "$R" read "$R" read "$R"
+	run "bigunit C2S: 3 pipelined writes of $BLOB-byte units at connection start" 4 -- \
+		+wblob "$W" +wblob "$W" wblob "$W" read "$R"
+	;;
+zerowin)
+	run "zerowin: 4 pipelined $BLOB-byte reads, SO_RCVBUF $RCVBUF, the client stops reading for $PAUSE ms; then a write and a read" 6 -- \
+		--rcvbuf $RCVBUF --pause-ms $PAUSE +read "$R" +read "$R" +read "$R" read "$R" wblob "$W" read "$R"
+	;;
+esac
+KA=0
+if [ "$VARIANT" = plain ]; then
+	KA=1
+	run "keepalive: idle 3.5 s with TCP keepalive (1 s)" 2 -- --keepalive 1 \
+		read "$R" sleep 3500 read "$R"
+fi
 sleep 0.5
 kill $TD1 $TD2 2>/dev/null
 wait $TD1 $TD2 2>/dev/null
@@ -144,23 +192,22 @@ else
 	echo "ok    the server got every write with the right content ($(grep -c 'server: write' server.out) writes)"
 fi
 
-if [ "$LOSS" = 1 ] || [ "$BEFORE" = 1 ]; then
-# The injector dropped in every place.
-total=0
-for f in lossy-*.out; do
-	d=$(sed -n 's/.* dropped \([0-9]*\)$/\1/p' "$f")
-	echo "info  $(tail -1 "$f")"
-	if [ -z "$d" ] || [ "$d" -lt 3 ]; then
-		echo "FAIL  too few drops in $f"
-		fails=$((fails + 1))
-	fi
-	total=$((total + ${d:-0}))
-done
-echo "info  data segments dropped by the injector: $total"
-
+if [ $lossy = 1 ]; then
+	# The injector dropped in every place.
+	total=0
+	for f in lossy-*.out; do
+		d=$(sed -n 's/.* dropped \([0-9]*\)$/\1/p' "$f")
+		echo "info  $(tail -1 "$f")"
+		if [ -z "$d" ] || [ "$d" -lt 3 ]; then
+			echo "FAIL  too few drops in $f"
+			fails=$((fails + 1))
+		fi
+		total=$((total + ${d:-0}))
+	done
+	echo "info  data segments dropped by the injector: $total"
 fi
-# Linux recovered with SACK, on both ends (each end's own segments and
-# ACKs are captured at its veth, before any loss).
+# What each end sent, seen at its own veth (before any loss) and at the
+# other end's (after the gate).
 tcount() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
 for side in cli ied; do
 	if [ $side = cli ]; then me=10.10.1.10; else me=10.20.0.5; fi
@@ -169,31 +216,51 @@ for side in cli ied; do
 	ka=$(tcount $side.pcap "tcp.analysis.keep_alive")
 	kaa=$(tcount $side.pcap "tcp.analysis.keep_alive_ack")
 	echo "info  $side capture: $sack ACKs with SACK blocks and $rtx retransmissions sent by $me; $ka keepalives, $kaa answered"
-	lossy=0
-	[ "$LOSS" = 1 ] || [ "$BEFORE" = 1 ] && lossy=1
 	if { [ $lossy = 0 ] || { [ "$sack" -ge 1 ] && [ "$rtx" -ge 1 ]; }; } &&
-		[ "$ka" -ge 1 ] && [ "$kaa" -ge 1 ]; then
-		echo "ok    $side side: keepalives crossed and answered$([ $lossy = 1 ] && echo ', SACK blocks, retransmissions')"
+		{ [ $KA = 0 ] || { [ "$ka" -ge 1 ] && [ "$kaa" -ge 1 ]; }; }; then
+		[ $lossy = 1 ] && echo "ok    $side side: SACK blocks, retransmissions"
+		[ $KA = 1 ] && echo "ok    $side side: keepalives crossed and answered"
 	else
 		echo "FAIL  $side side"
 		fails=$((fails + 1))
 	fi
 done
-for ns in $NC $NI; do
-	echo "info  $ns: $(ip netns exec $ns nstat -az TcpRetransSegs TcpExtTCPSackRecovery \
-		TcpExtTCPSACKReorder TcpExtTCPLossProbes TcpExtTCPTimeouts TcpExtTCPKeepAlive |
-		awk 'NR > 1 {printf "%s %s  ", $1, $2}')"
-	if [ $lossy = 0 ] || [ "$(nstat_ns $ns TcpExtTCPSackRecovery)" -ge 1 ]; then
-		echo "ok    $ns: Linux recovered with SACK (TcpExtTCPSackRecovery)"
+if [ $lossy = 1 ]; then
+	for ns in $NC $NI; do
+		echo "info  $ns: $(ip netns exec $ns nstat -az TcpRetransSegs TcpExtTCPSackRecovery \
+			TcpExtTCPSACKReorder TcpExtTCPLossProbes TcpExtTCPTimeouts |
+			awk 'NR > 1 {printf "%s %s  ", $1, $2}')"
+		if [ "$(nstat_ns $ns TcpExtTCPSackRecovery)" -ge 1 ]; then
+			echo "ok    $ns: Linux recovered with SACK (TcpExtTCPSackRecovery)"
+		else
+			echo "FAIL  $ns: no SACK recovery"
+			fails=$((fails + 1))
+		fi
+	done
+fi
+if [ "$VARIANT" = zerowin ]; then
+	# The client's zero window reached the server through the gate, the
+	# server's probes (Linux: snd_una - 1, no data: tshark calls them
+	# keep-alives) reached the client, and its window updates the server.
+	zw_c=$(tcount cli.pcap "ip.src == 10.10.1.10 && tcp.analysis.zero_window")
+	zw_i=$(tcount ied.pcap "ip.src == 10.10.1.10 && tcp.analysis.zero_window")
+	pr_i=$(tcount ied.pcap "ip.src == 10.20.0.5 && (tcp.analysis.zero_window_probe || tcp.analysis.keep_alive)")
+	pr_c=$(tcount cli.pcap "ip.src == 10.20.0.5 && (tcp.analysis.zero_window_probe || tcp.analysis.keep_alive)")
+	wu_i=$(tcount ied.pcap "ip.src == 10.10.1.10 && tcp.analysis.window_update")
+	echo "info  zero windows sent $zw_c / received $zw_i; probes sent $pr_i / received $pr_c; window updates received $wu_i"
+	if [ "$zw_c" -ge 1 ] && [ "$zw_i" -ge 1 ] && [ "$pr_i" -ge 1 ] && [ "$pr_c" -ge 1 ] &&
+		[ "$wu_i" -ge 1 ]; then
+		echo "ok    zero window advertised and crossed, probes and window updates crossed"
 	else
-		echo "FAIL  $ns: no SACK recovery"
+		echo "FAIL  zero window: not every step crossed the gate"
 		fails=$((fails + 1))
 	fi
-done
+fi
 
 # The gate dropped nothing it should not have.
-if python3 - <<'EOF'
-import json, sys
+case $VARIANT in loss | bigunit | zerowin) CUSTODY=1 ;; *) CUSTODY=0 ;; esac
+if CUSTODY=$CUSTODY python3 - <<'EOF'
+import json, os, sys
 d = json.load(open("stats.json"))
 benign = {"tcp_duplicate_of_held"}
 bad = {k: v for k, v in d["drops"].items() if v and k not in benign}
@@ -201,12 +268,19 @@ bad.update({k: v for k, v in d["reasons"].items() if v})
 if d["rst_sent"]:
     bad["rst_sent"] = d["rst_sent"]
 info = {k: d["drops"][k] for k in sorted(benign)}
-print("info  gate: %d MMS PDUs, retransmissions forwarded %d, %s, SACKs for held bytes %d"
-      % (d["mms_pdus"], d["tcp_retransmits_forwarded"], info, d["tcp_gate_sacks"]))
+cust = {k: d[k] for k in ("tcp_custody_acks", "tcp_custody_retransmits", "tcp_custody_timeouts") if k in d}
+print("info  gate: %d MMS PDUs, retransmissions forwarded %d, %s, SACKs for held bytes %d, custody %s"
+      % (d["mms_pdus"], d["tcp_retransmits_forwarded"], info, d["tcp_gate_sacks"], cust or "(no such counters)"))
 print(("ok    " if not bad else "FAIL  ") + "gate drop counters (normalisation, bounds, resets): %s" % (bad or "all 0"))
-# Units over the initial window need the gate's SACKs (action.c sack_back).
-ok = d["tcp_gate_sacks"] > 0 and d["held_segments"] == 0
-print(("ok    " if ok else "FAIL  ") + "the gate acknowledged held bytes selectively; nothing left held")
+# Units over the initial window need the gate to acknowledge held bytes:
+# selectively (action.c sack_back) or cumulatively (custody).
+ok = d["tcp_gate_sacks"] + cust.get("tcp_custody_acks", 0) > 0 and d["held_segments"] == 0
+print(("ok    " if ok else "FAIL  ") + "the gate acknowledged held bytes; nothing left held")
+if os.environ["CUSTODY"] == "1":
+    c = cust.get("tcp_custody_acks", 0) > 0
+    print(("ok    " if c else "FAIL  ") + "the gate took custody of held bytes (tcp_custody_acks %s)"
+          % cust.get("tcp_custody_acks", "absent"))
+    ok = ok and c
 sys.exit(1 if bad or not ok else 0)
 EOF
 then :; else fails=$((fails + 1)); cat mmsgate.out; fi
@@ -214,5 +288,5 @@ if [ -s events.jsonl ]; then
 	echo "FAIL  the gate wrote events:"; head -5 events.jsonl; fails=$((fails + 1))
 fi
 echo "info  runtime $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
-[ $fails = 0 ] && echo "netns_tcp: all checks passed" || echo "netns_tcp: $fails check(s) failed"
+[ $fails = 0 ] && echo "netns_tcp $VARIANT: all checks passed" || echo "netns_tcp $VARIANT: $fails check(s) failed"
 [ $fails = 0 ]

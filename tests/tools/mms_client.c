@@ -18,7 +18,11 @@
  * read answer ends with the N-byte blob of its invoke ID (mgt_blob_byte,
  * what `mg-mms-server --blob N` sends), and "wblob DOM/ITEM" writes that
  * blob as an octet string; "sleep MS" idles; --keepalive S turns on TCP
- * keepalive with S seconds idle and interval.
+ * keepalive with S seconds idle and interval. --rcvbuf N sets SO_RCVBUF
+ * before connecting (a small receive window); --pause-ms N stops reading
+ * the socket for N ms after the first requests are sent, so that the
+ * answers fill the receive buffer and the window closes (zero-window
+ * probes through the gate, netns_tcp.sh zerowin).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,7 +42,7 @@
 
 /* Room for --blob writes (an MMS PDU of up to 65000 bytes). */
 static uint8_t pdu[66000], tsdu[66100], out[66200], buf[65536 + 8];
-static int timeout_ms = 3000;
+static int timeout_ms = 3000, rcvbuf;
 
 static int fail_read(const char *what, ssize_t n)
 {
@@ -76,6 +80,12 @@ static int connect_to(const char *host, int port, const char *bind_addr)
 		sl = sizeof(*a);
 	}
 	int fd = socket(fam, SOCK_STREAM, 0);
+	/* Before connect: the window offered in the SYN and the scale follow it. */
+	if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) != 0) {
+		printf("client: SO_RCVBUF %d: %s\n", rcvbuf, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	if (bind_addr) {
 		struct sockaddr_storage bs;
 		memset(&bs, 0, sizeof(bs));
@@ -116,7 +126,7 @@ static int connect_to(const char *host, int port, const char *bind_addr)
 int main(int argc, char **argv)
 {
 	const char *host = NULL, *bind_addr = NULL;
-	int port = 102, i, keepalive = 0;
+	int port = 102, i, keepalive = 0, pause_ms = 0;
 	size_t blob = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -133,12 +143,17 @@ int main(int argc, char **argv)
 			blob = (size_t)atoi(argv[++i]);
 		else if (strcmp(argv[i], "--keepalive") == 0 && i + 1 < argc)
 			keepalive = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--rcvbuf") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0)
+			rcvbuf = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--pause-ms") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 0)
+			pause_ms = atoi(argv[++i]);
 		else
 			break;
 	}
 	if (host == NULL || (argc - i) % 2 != 0) {
 		fprintf(stderr, "usage: mg-mms-client --host IP [--port N] [--bind IP] [--timeout MS] "
-				"[--blob N] [--keepalive S] [read|operate|wblob DOM/ITEM | sleep MS]...\n");
+				"[--blob N] [--keepalive S] [--rcvbuf N] [--pause-ms N] "
+				"[read|operate|wblob DOM/ITEM | sleep MS]...\n");
 		return 2;
 	}
 	int fd = connect_to(host, port, bind_addr);
@@ -243,6 +258,12 @@ int main(int argc, char **argv)
 		if (mgt_send_all(fd, pipe_buf, pipe_len) != 0)
 			return fail_read(act, -1);
 		pipe_len = 0;
+		if (pause_ms > 0) { /* once: the answers pile up unread */
+			nanosleep(&(struct timespec){pause_ms / 1000, (pause_ms % 1000) * 1000000L},
+				  NULL);
+			printf("client: paused %d ms before reading\n", pause_ms);
+			pause_ms = 0;
+		}
 		for (unsigned q = 0; q < npend; q++) {
 		act = pend[q].act;
 		obj = pend[q].obj;
