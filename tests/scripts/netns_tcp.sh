@@ -123,14 +123,21 @@ nl_gate_start "$MG" --policy "$SRC/tests/scripts/netns_tcp.policy" --events even
 ip netns exec $NI "$SRV" --port 102 --blob $BLOB >server.out 2>&1 &
 nl_bg $!
 nl_wait_listen $NI 102 || exit 1
-# Headers are enough for tshark's TCP analysis.
-ip netns exec $NC tcpdump -i $VC0 -s 200 -w cli.pcap -U 'tcp port 102' >/dev/null 2>&1 &
+# Headers are enough for tshark's TCP analysis. Traffic starts only once
+# both captures listen (a loaded machine once left both files empty).
+ip netns exec $NC tcpdump -i $VC0 -s 200 -w cli.pcap -U 'tcp port 102' >/dev/null 2>td-cli.err &
 TD1=$!
 nl_bg $TD1
-ip netns exec $NI tcpdump -i $VI0 -s 200 -w ied.pcap -U 'tcp port 102' >/dev/null 2>&1 &
+ip netns exec $NI tcpdump -i $VI0 -s 200 -w ied.pcap -U 'tcp port 102' >/dev/null 2>td-ied.err &
 TD2=$!
 nl_bg $TD2
-sleep 1
+for k in $(seq 50); do
+	grep -q 'listening on' td-cli.err && grep -q 'listening on' td-ied.err && break
+	sleep 0.1
+done
+grep -q 'listening on' td-cli.err && grep -q 'listening on' td-ied.err ||
+	{ echo "FAIL: tcpdump did not start"; cat td-*.err; exit 1; }
+sleep 0.2
 nstat_ns() { ip netns exec $1 nstat -az "$2" | awk -v k="$2" '$1 == k {print $2}'; }
 
 fails=0
@@ -182,6 +189,13 @@ fi
 sleep 0.5
 kill $TD1 $TD2 2>/dev/null
 wait $TD1 $TD2 2>/dev/null
+for f in cli.pcap ied.pcap; do
+	if [ "$(tshark -r $f 2>/dev/null | wc -l)" -lt 10 ]; then
+		echo "FAIL  $f holds (almost) nothing: the checks on it below mean nothing"
+		cat td-*.err
+		fails=$((fails + 1))
+	fi
+done
 for p in ${LOSSY_PIDS:-}; do kill -TERM "$p"; wait "$p" 2>/dev/null; done
 nl_gate_stop
 if grep -q 'bad content' server.out; then

@@ -145,7 +145,8 @@ int main(int argc, char **argv)
 			keepalive = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--rcvbuf") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0)
 			rcvbuf = atoi(argv[++i]);
-		else if (strcmp(argv[i], "--pause-ms") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 0)
+		else if (strcmp(argv[i], "--pause-ms") == 0 && i + 1 < argc &&
+		         atoi(argv[i + 1]) >= 0)
 			pause_ms = atoi(argv[++i]);
 		else
 			break;
