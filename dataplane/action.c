@@ -25,6 +25,14 @@
  * (mg_dp_sa_flush), and the gate's RSTs carry translated numbers. Flows
  * without a refusal take the inlined fast path (f->sa == 0).
  *
+ * Custody (struct mg_cust, mg_flow.h) is the other: where a sender would
+ * stall on held bytes the gate acknowledges them itself (cust_ack), keeps
+ * the released segments until their receiver acknowledges them, sends
+ * them as its window allows and again when they go missing (cust_push,
+ * cust_peer, mg_dp_cust_tick), and raises the receiver's ACKs towards the
+ * sender to its own (cust_rewrite). The segments it writes in an end's
+ * name come from gate_frames.c.
+ *
  * Monitor mode is a property of this file: DENY forwards, and a held
  * stream releases every byte fed to the engine instead of only the bytes
  * with an allow verdict (enforce.c never asks for a RESET in monitor mode:
@@ -45,8 +53,8 @@ static inline void drop_frame(struct mg_lcore *lc, unsigned rx_side, struct rte_
 	lc->ctr->drop[rx_side]++;
 	lc->ctr->dpdrop[why]++;
 	/* --capture-denied: refused connections, denied PDUs and anomalies. */
-	if (unlikely(mg_capture_on) && (why == MG_DPD_CONN_DENIED || why == MG_DPD_MMS_DENIED ||
-	                                why == MG_DPD_MMS_ANOMALY))
+	if (unlikely(mg_capture_on) &&
+	    (why == MG_DPD_CONN_DENIED || why == MG_DPD_MMS_DENIED || why == MG_DPD_MMS_ANOMALY))
 		mg_capture_frame_slow(lc, m, MG_CAP_DENIED);
 	if (unlikely(lc->ndrop == RTE_DIM(lc->dropq))) {
 		rte_pktmbuf_free_bulk(lc->dropq, lc->ndrop);
@@ -70,22 +78,27 @@ static bool fin_after_answers(struct mg_lcore *lc, struct mg_flow *f, struct rte
 /* A frame of f's direction dir leaves: through the sequence translator
  * when f's streams were edited (translate.c), which may cut refused bytes
  * out of it or find nothing left to send. */
+static void cust_rewrite(struct mg_flow *f, unsigned dir, struct rte_mbuf *m, unsigned l4);
+
 static inline void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
-		    uint32_t paylen)
+                           uint32_t paylen, unsigned l4)
 {
 	unsigned out = mg_flow_tx_side(f, dir);
 
+	/* Towards the sender of a direction in the gate's custody. */
+	if (unlikely(f->cust & (1u << (dir ^ 1))))
+		cust_rewrite(f, dir, m, l4);
 	if (f->sa != 0) {
 		if (dir == MG_DIR_S2C && fin_after_answers(lc, f, m))
 			return;
 		struct mg_seqadj_plan plan;
 		uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
 		size_t len = rte_pktmbuf_data_len(m);
-		size_t n = mg_seqadj_frame(mg_dp_sa(lc, f), (uint8_t)dir, b, len, mg_dp_now_ns(lc),
-					   &plan);
+		size_t n =
+		    mg_seqadj_frame(mg_dp_sa(lc, f), (uint8_t)dir, b, len, mg_dp_now_ns(lc), &plan);
 		if (n == 0) {
 			drop_frame(lc, MG_SIDE_OTHER(out), m,
-			     paylen ? MG_DPD_MMS_REFUSED : MG_DPD_TCP_ACK_OF_INJECTED);
+			           paylen ? MG_DPD_MMS_REFUSED : MG_DPD_TCP_ACK_OF_INJECTED);
 			return;
 		}
 		if (n < len) {
@@ -98,80 +111,29 @@ static inline void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir,
 	mg_dp_tx(lc, out, m);
 }
 
-/* The segments of f's direction dir that may leave now. */
+static void cust_push(struct mg_lcore *lc, struct mg_flow *f, unsigned dir);
+
+/* The segments of f's direction dir that may leave now. In custody the
+ * data segments are kept until their receiver acknowledges them and leave
+ * as far as its window takes (cust_push). */
 static void release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
 {
 	struct mg_hold_dir *d = &f->d[dir];
 	uint64_t limit = mg_hold_limit(d, lc->monitor);
 	struct rte_mbuf *m;
 
+	if (unlikely(d->c.on)) {
+		while ((m = mg_hold_pop(lc, d, limit)) != NULL) {
+			if (mg_mb_priv(m)->plen == 0 && !mg_mb_priv(m)->fin)
+				tx_flow(lc, f, dir, m, 0, mg_mb_priv(m)->l4off);
+			else
+				mg_hold_keep(lc, d, m);
+		}
+		cust_push(lc, f, dir);
+		return;
+	}
 	while ((m = mg_hold_pop(lc, d, limit)) != NULL)
-		tx_flow(lc, f, dir, m, mg_mb_priv(m)->plen);
-}
-
-/* Build one RST|ACK from the header of a segment of this association.
- * reverse: towards the segment's sender (addresses and ports swapped). */
-static struct rte_mbuf *build_rst(struct mg_lcore *lc, const uint8_t *hdr, const struct mg_pkt *pk,
-                                  bool reverse, uint32_t seq, uint32_t ack)
-{
-	unsigned l2 = pk->l3_off;
-	unsigned l3 = pk->ip_ver == 6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
-	unsigned tot = l2 + l3 + sizeof(struct rte_tcp_hdr);
-	unsigned frame = RTE_MAX(tot, 60u);
-	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->pool);
-	uint8_t *b;
-
-	if (m == NULL) {
-		lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
-		return NULL;
-	}
-	b = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)frame);
-	if (b == NULL) {
-		rte_pktmbuf_free(m);
-		lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
-		return NULL;
-	}
-	memset(b, 0, frame);
-	memcpy(b, hdr, l2);
-	if (reverse) {
-		memcpy(b, hdr + 6, 6);
-		memcpy(b + 6, hdr, 6);
-	}
-	const uint8_t *src = reverse ? pk->dst : pk->src;
-	const uint8_t *dst = reverse ? pk->src : pk->dst;
-	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(b + l2 + l3);
-
-	th->src_port = rte_cpu_to_be_16(reverse ? pk->dport : pk->sport);
-	th->dst_port = rte_cpu_to_be_16(reverse ? pk->sport : pk->dport);
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (sizeof(struct rte_tcp_hdr) / 4) << 4;
-	th->tcp_flags = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
-	th->rx_win = 0;
-	th->tcp_urp = 0;
-	th->cksum = 0;
-	if (pk->ip_ver == 6) {
-		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(b + l2);
-		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
-		ip->payload_len = rte_cpu_to_be_16(sizeof(struct rte_tcp_hdr));
-		ip->proto = IPPROTO_TCP;
-		ip->hop_limits = 64;
-		memcpy(ip->src_addr, src, 16);
-		memcpy(ip->dst_addr, dst, 16);
-		th->cksum = rte_ipv6_udptcp_cksum(ip, th);
-	} else {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l2);
-		ip->version_ihl = 0x45;
-		ip->total_length = rte_cpu_to_be_16(l3 + sizeof(struct rte_tcp_hdr));
-		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-		ip->time_to_live = 64;
-		ip->next_proto_id = IPPROTO_TCP;
-		memcpy(&ip->src_addr, src, 4);
-		memcpy(&ip->dst_addr, dst, 4);
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
-	}
-	return m;
+		tx_flow(lc, f, dir, m, mg_mb_priv(m)->plen, mg_mb_priv(m)->l4off);
 }
 
 /*
@@ -188,27 +150,45 @@ static struct rte_mbuf *build_rst(struct mg_lcore *lc, const uint8_t *hdr, const
  * in-order held bytes after the first held segment (SACKing the segment
  * at the sender's snd_una reads as reneging, RFC 2018 §8: Linux then
  * retransmits from its head), that one too when the sender resends it
- * and no hole is held behind it (nothing else tells it that it arrived). SACK never promises delivery: the sender
- * keeps every byte until the receiver's cumulative ACK covers it, so the
- * gate takes on no retransmission duty; the sender fills the holes and
- * sends past its window's worth of held bytes (SACKed bytes leave its
- * pipe). Sent after a held data segment of an unfinished unit, an
- * out-of-order one, or a duplicate of held bytes; not on translated flows
- * (refusals, translate.c: their numbers live in two spaces).
+ * and no hole is held behind it (nothing else tells it that it arrived). SACK never promises
+ * delivery: the sender keeps every byte until the receiver's cumulative ACK covers it, so the gate
+ * takes on no retransmission duty; the sender fills the holes and sends past its window's worth of
+ * held bytes (SACKed bytes leave its pipe). Sent after a held data segment of an unfinished unit,
+ * an out-of-order one, or a duplicate of held bytes; not on translated flows (refusals,
+ * translate.c: their numbers live in two spaces).
  */
-static void sack_back(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const struct mg_pkt *pk,
-                      bool head)
+static void ack_sender(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const uint8_t *hdr,
+                       const struct mg_pkt *pk, struct mg_gate_ack_spec *a)
 {
-	const struct mg_hold_dir *d = &f->d[dir], *o = &f->d[dir ^ 1];
 	const struct mg_tcpn *tn = &f->tn;
-	const struct mg_tcpn_dir *rcv = &tn->d[dir ^ 1], *snd = &tn->d[dir];
-	struct rte_mbuf *tpl = d->ooo != NULL ? d->ooo : d->head;
-	uint32_t blk[4][2], base = d->isn + 1;
-	unsigned nb = 0, maxb = tn->ts ? 3 : 4;
+	const struct mg_hold_dir *o = &f->d[dir ^ 1];
 
-	if (!tn->sack || !rcv->ack_seen || f->sa != 0 || tpl == NULL || !o->isn_known)
+	/* The next byte the sender can have had from its peer (reset_flow). */
+	a->seq = o->isn + 1 + (uint32_t)o->rel_off;
+	a->ts = tn->ts;
+	a->tsval = tn->d[dir ^ 1].ts_recent;
+	a->tsecr = tn->d[dir].ts_recent;
+	struct rte_mbuf *m = mg_gate_ack(lc, hdr, pk, a);
+	if (m == NULL)
 		return;
-	/* Out-of-order runs first (the holes are what the sender must learn). */
+	mg_capture_frame(lc, m, MG_CAP_SENT);
+	mg_dp_tx(lc, mg_flow_rx_side(f, dir), m);
+}
+
+/* The window field for a right edge right seen from ack (bytes; scaled
+ * as the receiver announced). */
+static uint16_t win_field(const struct mg_flow *f, unsigned rdir, uint64_t bytes)
+{
+	uint64_t w = f->tn.ws ? bytes >> f->tn.d[rdir].wscale : bytes;
+	return (uint16_t)RTE_MIN(w, 65535u);
+}
+
+/* SACK blocks for what d holds out of order: the runs, merged. */
+static unsigned ooo_blocks(const struct mg_hold_dir *d, uint32_t blk[][2], unsigned maxb)
+{
+	uint32_t base = d->isn + 1;
+	unsigned nb = 0;
+
 	for (struct rte_mbuf *m = d->ooo; m != NULL && nb < maxb;) {
 		const struct mg_mb_priv *pv = mg_mb_priv(m);
 		uint64_t a = mg_mb_start(pv), e = pv->end;
@@ -219,98 +199,276 @@ static void sack_back(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, cons
 		blk[nb][1] = base + (uint32_t)e;
 		nb++;
 	}
+	return nb;
+}
+
+static void sack_back(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const struct mg_pkt *pk,
+                      bool head)
+{
+	const struct mg_hold_dir *d = &f->d[dir], *o = &f->d[dir ^ 1];
+	const struct mg_tcpn *tn = &f->tn;
+	const struct mg_tcpn_dir *rcv = &tn->d[dir ^ 1];
+	struct rte_mbuf *tpl = d->ooo != NULL ? d->ooo : d->head;
+	struct mg_gate_ack_spec a = {0};
+	unsigned maxb = tn->ts ? 3 : 4;
+
+	if (!tn->sack || !rcv->ack_seen || f->sa != 0 || tpl == NULL || !o->isn_known)
+		return;
+	/* Out-of-order runs first (the holes are what the sender must learn). */
+	a.nblk = ooo_blocks(d, a.blk, maxb);
 	/* The in-order held bytes, from the first held data segment (head)
 	 * or after it. */
 	for (struct rte_mbuf *m = d->head; m != NULL; m = mg_mb_priv(m)->next) {
 		const struct mg_mb_priv *pv = mg_mb_priv(m);
 		if (pv->plen == 0)
 			continue;
-		uint64_t a = head ? mg_mb_start(pv) : pv->end;
-		if (a < d->next_off && nb < maxb) {
-			blk[nb][0] = base + (uint32_t)a;
-			blk[nb][1] = base + (uint32_t)d->next_off;
-			nb++;
+		uint64_t s = head ? mg_mb_start(pv) : pv->end;
+		if (s < d->next_off && a.nblk < maxb) {
+			a.blk[a.nblk][0] = d->isn + 1 + (uint32_t)s;
+			a.blk[a.nblk][1] = d->isn + 1 + (uint32_t)d->next_off;
+			a.nblk++;
 		}
 		break;
 	}
-	if (nb == 0)
+	if (a.nblk == 0)
 		return;
-
-	const uint8_t *hdr = rte_pktmbuf_mtod(tpl, const uint8_t *);
-	unsigned l2 = pk->l3_off;
-	unsigned l3 = pk->ip_ver == 6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
-	unsigned ol = (tn->ts ? 12u : 0u) + 4u + 8u * nb;
-	unsigned tl = sizeof(struct rte_tcp_hdr) + ol;
-	unsigned tot = l2 + l3 + tl, frame = RTE_MAX(tot, 60u);
-	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->pool);
-	uint8_t *b;
-
-	if (m == NULL || (b = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)frame)) == NULL) {
-		rte_pktmbuf_free(m);
-		lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
-		return;
-	}
-	memset(b, 0, frame);
-	memcpy(b, hdr + 6, 6); /* back to the sender: MACs swapped, tags kept */
-	memcpy(b + 6, hdr, 6);
-	memcpy(b + 12, hdr + 12, l2 - 12);
-	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(b + l2 + l3);
-	uint8_t *op = (uint8_t *)(th + 1);
-	uint32_t win = tn->ws ? rcv->last_win >> rcv->wscale : rcv->last_win;
-
-	th->src_port = rte_cpu_to_be_16(pk->dport);
-	th->dst_port = rte_cpu_to_be_16(pk->sport);
-	/* The next byte the sender can have had from its peer (reset_flow). */
-	th->sent_seq = rte_cpu_to_be_32(o->isn + 1 + (uint32_t)o->rel_off);
-	th->recv_ack = rte_cpu_to_be_32(rcv->ack);
-	th->data_off = (uint8_t)((tl / 4) << 4);
-	th->tcp_flags = RTE_TCP_ACK_FLAG;
-	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(win, 65535u));
-	if (tn->ts) {
-		const uint32_t tsv = rte_cpu_to_be_32(rcv->ts_recent),
-		               tse = rte_cpu_to_be_32(snd->ts_recent);
-		op[0] = 1, op[1] = 1, op[2] = 8, op[3] = 10;
-		memcpy(op + 4, &tsv, 4);
-		memcpy(op + 8, &tse, 4);
-		op += 12;
-	}
-	op[0] = 1, op[1] = 1, op[2] = 5, op[3] = (uint8_t)(2 + 8 * nb);
-	op += 4;
-	for (unsigned i = 0; i < nb; i++, op += 8) {
-		const uint32_t l = rte_cpu_to_be_32(blk[i][0]), r = rte_cpu_to_be_32(blk[i][1]);
-		memcpy(op, &l, 4);
-		memcpy(op + 4, &r, 4);
-	}
-	if (pk->ip_ver == 6) {
-		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(b + l2);
-		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
-		ip->payload_len = rte_cpu_to_be_16((uint16_t)tl);
-		ip->proto = IPPROTO_TCP;
-		ip->hop_limits = 64;
-		memcpy(ip->src_addr, pk->dst, 16);
-		memcpy(ip->dst_addr, pk->src, 16);
-		th->cksum = rte_ipv6_udptcp_cksum(ip, th);
-	} else {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + l2);
-		ip->version_ihl = 0x45;
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(l3 + tl));
-		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-		ip->time_to_live = 64;
-		ip->next_proto_id = IPPROTO_TCP;
-		memcpy(&ip->src_addr, pk->dst, 4);
-		memcpy(&ip->dst_addr, pk->src, 4);
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
-	}
-	mg_capture_frame(lc, m, MG_CAP_SENT);
-	mg_dp_tx(lc, mg_flow_rx_side(f, dir), m);
+	a.ack = rcv->ack;
+	a.win = win_field(f, dir ^ 1, rcv->last_win);
+	ack_sender(lc, f, dir, rte_pktmbuf_mtod(tpl, const uint8_t *), pk, &a);
 	lc->ctr->tcp_gate_sacks++;
+}
+
+/* ---- custody (struct mg_cust, mg_flow.h) ---------------------------- */
+
+/* The receiver's own right edge now (its latest ACK and window), as an
+ * offset of d's stream. */
+static uint64_t cust_rright(const struct mg_flow *f, unsigned dir)
+{
+	const struct mg_hold_dir *d = &f->d[dir];
+	const struct mg_tcpn_dir *rcv = &f->tn.d[dir ^ 1];
+
+	return mg_hold_off(d, rcv->ack, d->next_off) + rcv->last_win;
+}
+
+static void cust_unlist(struct mg_lcore *lc, struct mg_flow *f)
+{
+	for (uint32_t i = 0; i < lc->cust_n; i++)
+		if (lc->cust_flow[i] == f->idx) {
+			lc->cust_flow[i] = lc->cust_flow[--lc->cust_n];
+			return;
+		}
+}
+
+static void cust_end(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
+{
+	if (!(f->cust & (1u << dir)))
+		return;
+	memset(&f->d[dir].c, 0, sizeof(f->d[dir].c));
+	f->cust &= (uint8_t) ~(1u << dir);
+	lc->ctr->tcp_custody_now--;
+	if (f->cust == 0)
+		cust_unlist(lc, f);
+}
+
+/* Whether direction dir goes into (or stays in) custody now; takes it
+ * (before its segments are released, so that they are kept). Only when
+ * every byte the gate forwarded the receiver has acknowledged: custody
+ * covers bytes the gate can deliver, kept or held, nothing in between. */
+static bool cust_want(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, bool resend)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	const struct mg_tcpn_dir *rcv = &f->tn.d[dir ^ 1];
+
+	if (d->c.on)
+		return true;
+	if (f->sa != 0 || !f->tn.hs || !rcv->ack_seen || !d->isn_known || !f->d[dir ^ 1].isn_known)
+		return false;
+	if (mg_hold_off(d, rcv->ack, d->next_off) < d->rel_off ||
+	    !mg_cust_wanted(d, cust_rright(f, dir), rcv->mss, resend))
+		return false;
+	if (f->cust == 0) {
+		if (lc->cust_n == MG_DP_CUST_MAX)
+			return false; /* SACKs only, as before */
+		lc->cust_flow[lc->cust_n++] = f->idx;
+	}
+	f->cust |= (uint8_t)(1u << dir);
+	mg_cust_start(&d->c, mg_hold_off(d, rcv->ack, d->next_off));
+	lc->ctr->tcp_custody_takes++;
+	lc->ctr->tcp_custody_now++;
+	return true;
+}
+
+/* The cumulative ACK of custody: every byte of dir the gate has in order,
+ * the window it can take (its record's budget past the receiver's ACK,
+ * never less than it announced), SACK blocks for out-of-order runs. The
+ * normaliser learns the edge, as if the receiver had announced it. */
+static void cust_ack(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const uint8_t *hdr,
+                     const struct mg_pkt *pk)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	struct mg_tcpn_dir *rcv = &f->tn.d[dir ^ 1];
+	struct mg_gate_ack_spec a = {0};
+	uint32_t base = d->isn + 1;
+	uint64_t budget = lc->tncfg.rec_size ? lc->tncfg.rec_size : MG_TCPN_DEFAULT_REC;
+	uint64_t right = mg_cust_take(&d->c, d->next_off, cust_rright(f, dir), budget);
+
+	if (mg_seq_lt(rcv->right, base + (uint32_t)right))
+		rcv->right = base + (uint32_t)right;
+	if (f->tn.sack)
+		a.nblk = ooo_blocks(d, a.blk, f->tn.ts ? 3 : 4);
+	a.ack = base + (uint32_t)d->c.ack;
+	a.win = win_field(f, dir ^ 1, right - d->c.ack);
+	ack_sender(lc, f, dir, hdr, pk, &a);
+	lc->ctr->tcp_custody_acks++;
+}
+
+/*
+ * What leaves for kept segment m: m itself (one more reference: it stays
+ * kept), or a copy. The receiver keeps the newest timestamp of segments at
+ * or before its ACK (RFC 7323 §4.3), and a resend of old bytes by the
+ * sender may have brought it one newer than m's: m would then be discarded
+ * as stale (PAWS), again and again. It leaves with that newest timestamp —
+ * in place while no port holds m, else in a copy.
+ */
+static struct rte_mbuf *cust_frame(struct mg_lcore *lc, const struct mg_flow *f, unsigned dir,
+                                   struct rte_mbuf *m)
+{
+	const struct mg_mb_priv *pv = mg_mb_priv(m);
+	const struct mg_tcpn_dir *snd = &f->tn.d[dir];
+	uint8_t *th = rte_pktmbuf_mtod_offset(m, uint8_t *, pv->l4off);
+	unsigned hl = (unsigned)(th[12] >> 4) * 4, i = 20, at = 0;
+
+	while (f->tn.ts && snd->ts_seen && pv->l4off != 255 && i < hl && th[i] != 0) {
+		if (th[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hl || th[i + 1] < 2)
+			break;
+		if (th[i] == 8 && th[i + 1] == 10 && i + 10 <= hl) {
+			at = i + 2;
+			break;
+		}
+		i += th[i + 1];
+	}
+	uint32_t v;
+	if (at != 0)
+		memcpy(&v, th + at, 4);
+	if (at == 0 || (int32_t)(snd->ts_recent - rte_be_to_cpu_32(v)) <= 0) {
+		rte_mbuf_refcnt_update(m, 1);
+		return m;
+	}
+	struct rte_mbuf *c = m;
+	if (rte_mbuf_refcnt_read(m) == 1) {
+		rte_mbuf_refcnt_update(m, 1);
+	} else {
+		c = rte_pktmbuf_copy(m, lc->pool, 0, UINT32_MAX);
+		if (c == NULL) {
+			lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
+			return NULL; /* the timer sends it again */
+		}
+		th = rte_pktmbuf_mtod_offset(c, uint8_t *, pv->l4off);
+	}
+	v = rte_cpu_to_be_32(snd->ts_recent);
+	memcpy(th + at, &v, 4);
+	uint8_t *ip = rte_pktmbuf_mtod_offset(c, uint8_t *, pv->l3off);
+	struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)th;
+	t->cksum = 0;
+	t->cksum = (ip[0] >> 4) == 6 ? rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)ip, t)
+	                             : rte_ipv4_udptcp_cksum((struct rte_ipv4_hdr *)ip, t);
+	return c;
+}
+
+/* Send kept segment m (again): the receiver has not acknowledged it. Past
+ * the receiver's window (the timer probing a closed one) it does not count
+ * as sent: cust_push sends it once the window opens. */
+static void cust_tx(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m)
+{
+	struct mg_cust *c = &f->d[dir].c;
+	const struct mg_mb_priv *pv = mg_mb_priv(m);
+	struct rte_mbuf *out = cust_frame(lc, f, dir, m);
+
+	if (out != NULL)
+		mg_dp_tx(lc, mg_flow_tx_side(f, dir), out);
+	if (pv->end > c->sent && pv->end - pv->fin <= cust_rright(f, dir))
+		c->sent = pv->end;
+	if (c->t_rto == 0)
+		c->t_rto = mg_dp_now_ns(lc) + (uint64_t)c->rto_ms * 1000000u;
+}
+
+/* Kept segments never sent go out as far as the receiver's window takes. */
+static void cust_push(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	uint64_t rright = cust_rright(f, dir);
+
+	for (struct rte_mbuf *m = d->kept; m != NULL; m = mg_mb_priv(m)->next) {
+		const struct mg_mb_priv *pv = mg_mb_priv(m);
+		if (pv->end <= d->c.sent)
+			continue;
+		if (pv->end - pv->fin > rright)
+			break;
+		cust_tx(lc, f, dir, m);
+	}
+}
+
+/* A segment of the receiver of custody direction dir passed: what its ACK
+ * covers leaves custody; three duplicates send the first kept segment
+ * again; its window may let more out; custody ends when nothing is left. */
+static void cust_peer(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const struct mg_pkt *pk)
+{
+	struct mg_hold_dir *d = &f->d[dir];
+	uint64_t ack = mg_hold_off(d, f->tn.d[dir ^ 1].ack, d->next_off);
+	bool dup = pk->payload_len == 0 &&
+	           !(pk->tcp_flags & (MG_TCP_SYN | MG_TCP_FIN | MG_TCP_RST)) && ack == d->c.racked;
+
+	for (struct rte_mbuf *m = mg_hold_kept_acked(lc, d, ack), *n; m != NULL; m = n) {
+		n = mg_mb_priv(m)->next;
+		rte_pktmbuf_free(m);
+	}
+	if (mg_cust_peer(&d->c, ack, dup, mg_dp_now_ns(lc)) == MG_CUST_RESEND && d->kept != NULL) {
+		cust_tx(lc, f, dir, d->kept);
+		lc->ctr->tcp_custody_resends++;
+	}
+	cust_push(lc, f, dir);
+	if (mg_cust_done(&d->c, d->kept != NULL))
+		cust_end(lc, f, dir);
+}
+
+/* A frame of the receiver of a custody direction, on its way to the
+ * sender: its ACK is raised to the gate's and its window keeps the edge
+ * the gate announced (the sender already counts those bytes delivered). */
+static void cust_rewrite(struct mg_flow *f, unsigned dir, struct rte_mbuf *m, unsigned l4)
+{
+	const struct mg_hold_dir *cd = &f->d[dir ^ 1];
+	uint8_t *th = rte_pktmbuf_mtod_offset(m, uint8_t *, l4);
+
+	if (!(th[13] & MG_TCP_ACK) || (th[13] & MG_TCP_SYN))
+		return;
+	uint8_t old[8];
+	memcpy(old, th + 8, 8);
+	uint32_t ack = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(th + 8));
+	uint64_t aoff = mg_hold_off(cd, ack, cd->next_off);
+	unsigned ws = f->tn.ws ? f->tn.d[dir].wscale : 0;
+	uint64_t right =
+	    aoff + ((uint64_t)rte_be_to_cpu_16(*(const unaligned_uint16_t *)(th + 14)) << ws);
+
+	if (aoff < cd->c.ack) {
+		aoff = cd->c.ack;
+		ack = cd->isn + 1 + (uint32_t)aoff;
+	}
+	if (right < cd->c.right)
+		right = cd->c.right;
+	uint64_t w = (right - aoff) >> ws;
+	*(unaligned_uint32_t *)(th + 8) = rte_cpu_to_be_32(ack);
+	*(unaligned_uint16_t *)(th + 14) = rte_cpu_to_be_16((uint16_t)RTE_MIN(w, 65535u));
+	mg_csum_replace(th + 16, old, th + 8, 8);
 }
 
 /* The association f was denied in direction dir (why); hdr/pk: the
  * headers of a frame of that direction. */
 static void reset_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const uint8_t *hdr,
-		       const struct mg_pkt *pk, enum mg_dp_drop why)
+                       const struct mg_pkt *pk, enum mg_dp_drop why)
 {
 	struct mg_hold_dir *d = &f->d[dir], *o = &f->d[dir ^ 1];
 	unsigned in = mg_flow_rx_side(f, dir);
@@ -320,8 +478,9 @@ static void reset_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, con
 	release(lc, f, dir);
 	release(lc, f, dir ^ 1);
 
-	uint32_t d_seq = d->isn + 1 + (uint32_t)d->rel_off;
-	uint32_t o_seq = o->isn + 1 + (uint32_t)o->rel_off;
+	/* In custody the receiver has what it acknowledged, not what left. */
+	uint32_t d_seq = d->c.on ? f->tn.d[dir ^ 1].ack : d->isn + 1 + (uint32_t)d->rel_off;
+	uint32_t o_seq = o->c.on ? f->tn.d[dir].ack : o->isn + 1 + (uint32_t)o->rel_off;
 	/* On a translated flow each receiver expects the next byte in its own
 	 * receiver space; acks stay in the receiver's own sender space. */
 	uint32_t d_rseq = d_seq, o_rseq = o_seq;
@@ -336,9 +495,11 @@ static void reset_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, con
 	 * before the gate's answer to it. */
 	drop_chain(lc, mg_hold_take_all(lc, d), in, why);
 	drop_chain(lc, mg_hold_take_all(lc, o), out, MG_DPD_HELD_AT_CLOSE);
+	cust_end(lc, f, dir);
+	cust_end(lc, f, dir ^ 1);
 
 	/* Towards the receiver of the denied unit: it expects d_seq next. */
-	r = build_rst(lc, hdr, pk, false, d_rseq, o_seq);
+	r = mg_gate_rst(lc, hdr, pk, false, d_rseq, o_seq);
 	if (r != NULL) {
 		mg_capture_frame(lc, r, MG_CAP_SENT);
 		mg_dp_tx(lc, out, r);
@@ -346,7 +507,7 @@ static void reset_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, con
 	}
 	/* Towards its sender: it expects o_seq next from its peer. */
 	if (o->isn_known) {
-		r = build_rst(lc, hdr, pk, true, o_rseq, d_seq);
+		r = mg_gate_rst(lc, hdr, pk, true, o_rseq, d_seq);
 		if (r != NULL) {
 			mg_capture_frame(lc, r, MG_CAP_SENT);
 			mg_dp_tx(lc, in, r);
@@ -369,7 +530,7 @@ static void reset(struct mg_lcore *lc, struct mg_frame *fr, enum mg_dp_drop why)
 }
 
 static bool send_answers(struct mg_lcore *lc, struct mg_flow *f, struct mg_sa_slot *s,
-			 uint64_t now);
+                         uint64_t now);
 
 void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f)
 {
@@ -398,8 +559,7 @@ void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f)
 /* Send the injected answers that are due toward the client (first
  * transmissions and retransmissions). True when one went unacknowledged
  * too often: the caller resets the flow. */
-static bool send_answers(struct mg_lcore *lc, struct mg_flow *f, struct mg_sa_slot *s,
-			 uint64_t now)
+static bool send_answers(struct mg_lcore *lc, struct mg_flow *f, struct mg_sa_slot *s, uint64_t now)
 {
 	struct mg_seqadj *sa = &s->sa;
 	uint32_t rseq;
@@ -418,9 +578,9 @@ static bool send_answers(struct mg_lcore *lc, struct mg_flow *f, struct mg_sa_sl
 		}
 		uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, rte_pktmbuf_tailroom(m));
 		size_t n = b == NULL ? 0
-				     : mg_seqadj_frame_build(sa, MG_DIR_S2C, s->tmpl, s->tlen, true,
-							     rseq, MG_TCP_PSH | MG_TCP_ACK, data,
-							     len, b, rte_pktmbuf_data_len(m));
+		                     : mg_seqadj_frame_build(sa, MG_DIR_S2C, s->tmpl, s->tlen, true,
+		                                             rseq, MG_TCP_PSH | MG_TCP_ACK, data,
+		                                             len, b, rte_pktmbuf_data_len(m));
 		if (n == 0) {
 			rte_pktmbuf_free(m);
 			lc->ctr->dpdrop[MG_DPD_NO_MBUF]++;
@@ -460,8 +620,8 @@ static bool fin_after_answers(struct mg_lcore *lc, struct mg_flow *f, struct rte
 		return true;
 	}
 	uint8_t *th = b + pk.l4_off;
-	uint32_t fin_seq = (uint32_t)(th[4] << 24 | th[5] << 16 | th[6] << 8 | th[7]) +
-			   pk.payload_len;
+	uint32_t fin_seq =
+	    (uint32_t)(th[4] << 24 | th[5] << 16 | th[6] << 8 | th[7]) + pk.payload_len;
 	uint8_t old[2] = {th[12], th[13]};
 	uint64_t now = mg_dp_now_ns(lc);
 	struct mg_seqadj_plan plan;
@@ -490,13 +650,13 @@ static bool fin_after_answers(struct mg_lcore *lc, struct mg_flow *f, struct rte
 		return true;
 	}
 	struct rte_mbuf *fin = rte_pktmbuf_alloc(lc->pool);
-	uint8_t *fb = fin == NULL ? NULL
-				  : (uint8_t *)rte_pktmbuf_append(fin, rte_pktmbuf_tailroom(fin));
+	uint8_t *fb =
+	    fin == NULL ? NULL : (uint8_t *)rte_pktmbuf_append(fin, rte_pktmbuf_tailroom(fin));
 	size_t fl = fb == NULL ? 0
-			       : mg_seqadj_frame_build(sa, MG_DIR_S2C, s->tmpl, s->tlen, true,
-						       mg_seqadj_fwd(sa, MG_DIR_S2C, fin_seq),
-						       MG_TCP_FIN | MG_TCP_ACK, NULL, 0, fb,
-						       rte_pktmbuf_data_len(fin));
+	                       : mg_seqadj_frame_build(sa, MG_DIR_S2C, s->tmpl, s->tlen, true,
+	                                               mg_seqadj_fwd(sa, MG_DIR_S2C, fin_seq),
+	                                               MG_TCP_FIN | MG_TCP_ACK, NULL, 0, fb,
+	                                               rte_pktmbuf_data_len(fin));
 	if (fl == 0) {
 		/* the server retransmits its FIN, which then maps past the answers */
 		rte_pktmbuf_free(fin);
@@ -545,27 +705,49 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 	}
 	struct mg_flow *f = fr->f;
 	bool sa = f != NULL && f->sa != 0;
+	bool flow_tx = f != NULL && (f->sa | f->cust) != 0;
+	unsigned dir = fr->dir;
+	/* The frame's L2 header, for ACKs the gate sends in a receiver's
+	 * name after the frame itself may have left. */
+	uint8_t hdr[64];
+	bool data = fr->pk.payload_len != 0 || (fr->pk.tcp_flags & MG_TCP_FIN);
+	bool has_hdr = f != NULL && f->kind == MG_CONN_INSPECT && fr->pk.l3_off <= sizeof(hdr);
+
+	if (has_hdr)
+		memcpy(hdr, rte_pktmbuf_mtod(fr->m, const uint8_t *), fr->pk.l3_off);
 
 	switch (o.kind) {
 	case MG_OUT_FORWARD:
-		if (sa)
-			tx_flow(lc, f, fr->dir, fr->m, fr->pk.payload_len);
+		if (flow_tx)
+			tx_flow(lc, f, dir, fr->m, fr->pk.payload_len, fr->pk.l4_off);
 		else
 			mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
+		/* A resend of bytes in custody: the gate's ACK was lost. */
+		if (has_hdr && data && (f->cust & (1u << dir)))
+			cust_ack(lc, f, dir, hdr, &fr->pk);
 		break;
 	case MG_OUT_HOLD:
-		release(lc, f, fr->dir);
+	case MG_OUT_MERGED: {
+		/* Custody is taken before the release, so that what leaves is
+		 * kept; its ACK after, covering what is left held. */
+		bool cust = has_hdr && data && cust_want(lc, f, dir, false);
+		if (o.kind == MG_OUT_MERGED)
+			rte_pktmbuf_free(fr->m); /* not a drop: its bytes are in the held segment */
+		release(lc, f, dir);
+		if (cust)
+			cust_ack(lc, f, dir, hdr, &fr->pk);
 		/* Bytes still held behind a data segment: tell their sender. */
-		if (fr->pk.payload_len != 0 && f->tn.sack &&
-		    (f->d[fr->dir].ooo != NULL || f->d[fr->dir].head != NULL))
-			sack_back(lc, f, fr->dir, &fr->pk, false);
+		else if (o.kind == MG_OUT_HOLD && fr->pk.payload_len != 0 && f->tn.sack &&
+		         (f->d[dir].ooo != NULL || f->d[dir].head != NULL))
+			sack_back(lc, f, dir, &fr->pk, false);
 		break;
+	}
 	case MG_OUT_DENY:
 		if (lc->monitor) {
 			lc->ctr->dpdrop[o.why]++;
 			lc->ctr->monitor_would_deny++;
-			if (sa)
-				tx_flow(lc, f, fr->dir, fr->m, fr->pk.payload_len);
+			if (flow_tx)
+				tx_flow(lc, f, dir, fr->m, fr->pk.payload_len, fr->pk.l4_off);
 			else
 				mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
 			return;
@@ -573,26 +755,74 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 		drop_frame(lc, fr->side, fr->m, o.why);
 		return;
 	case MG_OUT_RESET: reset(lc, fr, o.why); return;
-	case MG_OUT_MERGED:
-		/* Not a drop: its bytes are in the held segment before it. */
-		rte_pktmbuf_free(fr->m);
-		release(lc, f, fr->dir);
-		break;
 	case MG_OUT_DROP:
 	default:
-		/* A sender resending bytes the gate holds is waiting for an ACK.
-		 * With a hole before the gate the SACK blocks name it (the held
-		 * head stays out: a SACKed head reads as reneging); without one,
-		 * the head too (nothing else tells the sender it arrived). */
-		if (o.why == MG_DPD_TCP_DUP_HELD && f != NULL)
-			sack_back(lc, f, fr->dir, &fr->pk, f->d[fr->dir].ooo == NULL);
+		/* A sender resending bytes the gate holds is waiting for an ACK:
+		 * its timer fired, and it resends only its first unacknowledged
+		 * segment until that one is acknowledged — the gate takes
+		 * custody and acknowledges what it has. Where custody is not
+		 * possible, SACK: with a hole before the gate the blocks name it
+		 * (the held head stays out: a SACKed head reads as reneging);
+		 * without one, the head too. */
+		if (o.why == MG_DPD_TCP_DUP_HELD && f != NULL) {
+			if (has_hdr && cust_want(lc, f, dir, true))
+				cust_ack(lc, f, dir, hdr, &fr->pk);
+			else
+				sack_back(lc, f, dir, &fr->pk, f->d[dir].ooo == NULL);
+		}
 		drop_frame(lc, fr->side, fr->m, o.why);
 		return;
 	}
+	/* The receiver of a direction in custody spoke: its ACK and window. */
+	if (f != NULL && (f->cust & (1u << (dir ^ 1))))
+		cust_peer(lc, f, dir ^ 1, &fr->pk);
 	/* A translated flow: answers waiting for the server's unit boundary,
 	 * retransmissions its client's acks asked for. */
 	if (sa)
 		mg_dp_sa_flush(lc, f);
+}
+
+/* The timers of the flows in custody (with the translator's, ~10 ms). */
+void mg_dp_cust_tick(struct mg_lcore *lc)
+{
+	uint64_t now = mg_dp_now_ns(lc);
+
+	for (uint32_t i = 0; i < lc->cust_n;) {
+		uint32_t idx = lc->cust_flow[i];
+		struct mg_flow *f = &lc->flows.tab[idx];
+		for (unsigned dir = 0; dir < 2; dir++) {
+			struct mg_hold_dir *d = &f->d[dir];
+			if (!(f->cust & (1u << dir)))
+				continue;
+			switch (mg_cust_timer(&d->c, d->kept != NULL, now)) {
+			case MG_CUST_RESEND:
+				cust_tx(lc, f, dir, d->kept);
+				lc->ctr->tcp_custody_resends++;
+				break;
+			case MG_CUST_GIVE_UP: {
+				/* The receiver stays silent: what the sender
+				 * counts delivered never will be. Reset, named. */
+				struct mg_pkt pk;
+				const uint8_t *b = rte_pktmbuf_mtod(d->kept, const uint8_t *);
+				uint8_t h[64];
+				if (mg_pkt_parse(b, rte_pktmbuf_data_len(d->kept), &pk) ==
+				        MG_PKT_OK &&
+				    pk.l3_off <= sizeof(h)) {
+					memcpy(h, b, pk.l3_off);
+					reset_flow(lc, f, dir, h, &pk, MG_DPD_TCP_CUSTODY_TIMEOUT);
+				} else {
+					mg_dp_act_drop_held(lc, f, MG_DPD_TCP_CUSTODY_TIMEOUT);
+				}
+				break;
+			}
+			case MG_CUST_NOTHING:
+			default: break;
+			}
+		}
+		/* Still listed at i: next one; else the last one moved here. */
+		if (i < lc->cust_n && lc->cust_flow[i] == idx)
+			i++;
+	}
 }
 
 void mg_dp_act(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
@@ -600,7 +830,7 @@ void mg_dp_act(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 	/* The common case in a small function of its own: forwarded, nothing
 	 * given up, no translator. */
 	if (likely(o.kind == MG_OUT_FORWARD && fr->drops == NULL &&
-		   (fr->f == NULL || fr->f->sa == 0))) {
+	           (fr->f == NULL || (fr->f->sa | fr->f->cust) == 0))) {
 		mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
 		return;
 	}
@@ -609,8 +839,10 @@ void mg_dp_act(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 
 void mg_dp_act_drop_held(struct mg_lcore *lc, struct mg_flow *f, enum mg_dp_drop why)
 {
-	for (unsigned dir = 0; dir < 2; dir++)
+	for (unsigned dir = 0; dir < 2; dir++) {
 		drop_chain(lc, mg_hold_take_all(lc, &f->d[dir]), mg_flow_rx_side(f, dir), why);
+		cust_end(lc, f, dir);
+	}
 }
 
 void mg_dp_act_flush_drops(struct mg_lcore *lc)

@@ -184,9 +184,12 @@ void mg_dp_counters_print_json(FILE *f, const struct mg_dp_ctr *c)
 	fprintf(f, "},\"events\":%" PRIu64 ",\"events_lost\":%" PRIu64
 		   ",\"held_segments\":%" PRIu64 ",\"tcp_retransmits_forwarded\":%" PRIu64
 		   ",\"tcp_coalesced\":%" PRIu64 ",\"tcp_gate_sacks\":%" PRIu64
+		   ",\"tcp_custody_takes\":%" PRIu64 ",\"tcp_custody_acks\":%" PRIu64
+		   ",\"tcp_custody_resends\":%" PRIu64 ",\"tcp_custody_now\":%" PRIu64
 		   ",\"policy_generation\":%" PRIu64 ",\"mode\":\"%s\"}\n",
 		c->events, c->events_lost, c->held_segs, c->tcp_retrans_fwd, c->tcp_coalesced,
-		c->tcp_gate_sacks,
+		c->tcp_gate_sacks, c->tcp_custody_takes, c->tcp_custody_acks,
+		c->tcp_custody_resends, c->tcp_custody_now,
 		mg_dp_policy_generation(), mg_dp_mode_str());
 }
 

@@ -262,6 +262,10 @@ static int op_stats(void *ud, json_t *out, char *err, size_t errlen)
 	json_object_set_new(out, "tcp_retransmits_forwarded", u64(c.tcp_retrans_fwd));
 	json_object_set_new(out, "tcp_coalesced", u64(c.tcp_coalesced));
 	json_object_set_new(out, "tcp_gate_sacks", u64(c.tcp_gate_sacks));
+	json_object_set_new(out, "tcp_custody_takes", u64(c.tcp_custody_takes));
+	json_object_set_new(out, "tcp_custody_acks", u64(c.tcp_custody_acks));
+	json_object_set_new(out, "tcp_custody_resends", u64(c.tcp_custody_resends));
+	json_object_set_new(out, "tcp_custody_now", u64(c.tcp_custody_now));
 	json_object_set_new(out, "events", u64(c.events));
 	json_object_set_new(out, "events_lost", u64(c.events_lost));
 	json_object_set_new(out, "policy_generation", u64(mg_dp_policy_generation()));

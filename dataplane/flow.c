@@ -172,3 +172,84 @@ uint16_t mg_hold_coalesce_len(const struct mg_hold_dir *d, const struct mg_mb_pr
 		return 0;
 	return n;
 }
+
+bool mg_cust_wanted(const struct mg_hold_dir *d, uint64_t rright, uint16_t mss, bool resend)
+{
+	if (d->c.on)
+		return true;
+	/* Only held bytes block the sender: nothing held, nothing to take. */
+	if (d->head == NULL && d->ooo == NULL)
+		return false;
+	if (resend)
+		return true;
+	return d->head != NULL && d->next_off + (mss ? mss : 536u) > rright;
+}
+
+void mg_cust_start(struct mg_cust *c, uint64_t racked)
+{
+	memset(c, 0, sizeof(*c));
+	c->on = true;
+	c->ack = racked;
+	c->right = racked;
+	c->racked = racked;
+	c->sent = racked;
+	c->rto_ms = MG_CUST_RTO_MIN_MS;
+}
+
+uint64_t mg_cust_take(struct mg_cust *c, uint64_t next, uint64_t rright, uint64_t budget)
+{
+	if (next > c->ack)
+		c->ack = next;
+	uint64_t r = c->racked + budget;
+	if (rright > r)
+		r = rright;
+	if (c->right > r)
+		r = c->right;
+	/* Never announce less than what is acknowledged (a zero window). */
+	if (r < c->ack)
+		r = c->ack;
+	c->right = r;
+	return r;
+}
+
+enum mg_cust_do mg_cust_peer(struct mg_cust *c, uint64_t ack, bool dup, uint64_t now_ns)
+{
+	/* The receiver is alive: timeouts count again from zero. */
+	c->tries = 0;
+	if (ack > c->racked) {
+		c->racked = ack;
+		if (c->sent < ack)
+			c->sent = ack;
+		c->dupacks = 0;
+		c->rto_ms = MG_CUST_RTO_MIN_MS;
+		c->t_rto = now_ns + (uint64_t)c->rto_ms * 1000000u;
+		return MG_CUST_NOTHING;
+	}
+	if (dup && c->sent > c->racked && ++c->dupacks == 3)
+		return MG_CUST_RESEND;
+	return MG_CUST_NOTHING;
+}
+
+enum mg_cust_do mg_cust_timer(struct mg_cust *c, bool kept, uint64_t now_ns)
+{
+	if (!kept) {
+		c->t_rto = 0;
+		return MG_CUST_NOTHING;
+	}
+	if (c->t_rto == 0) {
+		c->t_rto = now_ns + (uint64_t)c->rto_ms * 1000000u;
+		return MG_CUST_NOTHING;
+	}
+	if (now_ns < c->t_rto)
+		return MG_CUST_NOTHING;
+	if (++c->tries > MG_CUST_TRIES)
+		return MG_CUST_GIVE_UP;
+	c->rto_ms = c->rto_ms * 2 > MG_CUST_RTO_MAX_MS ? MG_CUST_RTO_MAX_MS : c->rto_ms * 2;
+	c->t_rto = now_ns + (uint64_t)c->rto_ms * 1000000u;
+	return MG_CUST_RESEND;
+}
+
+bool mg_cust_done(const struct mg_cust *c, bool kept)
+{
+	return !kept && c->racked >= c->ack;
+}

@@ -63,7 +63,7 @@ static void labelled(FILE *f, const char *name, const char *label, const char *v
  * without a label (one per one() call below: keep it in step; the
  * appliance test checks the output against this bound), 3 list bounds,
  * 3 capture causes. */
-#define MG_METRICS_SCALARS 33
+#define MG_METRICS_SCALARS 37
 
 unsigned mg_dp_metrics_series_max(void)
 {
@@ -179,6 +179,15 @@ void mg_dp_metrics_write(FILE *f)
 	    "Retransmitted segments forwarded.", c.tcp_retrans_fwd);
 	one(f, "mmsgate_tcp_gate_sacks_total", "counter",
 	    "ACKs with SACK blocks for held bytes sent to their sender.", c.tcp_gate_sacks);
+	one(f, "mmsgate_tcp_custody_takes_total", "counter",
+	    "Times the gate took custody of a sender's held bytes (acknowledged them itself).",
+	    c.tcp_custody_takes);
+	one(f, "mmsgate_tcp_custody_acks_total", "counter",
+	    "Cumulative ACKs the gate sent in a receiver's place, in custody.", c.tcp_custody_acks);
+	one(f, "mmsgate_tcp_custody_resends_total", "counter",
+	    "Segments in custody the gate sent again to their receiver.", c.tcp_custody_resends);
+	one(f, "mmsgate_tcp_custody_directions", "gauge",
+	    "TCP directions whose bytes are in the gate's custody now.", c.tcp_custody_now);
 	one(f, "mmsgate_tcp_coalesced_total", "counter",
 	    "Small in-order segments whose bytes were appended to a held segment (not drops).",
 	    c.tcp_coalesced);

@@ -130,7 +130,8 @@ const char *mg_dp_l2_class_str(unsigned c);
 	X(NO_MBUF, "no_mbuf")                                                 \
 	X(TCP_NORMALISE, "tcp_normalised")                                    \
 	X(MMS_REFUSED, "mms_refused")                                         \
-	X(TCP_ACK_OF_INJECTED, "tcp_ack_of_injected")
+	X(TCP_ACK_OF_INJECTED, "tcp_ack_of_injected")                         \
+	X(TCP_CUSTODY_TIMEOUT, "tcp_custody_timeout")
 
 enum mg_dp_drop {
 #define MG_DP_DROP_ENUM(sym, str) MG_DPD_##sym,
@@ -169,6 +170,10 @@ struct mg_dp_ctr {
 	uint64_t tcp_coalesced;         /* segments appended to a held one */
 	uint64_t tcp_gate_sacks;        /* ACKs with SACK blocks for held bytes sent
 					   back to their sender (action.c) */
+	/* Custody of held bytes (struct mg_cust, action.c): directions taken
+	 * into custody, cumulative ACKs the gate sent in a receiver's place,
+	 * kept segments it sent again, directions in custody now (gauge). */
+	uint64_t tcp_custody_takes, tcp_custody_acks, tcp_custody_resends, tcp_custody_now;
 	uint64_t held_segs;             /* currently held (gauge) */
 	uint64_t events, events_lost;
 	uint64_t policy_peer_refresh;
@@ -220,6 +225,8 @@ struct mg_dp_policy {
 };
 
 /* ---- worker context (worker.c) -------------------------------------- */
+
+#define MG_DP_CUST_MAX 256 /* flows in custody per worker */
 
 struct mg_lcore {
 	unsigned wid;         /* worker index */
@@ -273,6 +280,10 @@ struct mg_lcore {
 	struct mg_sa_slot *sa_slots;
 	uint32_t sa_n, sa_used;
 	uint64_t sa_tick;     /* TSC of the next retransmission scan */
+	/* Flows with a direction in custody (f->cust, action.c): the scan of
+	 * their timers shares sa_tick. Full: no more custody (SACKs only). */
+	uint32_t cust_n;
+	uint32_t cust_flow[MG_DP_CUST_MAX];
 	volatile bool running;
 } __rte_cache_aligned;
 
@@ -369,6 +380,11 @@ struct rte_mbuf *mg_hold_pop(struct mg_lcore *lc, struct mg_hold_dir *d, uint64_
 /* Unlink and return every held and out-of-order segment of d (a chain
  * through mg_mb_priv next). */
 struct rte_mbuf *mg_hold_take_all(struct mg_lcore *lc, struct mg_hold_dir *d);
+/* Custody (struct mg_cust, mg_flow.h): keep a released segment until the
+ * receiver acknowledges it; unlink and return (a chain) the kept segments
+ * every byte of which ack covers. */
+void mg_hold_keep(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mbuf *m);
+struct rte_mbuf *mg_hold_kept_acked(struct mg_lcore *lc, struct mg_hold_dir *d, uint64_t ack);
 static inline unsigned mg_flow_tx_side(const struct mg_flow *f, unsigned dir)
 {
 	/* client → server frames leave on the side opposite the client */
@@ -416,6 +432,23 @@ uint64_t mg_dp_now_ns(const struct mg_lcore *lc);
 struct mg_policy_outcome;
 bool mg_dp_refuse(struct mg_lcore *lc, struct mg_enforce_ctx *ctx, const struct mg_ev *ev,
 		  const struct mg_policy_outcome *oc);
+/* gate_frames.c: segments the gate writes in an end's place (new mbufs;
+ * NULL when the pool is empty, counted). hdr: the first pk->l3_off bytes
+ * of a frame of the association, pk its decoded headers; reverse: towards
+ * pk's sender. */
+struct rte_mbuf *mg_gate_rst(struct mg_lcore *lc, const uint8_t *hdr, const struct mg_pkt *pk,
+			     bool reverse, uint32_t seq, uint32_t ack);
+/* A pure ACK towards pk's sender. */
+struct mg_gate_ack_spec {
+	uint32_t seq, ack;
+	uint16_t win;        /* as on the wire (scaled) */
+	bool ts;             /* with a timestamps option */
+	uint32_t tsval, tsecr;
+	unsigned nblk;       /* SACK blocks (at most 3 with timestamps, 4 without) */
+	uint32_t blk[4][2];
+};
+struct rte_mbuf *mg_gate_ack(struct mg_lcore *lc, const uint8_t *hdr, const struct mg_pkt *pk,
+			     const struct mg_gate_ack_spec *a);
 /* action.c: place queued answers when the server's stream is at a unit
  * boundary and send what the translator hands out (first transmissions,
  * retransmissions); resets the flow when an answer went unacknowledged. */
@@ -423,6 +456,8 @@ void mg_dp_sa_flush(struct mg_lcore *lc, struct mg_flow *f);
 /* action.c, called by worker.c every few ms: retransmission timers of the
  * translated flows. */
 void mg_dp_sa_tick(struct mg_lcore *lc);
+/* action.c, with mg_dp_sa_tick: the timers of the flows in custody. */
+void mg_dp_cust_tick(struct mg_lcore *lc);
 
 /* events.c */
 enum mg_dp_ev_type { MG_DPEV_DENY = 0, MG_DPEV_ALERT, MG_DPEV_ANOMALY, MG_DPEV_POLICY, MG_DPEV_MONITOR };

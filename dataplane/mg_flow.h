@@ -41,6 +41,38 @@ enum mg_flow_state {
 };
 const char *mg_flow_state_str(uint8_t s);
 
+/*
+ * Custody of a direction's bytes (issue 11). The gate holds a unit's
+ * segments until the unit has a verdict, so their receiver cannot
+ * acknowledge them. Two cases then stall a real sender: its retransmission
+ * timer fires while the gate holds its first unacknowledged segment (it
+ * resends only that one, which the gate already has, and never the hole
+ * behind it), and a unit larger than the receiver's window (the sender
+ * stops at the window's edge, the unit never completes). In those cases the
+ * gate takes custody: it acknowledges the bytes it has in order to their
+ * sender cumulatively, announces a window of its own (at most its record's
+ * budget past the receiver's ACK), and from then on delivers them itself —
+ * released segments are kept until the receiver's ACK covers them, sent
+ * within the receiver's window, sent again on three duplicate ACKs or
+ * when the timer fires; the receiver's ACKs towards the sender are raised
+ * to the gate's. Nothing leaves before its unit's verdict all the same.
+ * Offsets as in struct mg_hold_dir; ack == 0 and !on: no custody.
+ */
+struct mg_cust {
+	uint64_t ack;    /* the gate acknowledged bytes below it to the sender */
+	uint64_t right;  /* the right window edge the gate announced to the sender */
+	uint64_t racked; /* the receiver's cumulative ACK */
+	uint64_t sent;   /* kept bytes below it were transmitted at least once */
+	uint64_t t_rto;  /* ns: the timer (0: not armed) */
+	uint32_t rto_ms; /* the timeout, backed off */
+	uint8_t tries;   /* timeouts in a row without a segment from the receiver */
+	uint8_t dupacks;
+	bool on;
+};
+#define MG_CUST_RTO_MIN_MS 200u
+#define MG_CUST_RTO_MAX_MS 6400u
+#define MG_CUST_TRIES      12u /* then the association is reset (tcp_custody_timeout) */
+
 /* One TCP direction's held stream (tcp_hold.c). Offsets are stream offsets
  * from ISN+1; the seq of offset o is isn + 1 + o (mod 2^32). */
 struct mg_hold_dir {
@@ -55,6 +87,11 @@ struct mg_hold_dir {
 	uint64_t rel_off;  /* bytes below it were forwarded */
 	uint64_t fin_off;  /* offset of the FIN (valid when fin) */
 	uint64_t unit_off; /* end of the last unit with an event: the next one starts here */
+	/* Custody: released segments the receiver has not acknowledged yet,
+	 * in order (the gate acknowledged them to their sender). */
+	struct rte_mbuf *kept, *kept_tail;
+	uint32_t nkept;
+	struct mg_cust c;
 };
 
 struct mg_flow {
@@ -65,6 +102,7 @@ struct mg_flow {
 	uint8_t client_side; /* enum mg_side the client's frames arrive on */
 	uint8_t embryonic;   /* on the eviction list */
 	uint8_t denied;
+	uint8_t cust; /* bit (1 << dir): that direction is in custody (mg_cust) */
 	uint32_t idx;
 	/* Sequence translation slot (dataplane/translate.c): 0 = the flow's
 	 * streams were never edited (the fast path), else slot index + 1. */
@@ -135,6 +173,45 @@ uint16_t mg_hold_accept(struct mg_hold_dir *d, uint64_t start, uint16_t plen, bo
  * bytes (ok_off), or every byte fed to the engine in monitor mode; a FIN
  * leaves with its segment once the bytes before it may. */
 uint64_t mg_hold_limit(const struct mg_hold_dir *d, bool monitor);
+
+/* The stream offset of seq (mod 2^32) nearest near. */
+static inline uint64_t mg_hold_off(const struct mg_hold_dir *d, uint32_t seq, uint64_t near)
+{
+	int64_t o = (int64_t)near + (int32_t)(seq - (d->isn + 1) - (uint32_t)near);
+	return o < 0 ? 0 : (uint64_t)o;
+}
+
+/* Custody decisions (flow.c), no DPDK: the action point (action.c) acts.
+ * Whether the gate takes custody of d's bytes now: its sender resent bytes
+ * the gate holds (resend), or held bytes of an unfinished unit reach the
+ * receiver's right edge rright (the sender cannot send a segment of mss
+ * more). Already in custody: always. */
+bool mg_cust_wanted(const struct mg_hold_dir *d, uint64_t rright, uint16_t mss, bool resend);
+/* Custody starts with the receiver's ACK at racked (every byte forwarded
+ * before acknowledged by it). */
+void mg_cust_start(struct mg_cust *c, uint64_t racked);
+/* Acknowledge every byte below next to the sender: the right edge
+ * announced is the highest of the receiver's own rright, the gate's
+ * earlier one, and budget past the receiver's ACK. Returns the edge. */
+uint64_t mg_cust_take(struct mg_cust *c, uint64_t next, uint64_t rright, uint64_t budget);
+enum mg_cust_do {
+	MG_CUST_NOTHING = 0,
+	MG_CUST_RESEND, /* send the first kept segment again */
+	MG_CUST_GIVE_UP /* the receiver stays silent: reset */
+};
+/* A segment from the receiver: its cumulative ACK ack; dup: a pure
+ * duplicate ACK (no data, same ACK and window). RESEND on the third
+ * duplicate while kept bytes are in flight. */
+enum mg_cust_do mg_cust_peer(struct mg_cust *c, uint64_t ack, bool dup, uint64_t now_ns);
+/* The timer, while segments are kept (kept): RESEND when due (the timeout
+ * then doubles, up to MG_CUST_RTO_MAX_MS), GIVE_UP after MG_CUST_TRIES in a
+ * row without a segment from the receiver. */
+enum mg_cust_do mg_cust_timer(struct mg_cust *c, bool kept, uint64_t now_ns);
+/* Custody can end: nothing kept and the receiver acknowledged every byte
+ * the gate did. The sender may still see the gate's wider window: a
+ * segment past the receiver's own edge takes custody again
+ * (mg_cust_wanted) rather than be sent where the receiver drops it. */
+bool mg_cust_done(const struct mg_cust *c, bool kept);
 
 /* What a held segment's mbuf carries beside the frame (tcp_hold.c keeps it
  * in a registered dynfield, mg_mb_priv() in mg_dp.h): the hold lists are

@@ -20,6 +20,10 @@
  * be hit the association is reset (tcp_hold_over_bound), never left to
  * stall silently.
  *
+ * In custody (struct mg_cust, mg_flow.h) released segments stay on a third
+ * list, kept, until their receiver acknowledges them (mg_hold_keep,
+ * mg_hold_kept_acked); the action point sends them.
+ *
  * Nothing here transmits or frees a frame: mg_hold_segment() returns the
  * frame's outcome (HOLD, FORWARD, DROP, DENY, or RESET when the engine's
  * callback saw a denied unit) and the action point (action.c) carries it
@@ -98,6 +102,45 @@ struct rte_mbuf *mg_hold_take_all(struct mg_lcore *lc, struct mg_hold_dir *d)
 	lc->ctr->held_segs -= d->nhold + d->nooo;
 	d->head = d->tail = d->ooo = NULL;
 	d->nhold = d->nooo = 0;
+	/* Segments in custody go too: the receiver will not get them now. */
+	if (d->kept != NULL) {
+		mg_mb_priv(d->kept_tail)->next = chain;
+		chain = d->kept;
+		lc->ctr->held_segs -= d->nkept;
+		d->kept = d->kept_tail = NULL;
+		d->nkept = 0;
+	}
+	return chain;
+}
+
+void mg_hold_keep(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mbuf *m)
+{
+	mg_mb_priv(m)->next = NULL;
+	if (d->kept_tail != NULL)
+		mg_mb_priv(d->kept_tail)->next = m;
+	else
+		d->kept = m;
+	d->kept_tail = m;
+	d->nkept++;
+	lc->ctr->held_segs++;
+}
+
+struct rte_mbuf *mg_hold_kept_acked(struct mg_lcore *lc, struct mg_hold_dir *d, uint64_t ack)
+{
+	struct rte_mbuf *chain = d->kept, *last = NULL;
+
+	for (struct rte_mbuf *m = d->kept; m != NULL && mg_mb_priv(m)->end <= ack;
+	     m = mg_mb_priv(m)->next) {
+		last = m;
+		d->nkept--;
+		lc->ctr->held_segs--;
+	}
+	if (last == NULL)
+		return NULL;
+	d->kept = mg_mb_priv(last)->next;
+	if (d->kept == NULL)
+		d->kept_tail = NULL;
+	mg_mb_priv(last)->next = NULL;
 	return chain;
 }
 

@@ -92,6 +92,10 @@ static bool sa_take(struct mg_lcore *lc, struct mg_flow *f)
 {
 	if (f->sa != 0)
 		return true;
+	/* Bytes in the gate's custody (action.c) are numbered in their
+	 * sender's space only: a refusal there is carried out by reset. */
+	if (f->cust != 0)
+		return false;
 	if (lc->sa_slots == NULL || lc->sa_used >= lc->sa_n)
 		return false;
 	for (uint32_t i = 0; i < lc->sa_n; i++) {

@@ -190,11 +190,13 @@ static inline void tx_flush(struct mg_lcore *lc)
 
 static inline void end_iteration(struct mg_lcore *lc)
 {
-	/* Retransmission timers of answers the gate injected (translate.c),
-	 * every ~10 ms, before the flush so what they send leaves now. */
-	if (unlikely(lc->sa_used != 0) && lc->now >= lc->sa_tick) {
+	/* Retransmission timers of answers the gate injected (translate.c)
+	 * and of bytes in its custody (action.c), every ~10 ms, before the
+	 * flush so what they send leaves now. */
+	if (unlikely((lc->sa_used | lc->cust_n) != 0) && lc->now >= lc->sa_tick) {
 		lc->sa_tick = lc->now + mg_dp_hz / 100;
 		mg_dp_sa_tick(lc);
+		mg_dp_cust_tick(lc);
 	}
 	tx_flush(lc);
 	if ((++lc->iter & 15) == 0)

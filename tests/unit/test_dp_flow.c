@@ -316,3 +316,133 @@ Test(dp_flow, coalesce_decision)
 	u.l4off = 54;
 	cr_assert_eq(mg_hold_coalesce_len(&d, &u, 100, 20, A, 1460, 1000), 0);
 }
+
+Test(dp_flow, offset_of_a_sequence_number_across_the_wrap)
+{
+	struct mg_hold_dir d = {.isn = 0xfffffff0u, .isn_known = true};
+
+	cr_assert_eq(mg_hold_off(&d, 0xfffffff1u, 0), 0);
+	cr_assert_eq(mg_hold_off(&d, 0x00000010u, 0), 31);
+	/* nearest to near: one lap later, not 2^32 earlier */
+	cr_assert_eq(mg_hold_off(&d, 0xfffffff1u + 5, (1ull << 32) + 3), (1ull << 32) + 5);
+	/* before the stream's start: 0, never a huge offset */
+	cr_assert_eq(mg_hold_off(&d, 0xffffffe0u, 0), 0);
+}
+
+Test(dp_flow, custody_is_taken_when_held_bytes_block_the_sender)
+{
+	struct mg_hold_dir d = {.isn_known = true, .next_off = 10000};
+	struct mg_mb_priv held; /* any non-NULL held list */
+
+	/* nothing held: nothing to take, resend or not */
+	cr_assert_not(mg_cust_wanted(&d, 10500, 1448, true));
+	d.head = (struct rte_mbuf *)&held;
+	/* the sender resent bytes the gate holds: its timer fired */
+	cr_assert(mg_cust_wanted(&d, 60000, 1448, true));
+	/* room for another full segment in the receiver's window: SACK is enough */
+	cr_assert_not(mg_cust_wanted(&d, 11448, 1448, false));
+	/* not a full segment more: the sender is stuck at the edge */
+	cr_assert(mg_cust_wanted(&d, 11447, 1448, false));
+	/* no MSS announced: 536 */
+	cr_assert(mg_cust_wanted(&d, 10535, 0, false));
+	cr_assert_not(mg_cust_wanted(&d, 10536, 0, false));
+	/* only out-of-order bytes held: the window check needs in-order ones */
+	d.head = NULL;
+	d.ooo = (struct rte_mbuf *)&held;
+	cr_assert_not(mg_cust_wanted(&d, 10001, 1448, false));
+	cr_assert(mg_cust_wanted(&d, 10001, 1448, true));
+	/* in custody: always */
+	d.ooo = NULL;
+	d.c.on = true;
+	cr_assert(mg_cust_wanted(&d, 99999, 1448, false));
+}
+
+Test(dp_flow, custody_window_never_shrinks_and_stays_in_budget)
+{
+	struct mg_cust c;
+
+	mg_cust_start(&c, 1000);
+	cr_assert(c.on);
+	cr_assert_eq(c.ack, 1000);
+	cr_assert_eq(c.racked, 1000);
+	cr_assert_eq(c.rto_ms, MG_CUST_RTO_MIN_MS);
+	/* the budget past the receiver's ACK, over a smaller receiver window */
+	cr_assert_eq(mg_cust_take(&c, 15000, 20000, 65536), 1000 + 65536);
+	cr_assert_eq(c.ack, 15000);
+	/* a receiver announcing more: its edge */
+	cr_assert_eq(mg_cust_take(&c, 15000, 90000, 65536), 90000);
+	/* then less: the edge announced before stays */
+	cr_assert_eq(mg_cust_take(&c, 16000, 20000, 65536), 90000);
+	/* the ACK never goes back */
+	mg_cust_take(&c, 12000, 20000, 65536);
+	cr_assert_eq(c.ack, 16000);
+	/* an edge never below the ACK (a budget of 0 would make it so) */
+	struct mg_cust z;
+	mg_cust_start(&z, 0);
+	cr_assert_eq(mg_cust_take(&z, 5000, 100, 0), 5000);
+}
+
+Test(dp_flow, custody_resends_on_three_duplicates_and_on_timeouts)
+{
+	struct mg_cust c;
+	const uint64_t ms = 1000000;
+
+	mg_cust_start(&c, 1000);
+	c.ack = 9000;
+	c.sent = 9000; /* in flight */
+	/* progress re-arms the timer at the minimum and clears duplicates */
+	cr_assert_eq(mg_cust_peer(&c, 3000, false, 10 * ms), MG_CUST_NOTHING);
+	cr_assert_eq(c.racked, 3000);
+	cr_assert_eq(c.t_rto, 10 * ms + MG_CUST_RTO_MIN_MS * ms);
+	cr_assert_eq(mg_cust_peer(&c, 3000, true, 11 * ms), MG_CUST_NOTHING);
+	cr_assert_eq(mg_cust_peer(&c, 3000, true, 12 * ms), MG_CUST_NOTHING);
+	cr_assert_eq(mg_cust_peer(&c, 3000, true, 13 * ms), MG_CUST_RESEND);
+	cr_assert_eq(mg_cust_peer(&c, 3000, true, 14 * ms), MG_CUST_NOTHING); /* once */
+	/* a window update is not a duplicate */
+	cr_assert_eq(mg_cust_peer(&c, 3000, false, 15 * ms), MG_CUST_NOTHING);
+	/* duplicates with nothing in flight (a zero window) resend nothing */
+	struct mg_cust z;
+	mg_cust_start(&z, 1000);
+	for (int k = 0; k < 5; k++)
+		cr_assert_eq(mg_cust_peer(&z, 1000, true, 0), MG_CUST_NOTHING);
+
+	/* the timer: armed on the first look, then due, backed off */
+	struct mg_cust t;
+	mg_cust_start(&t, 0);
+	cr_assert_eq(mg_cust_timer(&t, false, 0), MG_CUST_NOTHING);
+	cr_assert_eq(mg_cust_timer(&t, true, 100 * ms), MG_CUST_NOTHING);
+	cr_assert_eq(t.t_rto, 300 * ms);
+	cr_assert_eq(mg_cust_timer(&t, true, 299 * ms), MG_CUST_NOTHING);
+	cr_assert_eq(mg_cust_timer(&t, true, 300 * ms), MG_CUST_RESEND);
+	cr_assert_eq(t.rto_ms, 2 * MG_CUST_RTO_MIN_MS);
+	uint64_t now = 300 * ms;
+	unsigned resends = 1;
+	for (;;) {
+		now = t.t_rto;
+		enum mg_cust_do d = mg_cust_timer(&t, true, now);
+		if (d == MG_CUST_GIVE_UP)
+			break;
+		cr_assert_eq(d, MG_CUST_RESEND);
+		cr_assert_leq(t.rto_ms, MG_CUST_RTO_MAX_MS);
+		resends++;
+	}
+	cr_assert_eq(resends, MG_CUST_TRIES);
+	/* a segment from the receiver: it is alive, the count starts over */
+	mg_cust_peer(&t, 0, false, now);
+	cr_assert_eq(t.tries, 0);
+	/* nothing kept: the timer is off */
+	cr_assert_eq(mg_cust_timer(&t, false, now + 1000 * ms), MG_CUST_NOTHING);
+	cr_assert_eq(t.t_rto, 0);
+}
+
+Test(dp_flow, custody_ends_when_the_receiver_has_everything)
+{
+	struct mg_cust c;
+
+	mg_cust_start(&c, 0);
+	c.ack = 5000;
+	cr_assert_not(mg_cust_done(&c, false));
+	mg_cust_peer(&c, 5000, false, 0);
+	cr_assert_not(mg_cust_done(&c, true)); /* still kept */
+	cr_assert(mg_cust_done(&c, false));
+}
