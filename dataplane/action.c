@@ -78,7 +78,8 @@ static bool fin_after_answers(struct mg_lcore *lc, struct mg_flow *f, struct rte
 /* A frame of f's direction dir leaves: through the sequence translator
  * when f's streams were edited (translate.c), which may cut refused bytes
  * out of it or find nothing left to send. */
-static void cust_rewrite(struct mg_flow *f, unsigned dir, struct rte_mbuf *m, unsigned l4);
+static void cust_rewrite(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
+			 unsigned l4);
 
 static inline void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
                            uint32_t paylen, unsigned l4)
@@ -87,7 +88,7 @@ static inline void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir,
 
 	/* Towards the sender of a direction in the gate's custody. */
 	if (unlikely(f->cust & (1u << (dir ^ 1))))
-		cust_rewrite(f, dir, m, l4);
+		cust_rewrite(lc, f, dir, m, l4);
 	if (f->sa != 0) {
 		if (dir == MG_DIR_S2C && fin_after_answers(lc, f, m))
 			return;
@@ -270,6 +271,13 @@ static void cust_end(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
 		cust_unlist(lc, f);
 }
 
+/* How far past the receiver's ACK the gate lets a sender in custody go:
+ * its normaliser's record, which keeps and checks those bytes. */
+static inline uint64_t cust_budget(const struct mg_lcore *lc)
+{
+	return lc->tncfg.rec_size ? lc->tncfg.rec_size : MG_TCPN_DEFAULT_REC;
+}
+
 /* Whether direction dir goes into (or stays in) custody now; takes it
  * (before its segments are released, so that they are kept). Only when
  * every byte the gate forwarded the receiver has acknowledged: custody
@@ -309,8 +317,7 @@ static void cust_ack(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const
 	struct mg_tcpn_dir *rcv = &f->tn.d[dir ^ 1];
 	struct mg_gate_ack_spec a = {0};
 	uint32_t base = d->isn + 1;
-	uint64_t budget = lc->tncfg.rec_size ? lc->tncfg.rec_size : MG_TCPN_DEFAULT_REC;
-	uint64_t right = mg_cust_take(&d->c, d->next_off, cust_rright(f, dir), budget);
+	uint64_t right = mg_cust_take(&d->c, d->next_off, cust_budget(lc));
 
 	if (mg_seq_lt(rcv->right, base + (uint32_t)right))
 		rcv->right = base + (uint32_t)right;
@@ -436,11 +443,13 @@ static void cust_peer(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, cons
 }
 
 /* A frame of the receiver of a custody direction, on its way to the
- * sender: its ACK is raised to the gate's and its window keeps the edge
- * the gate announced (the sender already counts those bytes delivered). */
-static void cust_rewrite(struct mg_flow *f, unsigned dir, struct rte_mbuf *m, unsigned l4)
+ * sender: its ACK is raised to the gate's (the sender already counts those
+ * bytes delivered) and its window keeps the edge the gate announced, no
+ * further than the gate's budget past the receiver's ACK (mg_cust_edge). */
+static void cust_rewrite(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
+			 unsigned l4)
 {
-	const struct mg_hold_dir *cd = &f->d[dir ^ 1];
+	struct mg_hold_dir *cd = &f->d[dir ^ 1];
 	uint8_t *th = rte_pktmbuf_mtod_offset(m, uint8_t *, l4);
 
 	if (!(th[13] & MG_TCP_ACK) || (th[13] & MG_TCP_SYN))
@@ -457,9 +466,8 @@ static void cust_rewrite(struct mg_flow *f, unsigned dir, struct rte_mbuf *m, un
 		aoff = cd->c.ack;
 		ack = cd->isn + 1 + (uint32_t)aoff;
 	}
-	if (right < cd->c.right)
-		right = cd->c.right;
-	uint64_t w = (right - aoff) >> ws;
+	right = mg_cust_edge(&cd->c, right, cust_budget(lc));
+	uint64_t w = right > aoff ? (right - aoff) >> ws : 0;
 	*(unaligned_uint32_t *)(th + 8) = rte_cpu_to_be_32(ack);
 	*(unaligned_uint16_t *)(th + 14) = rte_cpu_to_be_16((uint16_t)RTE_MIN(w, 65535u));
 	mg_csum_replace(th + 16, old, th + 8, 8);

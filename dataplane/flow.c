@@ -196,18 +196,30 @@ void mg_cust_start(struct mg_cust *c, uint64_t racked)
 	c->rto_ms = MG_CUST_RTO_MIN_MS;
 }
 
-uint64_t mg_cust_take(struct mg_cust *c, uint64_t next, uint64_t rright, uint64_t budget)
+uint64_t mg_cust_take(struct mg_cust *c, uint64_t next, uint64_t budget)
 {
 	if (next > c->ack)
 		c->ack = next;
 	uint64_t r = c->racked + budget;
-	if (rright > r)
-		r = rright;
 	if (c->right > r)
 		r = c->right;
 	/* Never announce less than what is acknowledged (a zero window). */
 	if (r < c->ack)
 		r = c->ack;
+	c->right = r;
+	return r;
+}
+
+uint64_t mg_cust_edge(struct mg_cust *c, uint64_t rright, uint64_t budget)
+{
+	uint64_t limit = c->racked + budget, r = rright;
+
+	if (limit < c->right)
+		limit = c->right;
+	if (r < c->right)
+		r = c->right;
+	if (r > limit)
+		r = limit;
 	c->right = r;
 	return r;
 }

@@ -191,9 +191,15 @@ bool mg_cust_wanted(const struct mg_hold_dir *d, uint64_t rright, uint16_t mss, 
  * before acknowledged by it). */
 void mg_cust_start(struct mg_cust *c, uint64_t racked);
 /* Acknowledge every byte below next to the sender: the right edge
- * announced is the highest of the receiver's own rright, the gate's
- * earlier one, and budget past the receiver's ACK. Returns the edge. */
-uint64_t mg_cust_take(struct mg_cust *c, uint64_t next, uint64_t rright, uint64_t budget);
+ * announced is budget past the receiver's ACK (the normaliser's record:
+ * what the gate can check and keep), or the gate's earlier one if higher
+ * (a window never shrinks). Returns the edge. */
+uint64_t mg_cust_take(struct mg_cust *c, uint64_t next, uint64_t budget);
+/* The right edge the sender is shown for a receiver's segment announcing
+ * rright: never below the gate's, never past budget beyond the receiver's
+ * ACK (a receiver's large window is clamped to what the gate keeps).
+ * Becomes the gate's edge. */
+uint64_t mg_cust_edge(struct mg_cust *c, uint64_t rright, uint64_t budget);
 enum mg_cust_do {
 	MG_CUST_NOTHING = 0,
 	MG_CUST_RESEND, /* send the first kept segment again */
