@@ -282,14 +282,16 @@ bad.update({k: v for k, v in d["reasons"].items() if v})
 if d["rst_sent"]:
     bad["rst_sent"] = d["rst_sent"]
 info = {k: d["drops"][k] for k in sorted(benign)}
-cust = {k: d[k] for k in ("tcp_custody_acks", "tcp_custody_retransmits", "tcp_custody_timeouts") if k in d}
+cust = {k: v for k, v in d.items() if k.startswith("tcp_custody")}
 print("info  gate: %d MMS PDUs, retransmissions forwarded %d, %s, SACKs for held bytes %d, custody %s"
       % (d["mms_pdus"], d["tcp_retransmits_forwarded"], info, d["tcp_gate_sacks"], cust or "(no such counters)"))
 print(("ok    " if not bad else "FAIL  ") + "gate drop counters (normalisation, bounds, resets): %s" % (bad or "all 0"))
 # Units over the initial window need the gate to acknowledge held bytes:
 # selectively (action.c sack_back) or cumulatively (custody).
-ok = d["tcp_gate_sacks"] + cust.get("tcp_custody_acks", 0) > 0 and d["held_segments"] == 0
-print(("ok    " if ok else "FAIL  ") + "the gate acknowledged held bytes; nothing left held")
+# Nothing left held, nothing left in custody (tcp_custody_now: a gauge).
+ok = (d["tcp_gate_sacks"] + cust.get("tcp_custody_acks", 0) > 0 and d["held_segments"] == 0
+      and cust.get("tcp_custody_now", 0) == 0)
+print(("ok    " if ok else "FAIL  ") + "the gate acknowledged held bytes; nothing left held or in custody")
 if os.environ["CUSTODY"] == "1":
     c = cust.get("tcp_custody_acks", 0) > 0
     print(("ok    " if c else "FAIL  ") + "the gate took custody of held bytes (tcp_custody_acks %s)"
