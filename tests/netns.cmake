@@ -49,7 +49,8 @@ endif()
 #   netns_tcp_loss     the same with XDP loss before and after the gate
 #                      (tests/tools/lossy.bpf.c);
 #   netns_tcp_bigunit  60000-byte units at connection start, both ways;
-#   netns_tcp_zerowin  a client that stops reading: zero window, probes.
+#   netns_tcp_zerowin  a client that stops reading: zero windows at both
+#                      ends, probes, window updates.
 # The last three stall on a gate without custody of held bytes (a sender
 # timed out on a held head; a unit larger than the receiver's window):
 # DISABLED until custody is on main, or enable them with
