@@ -79,7 +79,7 @@ static bool fin_after_answers(struct mg_lcore *lc, struct mg_flow *f, struct rte
  * when f's streams were edited (translate.c), which may cut refused bytes
  * out of it or find nothing left to send. */
 static void cust_rewrite(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
-			 unsigned l4);
+                         unsigned l4);
 
 static inline void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
                            uint32_t paylen, unsigned l4)
@@ -289,6 +289,11 @@ static bool cust_want(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, bool
 
 	if (d->c.on)
 		return true;
+	/* The common case first, in sequence space: room for another full
+	 * segment in the receiver's window (mg_cust_wanted decides). */
+	if (!resend && !mg_seq_lt(rcv->ack + rcv->last_win, d->isn + 1 + (uint32_t)d->next_off +
+	                                                        (rcv->mss ? rcv->mss : 536u)))
+		return false;
 	if (f->sa != 0 || !f->tn.hs || !rcv->ack_seen || !d->isn_known || !f->d[dir ^ 1].isn_known)
 		return false;
 	if (mg_hold_off(d, rcv->ack, d->next_off) < d->rel_off ||
@@ -447,7 +452,7 @@ static void cust_peer(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, cons
  * bytes delivered) and its window keeps the edge the gate announced, no
  * further than the gate's budget past the receiver's ACK (mg_cust_edge). */
 static void cust_rewrite(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
-			 unsigned l4)
+                         unsigned l4)
 {
 	struct mg_hold_dir *cd = &f->d[dir ^ 1];
 	uint8_t *th = rte_pktmbuf_mtod_offset(m, uint8_t *, l4);
@@ -715,30 +720,33 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 	bool sa = f != NULL && f->sa != 0;
 	bool flow_tx = f != NULL && (f->sa | f->cust) != 0;
 	unsigned dir = fr->dir;
-	/* The frame's L2 header, for ACKs the gate sends in a receiver's
-	 * name after the frame itself may have left. */
+	/* The frame's L2 header, copied where the gate answers its sender
+	 * after the frame itself may have left. */
 	uint8_t hdr[64];
 	bool data = fr->pk.payload_len != 0 || (fr->pk.tcp_flags & MG_TCP_FIN);
-	bool has_hdr = f != NULL && f->kind == MG_CONN_INSPECT && fr->pk.l3_off <= sizeof(hdr);
-
-	if (has_hdr)
-		memcpy(hdr, rte_pktmbuf_mtod(fr->m, const uint8_t *), fr->pk.l3_off);
+	bool inspected = f != NULL && f->kind == MG_CONN_INSPECT && fr->pk.l3_off <= sizeof(hdr);
 
 	switch (o.kind) {
-	case MG_OUT_FORWARD:
+	case MG_OUT_FORWARD: {
+		/* A resend of bytes in custody: the gate's ACK was lost. */
+		bool again = inspected && data && (f->cust & (1u << dir));
+		if (again)
+			memcpy(hdr, rte_pktmbuf_mtod(fr->m, const uint8_t *), fr->pk.l3_off);
 		if (flow_tx)
 			tx_flow(lc, f, dir, fr->m, fr->pk.payload_len, fr->pk.l4_off);
 		else
 			mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
-		/* A resend of bytes in custody: the gate's ACK was lost. */
-		if (has_hdr && data && (f->cust & (1u << dir)))
+		if (again)
 			cust_ack(lc, f, dir, hdr, &fr->pk);
 		break;
+	}
 	case MG_OUT_HOLD:
 	case MG_OUT_MERGED: {
 		/* Custody is taken before the release, so that what leaves is
 		 * kept; its ACK after, covering what is left held. */
-		bool cust = has_hdr && data && cust_want(lc, f, dir, false);
+		bool cust = inspected && data && cust_want(lc, f, dir, false);
+		if (cust)
+			memcpy(hdr, rte_pktmbuf_mtod(fr->m, const uint8_t *), fr->pk.l3_off);
 		if (o.kind == MG_OUT_MERGED)
 			rte_pktmbuf_free(fr->m); /* not a drop: its bytes are in the held segment */
 		release(lc, f, dir);
@@ -773,8 +781,9 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 		 * (the held head stays out: a SACKed head reads as reneging);
 		 * without one, the head too. */
 		if (o.why == MG_DPD_TCP_DUP_HELD && f != NULL) {
-			if (has_hdr && cust_want(lc, f, dir, true))
-				cust_ack(lc, f, dir, hdr, &fr->pk);
+			if (inspected && cust_want(lc, f, dir, true))
+				cust_ack(lc, f, dir, rte_pktmbuf_mtod(fr->m, const uint8_t *),
+				         &fr->pk);
 			else
 				sack_back(lc, f, dir, &fr->pk, f->d[dir].ooo == NULL);
 		}
