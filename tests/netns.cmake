@@ -51,11 +51,15 @@ endif()
 #   netns_tcp_bigunit  60000-byte units at connection start, both ways;
 #   netns_tcp_zerowin  a client that stops reading: zero windows at both
 #                      ends, probes, window updates.
-# The last three stall on a gate without custody of held bytes (a sender
-# timed out on a held head; a unit larger than the receiver's window):
-# DISABLED until custody is on main, or enable them with
-# -DMG_TCP_CUSTODY_TESTS=ON.
-option(MG_TCP_CUSTODY_TESTS "run netns_tcp_loss, _bigunit, _zerowin (need custody)" OFF)
+# Before custody of held bytes (dataplane/action.c) the last three stalled
+# in every run (a sender timed out on a held head; a unit larger than the
+# receiver's window). With custody: netns_tcp_loss 10 of 10 runs; but
+# netns_tcp_bigunit 8 of 10 and netns_tcp_zerowin 1 of 5: a sender the gate
+# told a zero window (its custody record full) probes, and the gate neither
+# answers the probe nor announces the window that the receiver's later ACKs
+# free, so the rest of the unit never comes. Those two are DISABLED until
+# that is fixed; -DMG_TCP_CUSTODY_TESTS=ON runs them.
+option(MG_TCP_CUSTODY_TESTS "run netns_tcp_bigunit and _zerowin (custody zero-window probes)" OFF)
 if(TARGET mmsgate AND TARGET mg-mms-server AND TARGET mg-lossy)
   foreach(_v plain loss bigunit zerowin)
     if(_v STREQUAL "plain")
@@ -69,7 +73,7 @@ if(TARGET mmsgate AND TARGET mg-mms-server AND TARGET mg-lossy)
         ${MG_LOSSY_OBJ} ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/${_n} ${_v})
     set_tests_properties(${_n} PROPERTIES LABELS "dataplane;netns" SKIP_RETURN_CODE 77
       TIMEOUT 120 RUN_SERIAL TRUE)
-    if(NOT _v STREQUAL "plain" AND NOT MG_TCP_CUSTODY_TESTS)
+    if((_v STREQUAL "bigunit" OR _v STREQUAL "zerowin") AND NOT MG_TCP_CUSTODY_TESTS)
       set_tests_properties(${_n} PROPERTIES DISABLED TRUE)
     endif()
   endforeach()
