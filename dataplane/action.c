@@ -86,8 +86,9 @@ static inline void tx_flow(struct mg_lcore *lc, struct mg_flow *f, unsigned dir,
 {
 	unsigned out = mg_flow_tx_side(f, dir);
 
-	/* Towards the sender of a direction in the gate's custody. */
-	if (unlikely(f->cust & (1u << (dir ^ 1))))
+	/* Towards the sender of a direction in the gate's custody, or whose
+	 * receiver announces more than the gate keeps. */
+	if (unlikely((f->cust | f->clamp) & (1u << (dir ^ 1))))
 		cust_rewrite(lc, f, dir, m, l4);
 	if (f->sa != 0) {
 		if (dir == MG_DIR_S2C && fin_after_answers(lc, f, m))
@@ -176,6 +177,15 @@ static void ack_sender(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, con
 	mg_dp_tx(lc, mg_flow_rx_side(f, dir), m);
 }
 
+/* How far past the receiver's ACK the gate lets a sender go: its
+ * normaliser's record, which keeps and checks those bytes (a segment past
+ * it is refused, tcp_unacked_over_bound). Receivers announcing more are
+ * clamped to it on the way to the sender (cust_rewrite), custody or not. */
+static inline uint64_t cust_budget(const struct mg_lcore *lc)
+{
+	return lc->tncfg.rec_size ? lc->tncfg.rec_size : MG_TCPN_DEFAULT_REC;
+}
+
 /* The window field for a right edge right seen from ack (bytes; scaled
  * as the receiver announced). */
 static uint16_t win_field(const struct mg_flow *f, unsigned rdir, uint64_t bytes)
@@ -234,7 +244,7 @@ static void sack_back(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, cons
 	if (a.nblk == 0)
 		return;
 	a.ack = rcv->ack;
-	a.win = win_field(f, dir ^ 1, rcv->last_win);
+	a.win = win_field(f, dir ^ 1, RTE_MIN(rcv->last_win, cust_budget(lc)));
 	ack_sender(lc, f, dir, rte_pktmbuf_mtod(tpl, const uint8_t *), pk, &a);
 	lc->ctr->tcp_gate_sacks++;
 }
@@ -269,13 +279,6 @@ static void cust_end(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
 	lc->ctr->tcp_custody_now--;
 	if (f->cust == 0)
 		cust_unlist(lc, f);
-}
-
-/* How far past the receiver's ACK the gate lets a sender in custody go:
- * its normaliser's record, which keeps and checks those bytes. */
-static inline uint64_t cust_budget(const struct mg_lcore *lc)
-{
-	return lc->tncfg.rec_size ? lc->tncfg.rec_size : MG_TCPN_DEFAULT_REC;
 }
 
 /* Whether direction dir goes into (or stays in) custody now; takes it
@@ -450,7 +453,11 @@ static void cust_peer(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, cons
 /* A frame of the receiver of a custody direction, on its way to the
  * sender: its ACK is raised to the gate's (the sender already counts those
  * bytes delivered) and its window keeps the edge the gate announced, no
- * further than the gate's budget past the receiver's ACK (mg_cust_edge). */
+ * further than the gate's budget past the receiver's ACK (mg_cust_edge).
+ * Without custody, only the clamp: a window over the budget is cut to it,
+ * so that the sender never sends what the record would refuse. The clamp
+ * applies from the first window over the budget on (conntrack.c), so the
+ * sender never saw a larger one: nothing shrinks. */
 static void cust_rewrite(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, struct rte_mbuf *m,
                          unsigned l4)
 {
@@ -467,11 +474,22 @@ static void cust_rewrite(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, s
 	uint64_t right =
 	    aoff + ((uint64_t)rte_be_to_cpu_16(*(const unaligned_uint16_t *)(th + 14)) << ws);
 
-	if (aoff < cd->c.ack) {
-		aoff = cd->c.ack;
-		ack = cd->isn + 1 + (uint32_t)aoff;
+	if (!(f->cust & (1u << (dir ^ 1)))) {
+		if (right - aoff <= cust_budget(lc))
+			return;
+		right = aoff + cust_budget(lc);
+	} else {
+		if (aoff < cd->c.ack) {
+			aoff = cd->c.ack;
+			ack = cd->isn + 1 + (uint32_t)aoff;
+		}
+		right = mg_cust_edge(&cd->c, mg_hold_off(cd, f->tn.d[dir].ack, cd->next_off),
+		                     cust_budget(lc));
+		/* The normaliser learns the edge, as if the receiver had announced it. */
+		uint32_t edge = cd->isn + 1 + (uint32_t)right;
+		if (mg_seq_lt(f->tn.d[dir].right, edge))
+			f->tn.d[dir].right = edge;
 	}
-	right = mg_cust_edge(&cd->c, right, cust_budget(lc));
 	uint64_t w = right > aoff ? (right - aoff) >> ws : 0;
 	*(unaligned_uint32_t *)(th + 8) = rte_cpu_to_be_32(ack);
 	*(unaligned_uint16_t *)(th + 14) = rte_cpu_to_be_16((uint16_t)RTE_MIN(w, 65535u));
@@ -718,7 +736,7 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 	}
 	struct mg_flow *f = fr->f;
 	bool sa = f != NULL && f->sa != 0;
-	bool flow_tx = f != NULL && (f->sa | f->cust) != 0;
+	bool flow_tx = f != NULL && (f->sa | f->cust | f->clamp) != 0;
 	unsigned dir = fr->dir;
 	/* The frame's L2 header, copied where the gate answers its sender
 	 * after the frame itself may have left. */
@@ -847,7 +865,7 @@ void mg_dp_act(struct mg_lcore *lc, struct mg_frame *fr, struct mg_out o)
 	/* The common case in a small function of its own: forwarded, nothing
 	 * given up, no translator. */
 	if (likely(o.kind == MG_OUT_FORWARD && fr->drops == NULL &&
-	           (fr->f == NULL || (fr->f->sa | fr->f->cust) == 0))) {
+	           (fr->f == NULL || (fr->f->sa | fr->f->cust | fr->f->clamp) == 0))) {
 		mg_dp_tx(lc, MG_SIDE_OTHER(fr->side), fr->m);
 		return;
 	}

@@ -389,6 +389,12 @@ static struct mg_out tcp_handle(struct mg_lcore *lc, struct mg_frame *fr)
 		struct mg_out no = normalise(lc, fr, &f->tn, f, dir);
 		if (no.kind != MG_OUT_FORWARD)
 			return no;
+		/* A window over what the normaliser keeps for the other
+		 * direction: from now on it is clamped on its way (action.c). */
+		if (unlikely(((uint32_t)pk->win << (f->tn.ws ? f->tn.d[dir].wscale : 0)) >
+			     lc->tncfg.rec_size) &&
+		    (fl & (MG_TCP_ACK | MG_TCP_SYN)) == MG_TCP_ACK)
+			f->clamp |= (uint8_t)(1u << (dir ^ 1));
 	}
 	bool est;
 	switch (mg_flow_tcp_step(f, dir, pk, &est)) {

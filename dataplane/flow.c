@@ -210,16 +210,12 @@ uint64_t mg_cust_take(struct mg_cust *c, uint64_t next, uint64_t budget)
 	return r;
 }
 
-uint64_t mg_cust_edge(struct mg_cust *c, uint64_t rright, uint64_t budget)
+uint64_t mg_cust_edge(struct mg_cust *c, uint64_t racked, uint64_t budget)
 {
-	uint64_t limit = c->racked + budget, r = rright;
+	uint64_t r = (racked > c->racked ? racked : c->racked) + budget;
 
-	if (limit < c->right)
-		limit = c->right;
 	if (r < c->right)
 		r = c->right;
-	if (r > limit)
-		r = limit;
 	c->right = r;
 	return r;
 }

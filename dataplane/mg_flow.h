@@ -102,7 +102,9 @@ struct mg_flow {
 	uint8_t client_side; /* enum mg_side the client's frames arrive on */
 	uint8_t embryonic;   /* on the eviction list */
 	uint8_t denied;
-	uint8_t cust; /* bit (1 << dir): that direction is in custody (mg_cust) */
+	uint8_t cust;  /* bit (1 << dir): that direction is in custody (mg_cust) */
+	uint8_t clamp; /* bit (1 << dir): the window announced to that direction's
+	                  sender is clamped to the normaliser's record (action.c) */
 	uint32_t idx;
 	/* Sequence translation slot (dataplane/translate.c): 0 = the flow's
 	 * streams were never edited (the fast path), else slot index + 1. */
@@ -195,11 +197,12 @@ void mg_cust_start(struct mg_cust *c, uint64_t racked);
  * what the gate can check and keep), or the gate's earlier one if higher
  * (a window never shrinks). Returns the edge. */
 uint64_t mg_cust_take(struct mg_cust *c, uint64_t next, uint64_t budget);
-/* The right edge the sender is shown for a receiver's segment announcing
- * rright: never below the gate's, never past budget beyond the receiver's
- * ACK (a receiver's large window is clamped to what the gate keeps).
+/* The right edge the sender is shown on a segment of the receiver, whose
+ * ACK is now racked: what the gate can take, budget past it — whatever
+ * the receiver's own window (smaller: the gate keeps the rest; larger:
+ * clamped to what the gate keeps), never below the gate's earlier edge.
  * Becomes the gate's edge. */
-uint64_t mg_cust_edge(struct mg_cust *c, uint64_t rright, uint64_t budget);
+uint64_t mg_cust_edge(struct mg_cust *c, uint64_t racked, uint64_t budget);
 enum mg_cust_do {
 	MG_CUST_NOTHING = 0,
 	MG_CUST_RESEND, /* send the first kept segment again */
