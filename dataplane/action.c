@@ -342,10 +342,11 @@ static void cust_ack(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const
  * kept), or a copy. The receiver keeps the newest timestamp of segments at
  * or before its ACK (RFC 7323 §4.3), and a resend of old bytes by the
  * sender may have brought it one newer than m's: m would then be discarded
- * as stale (PAWS), again and again. It leaves with that newest timestamp —
- * in place while no port holds m, else in a copy.
+ * as stale (PAWS), again and again. It leaves with that newest timestamp,
+ * and with the ACK and window of the other direction as the gate shows them
+ * now (cust_rewrite) — in place while no port holds m, else in a copy.
  */
-static struct rte_mbuf *cust_frame(struct mg_lcore *lc, const struct mg_flow *f, unsigned dir,
+static struct rte_mbuf *cust_frame(struct mg_lcore *lc, struct mg_flow *f, unsigned dir,
                                    struct rte_mbuf *m)
 {
 	const struct mg_mb_priv *pv = mg_mb_priv(m);
@@ -369,7 +370,12 @@ static struct rte_mbuf *cust_frame(struct mg_lcore *lc, const struct mg_flow *f,
 	uint32_t v;
 	if (at != 0)
 		memcpy(&v, th + at, 4);
-	if (at == 0 || (int32_t)(snd->ts_recent - rte_be_to_cpu_32(v)) <= 0) {
+	if (at != 0 && (int32_t)(snd->ts_recent - rte_be_to_cpu_32(v)) <= 0)
+		at = 0;
+	/* Its ACK and window speak for the other direction, which may be in
+	 * custody or clamped itself (cust_rewrite, as in tx_flow). */
+	bool other = pv->l4off != 255 && ((f->cust | f->clamp) & (1u << (dir ^ 1)));
+	if (at == 0 && !other) {
 		rte_mbuf_refcnt_update(m, 1);
 		return m;
 	}
@@ -384,6 +390,10 @@ static struct rte_mbuf *cust_frame(struct mg_lcore *lc, const struct mg_flow *f,
 		}
 		th = rte_pktmbuf_mtod_offset(c, uint8_t *, pv->l4off);
 	}
+	if (other)
+		cust_rewrite(lc, f, dir, c, pv->l4off);
+	if (at == 0)
+		return c;
 	v = rte_cpu_to_be_32(snd->ts_recent);
 	memcpy(th + at, &v, 4);
 	uint8_t *ip = rte_pktmbuf_mtod_offset(c, uint8_t *, pv->l3off);
