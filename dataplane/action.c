@@ -124,7 +124,7 @@ static void release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
 	uint64_t limit = mg_hold_limit(d, lc->monitor);
 	struct rte_mbuf *m;
 
-	if (unlikely(d->c.on)) {
+	if (unlikely(f->cust & (1u << dir))) { /* on the flow's first line, not d->c's */
 		while ((m = mg_hold_pop(lc, d, limit)) != NULL) {
 			if (mg_mb_priv(m)->plen == 0 && !mg_mb_priv(m)->fin)
 				tx_flow(lc, f, dir, m, 0, mg_mb_priv(m)->l4off);
@@ -290,7 +290,7 @@ static bool cust_want(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, bool
 	struct mg_hold_dir *d = &f->d[dir];
 	const struct mg_tcpn_dir *rcv = &f->tn.d[dir ^ 1];
 
-	if (d->c.on)
+	if (f->cust & (1u << dir))
 		return true;
 	/* The common case first, in sequence space: room for another full
 	 * segment in the receiver's window (mg_cust_wanted decides). */
