@@ -35,20 +35,26 @@
 
 #include "mg_dp.h"
 
+/* m goes at the end of a list of segments (held or kept) linked through
+ * their private data. */
+static inline void list_append(struct mg_lcore *lc, struct rte_mbuf **head, struct rte_mbuf **tail,
+			       uint32_t *n, struct rte_mbuf *m)
+{
+	mg_mb_priv(m)->next = NULL;
+	if (*tail != NULL)
+		mg_mb_priv(*tail)->next = m;
+	else
+		*head = m;
+	*tail = m;
+	(*n)++;
+	lc->ctr->held_segs++;
+}
+
 static void hold_append(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mbuf *m,
 			uint64_t end)
 {
-	struct mg_mb_priv *pv = mg_mb_priv(m);
-
-	pv->next = NULL;
-	pv->end = end;
-	if (d->tail)
-		mg_mb_priv(d->tail)->next = m;
-	else
-		d->head = m;
-	d->tail = m;
-	d->nhold++;
-	lc->ctr->held_segs++;
+	mg_mb_priv(m)->end = end;
+	list_append(lc, &d->head, &d->tail, &d->nhold, m);
 }
 
 /* Feed the new bytes of an in-order segment (start <= next_off) and hold it. */
@@ -115,14 +121,7 @@ struct rte_mbuf *mg_hold_take_all(struct mg_lcore *lc, struct mg_hold_dir *d)
 
 void mg_hold_keep(struct mg_lcore *lc, struct mg_hold_dir *d, struct rte_mbuf *m)
 {
-	mg_mb_priv(m)->next = NULL;
-	if (d->kept_tail != NULL)
-		mg_mb_priv(d->kept_tail)->next = m;
-	else
-		d->kept = m;
-	d->kept_tail = m;
-	d->nkept++;
-	lc->ctr->held_segs++;
+	list_append(lc, &d->kept, &d->kept_tail, &d->nkept, m);
 }
 
 struct rte_mbuf *mg_hold_kept_acked(struct mg_lcore *lc, struct mg_hold_dir *d, uint64_t ack)
