@@ -798,7 +798,15 @@ static __rte_noinline void act_slow(struct mg_lcore *lc, struct mg_frame *fr, st
 		}
 		drop_frame(lc, fr->side, fr->m, o.why);
 		return;
-	case MG_OUT_RESET: reset(lc, fr, o.why); return;
+	case MG_OUT_RESET:
+		/* The gate's own bound, not a policy decision: no other event
+		 * names it (enforce.c does for denied units). */
+		if (o.why == MG_DPD_TCP_HOLD_BOUND) {
+			lc->ctr->reason[MG_R_TCP_HOLD_BOUND]++;
+			mg_dp_event_anomaly(lc, f, MG_R_TCP_HOLD_BOUND);
+		}
+		reset(lc, fr, o.why);
+		return;
 	case MG_OUT_DROP:
 	default:
 		/* A sender resending bytes the gate holds is waiting for an ACK:
@@ -847,6 +855,8 @@ void mg_dp_cust_tick(struct mg_lcore *lc)
 			case MG_CUST_GIVE_UP: {
 				/* The receiver stays silent: what the sender
 				 * counts delivered never will be. Reset, named. */
+				lc->ctr->reason[MG_R_TCP_CUSTODY_TIMEOUT]++;
+				mg_dp_event_anomaly(lc, f, MG_R_TCP_CUSTODY_TIMEOUT);
 				struct mg_pkt pk;
 				const uint8_t *b = rte_pktmbuf_mtod(d->kept, const uint8_t *);
 				uint8_t h[64];

@@ -235,20 +235,6 @@ static inline unsigned rx_csum(const struct rte_mbuf *m)
 	return cs;
 }
 
-/* The anomaly event of a normalisation drop on an inspected association. */
-static void norm_event(struct mg_lcore *lc, const struct mg_flow *f, enum mg_reason why)
-{
-	struct mg_dp_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = MG_DPEV_ANOMALY;
-	ev.action = MG_ACT_DENY;
-	mg_dp_event_from_pdu(&ev, f, NULL);
-	ev.reason = (int32_t)why;
-	ev.gen = lc->pol->gen;
-	mg_dp_event_emit(lc, &ev);
-}
-
 /*
  * Normalise a segment of an inspected association before anything else
  * looks at it (proto/tcpnorm.c, the same code as `mmsgatectl replay`).
@@ -278,7 +264,7 @@ static struct mg_out normalise(struct mg_lcore *lc, struct mg_frame *fr, struct 
 		return MG_OUT_FWD;
 	lc->ctr->reason[why]++;
 	if (f != NULL)
-		norm_event(lc, f, why);
+		mg_dp_event_anomaly(lc, f, why);
 	return MG_OUT_DROPPED(MG_DPD_TCP_NORMALISE);
 }
 
@@ -302,7 +288,7 @@ static struct mg_out tcp_fragment(struct mg_lcore *lc, const struct mg_pkt *pk)
 		mg_flows_key(&k, pk, &src_is_a);
 		const struct mg_flow *f = mg_flows_lookup(lc, &k);
 		if (f != NULL && f->kind == MG_CONN_INSPECT)
-			norm_event(lc, f, MG_R_TCPN_FRAGMENT);
+			mg_dp_event_anomaly(lc, f, MG_R_TCPN_FRAGMENT);
 	}
 	return MG_OUT_DROPPED(MG_DPD_IP_FRAGMENT);
 }

@@ -318,6 +318,19 @@ void mg_dp_event_from_pdu(struct mg_dp_event *ev, const struct mg_flow *f,
 	}
 }
 
+void mg_dp_event_anomaly(struct mg_lcore *lc, const struct mg_flow *f, enum mg_reason why)
+{
+	struct mg_dp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MG_DPEV_ANOMALY;
+	ev.action = MG_ACT_DENY;
+	mg_dp_event_from_pdu(&ev, f, NULL);
+	ev.reason = (int32_t)why;
+	ev.gen = lc->pol->gen;
+	mg_dp_event_emit(lc, &ev);
+}
+
 size_t mg_dp_events_recent(char *buf, size_t buflen, unsigned max)
 {
 	size_t k = 0;

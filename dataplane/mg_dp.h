@@ -493,6 +493,9 @@ void mg_dp_events_stop(void);
 void mg_dp_event_emit(struct mg_lcore *lc, struct mg_dp_event *ev);
 void mg_dp_event_from_pdu(struct mg_dp_event *ev, const struct mg_flow *f,
 			  const struct mg_mms_pdu *pdu);
+/* The anomaly event of a transport refusal on an inspected association (a
+ * normalisation drop, a fragment, a reset of the gate's own), why named. */
+void mg_dp_event_anomaly(struct mg_lcore *lc, const struct mg_flow *f, enum mg_reason why);
 /* Control thread: the most recent events as JSON lines (newest last). */
 size_t mg_dp_events_recent(char *buf, size_t buflen, unsigned max);
 

@@ -198,12 +198,16 @@ def check_daemon(mmsgate, d, policy, src):
         return
     counts, events, to_ied, sent, st = r
     for name, kind, port, reasons in bound:
+        ev_reasons = {e.get("reason") for e in events if e.get("client", "").endswith(f":{port}")}
         if not all(counts.get(x, 0) for x in reasons):
             fail(name, f"{reasons} not counted: { {k: v for k, v in counts.items() if v} }")
         elif not counts.get("rst_sent"):
             fail(name, "no RST: the association was left to stall")
+        elif not set(reasons) <= ev_reasons:
+            fail(name, f"the reset is named in no event (events {sorted(filter(None, ev_reasons))})")
         else:
-            print(f"ok   {name}: bound hit, association reset ({reasons}, {counts['rst_sent']} RSTs)")
+            print(f"ok   {name}: bound hit, association reset ({reasons}, {counts['rst_sent']} RSTs,"
+                  " an event)")
 
 
 def main():
