@@ -280,6 +280,7 @@ struct mg_lcore {
 	struct mg_sa_slot *sa_slots;
 	uint32_t sa_n, sa_used;
 	uint64_t sa_tick;     /* TSC of the next retransmission scan */
+	uint64_t ts_tick;     /* --ts-order: capture time (ns) of the next one */
 	/* Flows with a direction in custody (f->cust, action.c): the scan of
 	 * their timers shares sa_tick. Full: no more custody (SACKs only). */
 	uint32_t cust_n;

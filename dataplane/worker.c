@@ -11,7 +11,10 @@
  *
  * --ts-order (for replaying captures on net_pcap): the two ports' frames
  * are merged by their rx timestamp (the pcap record time), so a request in
- * the outside capture is handled before the response in the inside one.
+ * the outside capture is handled before the response in the inside one;
+ * that time is also the clock of select timeouts and of the translator's
+ * and custody's timers, which run every 10 ms of it: a capture's pauses
+ * count, whatever the replay's speed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -234,11 +237,21 @@ static void loop_ts_order(struct mg_lcore *lc)
 				break;
 			unsigned s = h0 && h1 ? (mb_ts(st[0].b[st[0].i]) <= mb_ts(st[1].b[st[1].i]) ? 0 : 1)
 					      : (h0 ? 0 : 1);
-			lc->ts_clock = mb_ts(st[s].b[st[s].i]);
+			/* net_pcap (DPDK 22.11) gives the record's time in µs;
+			 * the clock of timers and select timeouts is in ns. */
+			lc->ts_clock = mb_ts(st[s].b[st[s].i]) * 1000u;
 			if (mg_dp_cfg.dispatch)
 				mg_dp_dispatch_burst(lc, s, &st[s].b[st[s].i++], 1);
 			else
 				mg_dp_frame(lc, s, st[s].b[st[s].i++]);
+			/* The capture's clock drives the timers too (translator,
+			 * custody): they fire where the capture's time passes them,
+			 * every 10 ms of it, however fast it is replayed. */
+			if (unlikely((lc->sa_used | lc->cust_n) != 0) && lc->ts_clock >= lc->ts_tick) {
+				lc->ts_tick = lc->ts_clock + 10000000ull;
+				mg_dp_sa_tick(lc);
+				mg_dp_cust_tick(lc);
+			}
 		}
 		end_iteration(lc);
 	}

@@ -4,9 +4,12 @@
 #   dp_control     IEC 61850 control decisions under examples/control.policy
 #                  (dp_control.py);
 #   dp_refuse_fin  a refusal's answer still queued when the IED closes goes
-#                  in before the IED's FIN (dp_refuse_fin.py).
+#                  in before the IED's FIN (dp_refuse_fin.py);
+#   dp_custody     custody of held bytes towards an IED that never answers:
+#                  the custody ACK, resends backing off, the reset and its
+#                  event (dp_custody.py).
 if(TARGET mmsgate AND TARGET dp-scenario)
-  foreach(pair "control:control" "refuse_fin:finq")
+  foreach(pair "control:control" "refuse_fin:finq" "custody:custody")
     string(REPLACE ":" ";" pair "${pair}")
     list(GET pair 0 name)
     list(GET pair 1 case)

@@ -4,7 +4,8 @@
 # two net_pcap ports (inside rx = substation traffic, outside rx = corporate
 # traffic), then check both output captures frame by frame (dp_check.py;
 # control: dp_control.py, control decisions under examples/control.policy;
-# finq: dp_refuse_fin.py, a refusal's answer queued when the IED closes).
+# finq: dp_refuse_fin.py, a refusal's answer queued when the IED closes;
+# custody: dp_custody.py, bytes the gate acknowledged to a silent IED).
 # Usage: dp_run.sh CASE MMSGATE DP_SCENARIO|MMSGATE_GEN SOURCE_DIR WORK_DIR
 set -eu
 case_=$1 mmsgate=$2 scen=$3 src=$4 work=$5
@@ -26,6 +27,7 @@ monitor) scenario=seed; extra="--mode monitor" ;;
 dispatch) scenario=seed; extra="--workers 2"; lcores="--lcores 0@0,1@1,2@1" ;;
 flood) extra="--max-flows 64" ;;
 control) policy=$src/examples/control.policy check=dp_control.py ;;
+custody) check=dp_custody.py ;;
 finq)
 	# The site policy with a bare deny: refused requests are answered.
 	sed 's/^mms default deny reset$/mms default deny/' "$policy" >site.policy

@@ -28,6 +28,10 @@
  *          the server's next unit boundary, and the IED's last segment
  *          completes the response and carries its FIN: the answer must go
  *          in before that FIN (tests/scripts/dp_refuse_fin.py).
+ *   custody  SCADA's read in three segments, the first resent while the
+ *          gate holds it (custody taken), then an IED that never answers
+ *          for 70 s of capture time: the gate resends what it acknowledged,
+ *          backing off, and resets (tests/scripts/dp_custody.py).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -342,6 +346,45 @@ static void scenario_finq(void)
 	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 1, 0x10, NULL, 0));
 }
 
+/* ---- custody: the gate delivers what it acknowledged, or resets ---------- */
+
+static void scenario_custody(void)
+{
+	struct mg_gen_conn h;
+	uint8_t f[2048], st[2048];
+	const char *const names[] = {"IED1MEAS/MMXU1$MX$TotW"};
+
+	mg_gen_conn_init4(&h, IP4(10, 10, 1, 10), 40300, IP4(10, 20, 0, 5), 102, sink);
+	mg_gen_conn_associate(&h);
+	do_read(&h, "IED1MEAS/MMXU1$MX$PhV"); /* a plain exchange first */
+
+	/* A read in three segments: the first two are held (the unit is not
+	 * complete), then the client's timer fires and it resends the first:
+	 * the gate takes custody and acknowledges both. */
+	uint32_t rd = h.next_invoke++;
+	size_t n = mg_gen_conn_wrap_mms(&h, st, sizeof(st), pdu,
+					mg_gen_mms_read(pdu, sizeof(pdu), rd, names, 1));
+	size_t a = n / 3, b = 2 * n / 3;
+	uint32_t s0 = h.ep[0].seq;
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 0, 0x10, st, a));
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 0, 0x10, st + a, b - a));
+	uint32_t s2 = h.ep[0].seq;
+	ts_us += 300000;
+	h.ep[0].seq = s0;
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 0, 0x10, st, a));
+	h.ep[0].seq = s2;
+	/* The last segment completes the unit: allowed, released, kept. */
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 0, 0x18, st + b, n - b));
+	/* The IED stays silent for 70 s of capture time; the client's ARP
+	 * every 10 ms is its clock (forwarded towards the IED, so the checker
+	 * counts the gate's resends against it in one capture). */
+	for (unsigned k = 0; k < 7000; k++) {
+		ts_us += 10000 - 100;
+		emit(f, mg_gen_arp_frame(f, sizeof(f), h.ep[0].mac, IP4(10, 10, 1, 10),
+					 IP4(10, 20, 0, 5), false, NULL));
+	}
+}
+
 /* ---- control: examples/control.policy on the dataplane ------------------ */
 
 /* One control write (Oper / SBOw by the leaf) from c; the IED answers with
@@ -449,7 +492,7 @@ int main(int argc, char **argv)
 	void (*fn)(void);
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control|finq DIR\n");
+		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control|finq|custody DIR\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "seed") == 0)
@@ -464,8 +507,10 @@ int main(int argc, char **argv)
 		fn = scenario_control;
 	else if (strcmp(argv[1], "finq") == 0)
 		fn = scenario_finq;
+	else if (strcmp(argv[1], "custody") == 0)
+		fn = scenario_custody;
 	else {
-		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control, finq)\n", argv[1]);
+		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control, finq, custody)\n", argv[1]);
 		return 2;
 	}
 	mkdir(argv[2], 0755);
