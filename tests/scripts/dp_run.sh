@@ -5,7 +5,8 @@
 # traffic), then check both output captures frame by frame (dp_check.py;
 # control: dp_control.py, control decisions under examples/control.policy;
 # finq: dp_refuse_fin.py, a refusal's answer queued when the IED closes;
-# custody: dp_custody.py, bytes the gate acknowledged to a silent IED).
+# custody: dp_custody.py, bytes the gate acknowledged to a silent IED;
+# custody-refuse: dp_custody_refuse.py, a refusal during custody resets).
 # Usage: dp_run.sh CASE MMSGATE DP_SCENARIO|MMSGATE_GEN SOURCE_DIR WORK_DIR
 set -eu
 case_=$1 mmsgate=$2 scen=$3 src=$4 work=$5
@@ -28,11 +29,12 @@ dispatch) scenario=seed; extra="--workers 2"; lcores="--lcores 0@0,1@1,2@1" ;;
 flood) extra="--max-flows 64" ;;
 control) policy=$src/examples/control.policy check=dp_control.py ;;
 custody) check=dp_custody.py ;;
-finq)
+finq | custody-refuse)
 	# The site policy with a bare deny: refused requests are answered.
 	sed 's/^mms default deny reset$/mms default deny/' "$policy" >site.policy
 	grep -q '^mms default deny$' site.policy || { echo "FAIL: policy not rewritten"; exit 1; }
 	policy=$PWD/site.policy check=dp_refuse_fin.py
+	[ "$case_" = custody-refuse ] && check=dp_custody_refuse.py
 	;;
 esac
 case $case_ in

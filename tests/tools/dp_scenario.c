@@ -32,6 +32,9 @@
  *          gate holds it (custody taken), then an IED that never answers
  *          for 70 s of capture time: the gate resends what it acknowledged,
  *          backing off, and resets (tests/scripts/dp_custody.py).
+ *   custody-refuse  the historian's operate refused (reply-error) while
+ *          the gate has custody of its read: carried out by reset
+ *          (tests/scripts/dp_custody_refuse.py).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -385,6 +388,38 @@ static void scenario_custody(void)
 	}
 }
 
+/* A refusal while the gate has custody of the client's bytes: the
+ * historian's read, held head resent (custody), sent to an IED that has not
+ * acknowledged it yet, then an operate the policy refuses with an answer:
+ * the translator cannot take a flow in custody (two sequence spaces), so
+ * the refusal is carried out by reset. */
+static void scenario_custody_refuse(void)
+{
+	struct mg_gen_conn h;
+	uint8_t f[2048], st[2048];
+	const char *const names[] = {"IED1MEAS/MMXU1$MX$TotW"};
+
+	mg_gen_conn_init4(&h, IP4(10, 10, 3, 20), 40301, IP4(10, 20, 0, 5), 102, sink);
+	mg_gen_conn_associate(&h);
+	uint32_t rd = h.next_invoke++;
+	size_t n = mg_gen_conn_wrap_mms(&h, st, sizeof(st), pdu,
+					mg_gen_mms_read(pdu, sizeof(pdu), rd, names, 1));
+	size_t a = n / 2;
+	uint32_t s0 = h.ep[0].seq;
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 0, 0x10, st, a));
+	uint32_t s1 = h.ep[0].seq;
+	ts_us += 300000;
+	h.ep[0].seq = s0;
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 0, 0x10, st, a));
+	h.ep[0].seq = s1;
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 0, 0x18, st + a, n - a));
+	/* pipelined, before the IED acknowledged the read */
+	h.ack_each = false;
+	mg_gen_conn_mms(&h, 0, pdu,
+			mg_gen_mms_write_oper(pdu, sizeof(pdu), h.next_invoke++,
+					      "IED1CTRL/CSWI1$CO$Pos$Oper", true, 1, true));
+}
+
 /* ---- control: examples/control.policy on the dataplane ------------------ */
 
 /* One control write (Oper / SBOw by the leaf) from c; the IED answers with
@@ -492,7 +527,7 @@ int main(int argc, char **argv)
 	void (*fn)(void);
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control|finq|custody DIR\n");
+		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control|finq|custody|custody-refuse DIR\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "seed") == 0)
@@ -509,8 +544,10 @@ int main(int argc, char **argv)
 		fn = scenario_finq;
 	else if (strcmp(argv[1], "custody") == 0)
 		fn = scenario_custody;
+	else if (strcmp(argv[1], "custody-refuse") == 0)
+		fn = scenario_custody_refuse;
 	else {
-		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control, finq, custody)\n", argv[1]);
+		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control, finq, custody, custody-refuse)\n", argv[1]);
 		return 2;
 	}
 	mkdir(argv[2], 0755);
