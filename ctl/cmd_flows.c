@@ -20,7 +20,11 @@ static void usage(FILE *f)
 	fprintf(f, "usage: mmsgatectl flows [--limit N] [--json]\n\n"
 		   "List live associations: client, IED, state, age, idle time, PDUs\n"
 		   "client->IED and IED->client, PDUs per IEC 61850 service class\n"
-		   "(read, operate, get-file, ...), denies.\n\n"
+		   "(read, operate, get-file, ...), denies, and what the gate does to the\n"
+		   "TCP of an inspected flow per direction (> client to IED, < back):\n"
+		   "segments held for a verdict, segments in its custody (acknowledged\n"
+		   "to their sender, kept until the receiver acknowledges them), a\n"
+		   "receiver window clamped to 64 KiB.\n\n"
 		   "options:\n"
 		   "  -l, --limit N       at most N flows (default 1000)\n" MG_CTL_COMMON_HELP);
 }
@@ -31,12 +35,46 @@ static const char *s_or(const json_t *o, const char *k, const char *def)
 	return v ? v : def;
 }
 
+/* "held 3>, custody >, clamp <": what the gate does to the flow's TCP now,
+ * per direction (> client to IED, < IED to client); "-" when nothing. */
+static void tcp_cell(char *buf, size_t cap, const json_t *tcp)
+{
+	static const char *const dn[2] = {"c2s", "s2c"}, *const arrow[2] = {">", "<"};
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (unsigned d = 0; json_is_object(tcp) && d < 2; d++) {
+		const json_t *o = json_object_get(tcp, dn[d]);
+		json_int_t held = json_integer_value(json_object_get(o, "held"));
+		json_int_t kept = json_integer_value(json_object_get(o, "kept"));
+		int w = 0;
+		if (held)
+			w = snprintf(buf + k, cap - k, "%sheld %" JSON_INTEGER_FORMAT "%s", k ? ", " : "",
+				     held, arrow[d]);
+		if (w >= 0 && (size_t)w < cap - k)
+			k += (size_t)w;
+		w = 0;
+		if (json_is_true(json_object_get(o, "custody")))
+			w = snprintf(buf + k, cap - k, "%scustody %" JSON_INTEGER_FORMAT "%s",
+				     k ? ", " : "", kept, arrow[d]);
+		if (w >= 0 && (size_t)w < cap - k)
+			k += (size_t)w;
+		w = 0;
+		if (json_is_true(json_object_get(o, "window_clamped")))
+			w = snprintf(buf + k, cap - k, "%sclamp %s", k ? ", " : "", arrow[d]);
+		if (w >= 0 && (size_t)w < cap - k)
+			k += (size_t)w;
+	}
+	if (k == 0)
+		snprintf(buf, cap, "-");
+}
+
 static void print_human(const json_t *d)
 {
-	static const char *const h[] = {"CLIENT", "IED", "KIND", "STATE", "ASSOC", "AGE", "IDLE",
-					"PDUS>", "PDUS<", "DENIES", "PDUS PER CLASS"};
+	static const char *const h[] = {"CLIENT", "IED", "KIND", "STATE", "ASSOC", "AGE",
+					"IDLE", "PDUS>", "PDUS<", "DENIES", "TCP", "PDUS PER CLASS"};
 	const json_t *flows = json_object_get(d, "flows");
-	struct mg_table *t = mg_table_new(11, h);
+	struct mg_table *t = mg_table_new(12, h);
 	json_t *f;
 	size_t i;
 	char a[32], b[32];
@@ -53,6 +91,9 @@ static void print_human(const json_t *d)
 		mg_table_cell(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(f, "pdus_c2s")));
 		mg_table_cell(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(f, "pdus_s2c")));
 		mg_table_cell(t, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(f, "denies")));
+		char tcp[96];
+		tcp_cell(tcp, sizeof(tcp), json_object_get(f, "tcp"));
+		mg_table_cell(t, "%s", tcp);
 		/* "read=12 write=1" */
 		json_t *svc = json_object_get(f, "classes");
 		if (!json_is_object(svc))

@@ -324,6 +324,27 @@ static int op_flows(void *ud, unsigned limit, json_t *out, char *err, size_t err
 			if (vf->kind == MG_CONN_INSPECT)
 				json_object_set_new(f, "assoc",
 						    json_string(mg_assoc_state_str(vf->eng.state)));
+			/* An inspected TCP flow's transport state per direction
+			 * (c2s, s2c): segments held for a verdict, kept in the
+			 * gate's custody, and whether the window shown to the
+			 * sender is clamped (docs/threat-model.md). */
+			if (vf->kind == MG_CONN_INSPECT && k.proto == 6) {
+				json_t *t = json_object();
+				static const char *const dn[2] = {"c2s", "s2c"};
+				uint8_t cu = vf->cust, cl = vf->clamp;
+				for (unsigned d = 0; d < 2; d++) {
+					json_t *o = json_object();
+					json_object_set_new(o, "held",
+							    u64(vf->d[d].nhold + vf->d[d].nooo));
+					json_object_set_new(o, "kept", u64(vf->d[d].nkept));
+					json_object_set_new(o, "custody",
+							    json_boolean(cu & (1u << d)));
+					json_object_set_new(o, "window_clamped",
+							    json_boolean(cl & (1u << d)));
+					json_object_set_new(t, dn[d], o);
+				}
+				json_object_set_new(f, "tcp", t);
+			}
 			json_object_set_new(f, "age_s",
 					    json_real(tsc > created ? (double)(tsc - created) / hz : 0));
 			json_object_set_new(f, "idle_s",

@@ -221,7 +221,7 @@ set --
 ip netns exec $NSS python3 "$SRC/tests/scripts/ctl_goose.py" send $VS1 "$NGOOSE" 5000 >"$W/goose-send.out" 2>&1 &
 send_pid=$!
 sleep 0.3
-j 'any(f["client"].startswith("10.10.1.10:") and f["ied"] == "10.20.0.5:102" and f["state"] == "established" and f["kind"] == "mms" and f["assoc"] == "associated" and f["pdus_c2s"] > 0 and f["classes"].get("read", 0) > 0 and f["age_s"] >= 0 for f in d["flows"])' flows
+j 'any(f["client"].startswith("10.10.1.10:") and f["ied"] == "10.20.0.5:102" and f["state"] == "established" and f["kind"] == "mms" and f["assoc"] == "associated" and f["pdus_c2s"] > 0 and f["classes"].get("read", 0) > 0 and f["age_s"] >= 0 and all(isinstance(f["tcp"][x]["held"], int) and isinstance(f["tcp"][x]["custody"], bool) and isinstance(f["tcp"][x]["window_clamped"], bool) for x in ("c2s", "s2c")) for f in d["flows"])' flows
 python3 "$SRC/tests/scripts/ctl_reload.py" "$SOCK" "$RELOADS" "$W/open.policy" "$W/base.policy" $load_pid >"$W/reload.json"
 wait $send_pid
 wait $load_pid
