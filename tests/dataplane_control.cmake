@@ -7,11 +7,11 @@
 #                  in before the IED's FIN (dp_refuse_fin.py);
 #   dp_custody     custody of held bytes towards an IED that never answers:
 #                  the custody ACK, resends backing off, the reset and its
-#                  event (dp_custody.py);
+#                  event (dp_custody.py); dp_custody6 over IPv6;
 #   dp_custody_refuse  a refusal while the gate has custody of the client's
 #                  bytes is carried out by reset (dp_custody_refuse.py).
 if(TARGET mmsgate AND TARGET dp-scenario)
-  foreach(pair "control:control" "refuse_fin:finq" "custody:custody"
+  foreach(pair "control:control" "refuse_fin:finq" "custody:custody" "custody6:custody6"
                "custody_refuse:custody-refuse")
     string(REPLACE ":" ";" pair "${pair}")
     list(GET pair 0 name)

@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 failures = []
-CLIENT, IED, CPORT = '10.10.1.10', '10.20.0.5', '40300'
+CPORT = '40300'  # the client's port; the IED's is 102 (IPv4 or IPv6 alike)
 
 
 def check(cond, what):
@@ -32,7 +32,7 @@ def check(cond, what):
 
 def frames(path):
     p = subprocess.run(['tshark', '-r', path, '-n', '-o', 'tcp.relative_sequence_numbers:FALSE',
-                        '-T', 'fields', '-E', 'separator=|', '-e', 'arp.opcode', '-e', 'ip.src',
+                        '-T', 'fields', '-E', 'separator=|', '-e', 'arp.opcode', '-e', 'tcp.stream',
                         '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.seq', '-e', 'tcp.ack',
                         '-e', 'tcp.len', '-e', 'tcp.flags'],
                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
@@ -47,7 +47,8 @@ def frames(path):
         if not f[4]:
             out.append({'arp': False, 'tcp': False})
             continue
-        out.append({'arp': False, 'tcp': True, 'src': f[1], 'sport': f[2], 'dport': f[3],
+        src = 'client' if f[2] == CPORT else 'ied' if f[3] == CPORT else '?'
+        out.append({'arp': False, 'tcp': True, 'src': src, 'sport': f[2], 'dport': f[3],
                     'seq': int(f[4]), 'ack': int(f[5] or 0), 'len': int(f[6] or 0),
                     'flags': int(f[7], 16)})
     return out
@@ -61,18 +62,18 @@ def main():
     d = sys.argv[1]
     sent_c = flow(frames(d + '/outside.pcap'))
     sent_i = flow(frames(d + '/inside.pcap'))
-    data = [f for f in sent_c if f['src'] == CLIENT and f['len'] > 0]
+    data = [f for f in sent_c if f['src'] == 'client' and f['len'] > 0]
     # the read's segments: s1, s2, s1 again, s3 (the last four)
     check(len(data) >= 4 and data[-2]['seq'] == data[-4]['seq'],
           'the capture has the read in three segments, the first resent')
     if len(data) < 4:
         return
     s1, s2, s3 = data[-4], data[-3], data[-1]
-    ied_ack = max(f['ack'] for f in sent_i if f['src'] == IED)
+    ied_ack = max(f['ack'] for f in sent_i if f['src'] == 'ied')
     check(ied_ack == s1['seq'], 'the IED never acknowledged the read (its ACK stays at its start)')
 
     to_cli = flow(frames(d + '/to-outside.pcap'))
-    cust = [f for f in to_cli if f['src'] == IED and f['len'] == 0 and f['flags'] == 0x10 and
+    cust = [f for f in to_cli if f['src'] == 'ied' and f['len'] == 0 and f['flags'] == 0x10 and
             f['ack'] == s3['seq']]
     check(len(cust) >= 1, 'the client got a cumulative ACK of the two held segments in the '
           "IED's name (custody; %d)" % len(cust))
@@ -80,7 +81,7 @@ def main():
     to_ied = frames(d + '/to-inside.pcap')
     seen, first = [], None
     for i, f in enumerate(to_ied):
-        if f.get('tcp') and f['src'] == CLIENT and CPORT == f['sport'] and f['len'] > 0 and \
+        if f.get('tcp') and f['src'] == 'client' and CPORT == f['sport'] and f['len'] > 0 and \
                 f['seq'] >= s1['seq']:
             seen.append((i, f['seq'], f['len']))
     want = [(s1['seq'], s1['len']), (s2['seq'], s2['len']), (s3['seq'], s3['len'])]
@@ -104,8 +105,15 @@ def main():
     ok = len(gaps) == len(expect) and all(abs(g - e) <= 2 for g, e in zip(gaps, expect))
     check(ok, 'resends and reset 0.2, 0.4, 0.8, 1.6, 3.2 s, then every 6.4 s apart in capture '
           'time (ARP frames between them: %s)' % gaps)
-    check(any(f['src'] == IED and f['flags'] & 0x04 for f in to_cli), 'an RST towards the client')
+    check(any(f['src'] == 'ied' and f['flags'] & 0x04 for f in to_cli), 'an RST towards the client')
 
+    # tshark, the oracle for what the gate writes (the custody ACK, the RSTs)
+    for out in ('to-inside', 'to-outside'):
+        bad = subprocess.run(['tshark', '-r', '%s/%s.pcap' % (d, out), '-o', 'tcp.check_checksum:TRUE',
+                              '-o', 'ip.check_checksum:TRUE', '-Y',
+                              'tcp.checksum.status==0 || ip.checksum.status==0'],
+                             capture_output=True, text=True).stdout.strip()
+        check(not bad, 'no bad checksum in %s.pcap' % out)
     evs = [json.loads(x) for x in open(d + '/events.jsonl') if x.strip()]
     check(any(e.get('reason') == 'tcp_custody_timeout' and e.get('client', '').endswith(':' + CPORT)
               for e in evs), 'an anomaly event names the reset: tcp_custody_timeout')

@@ -28,7 +28,7 @@ monitor) scenario=seed; extra="--mode monitor" ;;
 dispatch) scenario=seed; extra="--workers 2"; lcores="--lcores 0@0,1@1,2@1" ;;
 flood) extra="--max-flows 64" ;;
 control) policy=$src/examples/control.policy check=dp_control.py ;;
-custody) check=dp_custody.py ;;
+custody | custody6) check=dp_custody.py ;;
 finq | custody-refuse)
 	# The site policy with a bare deny: refused requests are answered.
 	sed 's/^mms default deny reset$/mms default deny/' "$policy" >site.policy

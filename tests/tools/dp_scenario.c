@@ -31,7 +31,8 @@
  *   custody  SCADA's read in three segments, the first resent while the
  *          gate holds it (custody taken), then an IED that never answers
  *          for 70 s of capture time: the gate resends what it acknowledged,
- *          backing off, and resets (tests/scripts/dp_custody.py).
+ *          backing off, and resets (tests/scripts/dp_custody.py);
+ *          custody6 the same over IPv6 (SCADA 2001:db8:10::10).
  *   custody-refuse  the historian's operate refused (reply-error) while
  *          the gate has custody of its read: carried out by reset
  *          (tests/scripts/dp_custody_refuse.py).
@@ -351,13 +352,18 @@ static void scenario_finq(void)
 
 /* ---- custody: the gate delivers what it acknowledged, or resets ---------- */
 
-static void scenario_custody(void)
+static void custody(bool v6)
 {
+	static const uint8_t s6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
+	static const uint8_t i6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x05};
 	struct mg_gen_conn h;
 	uint8_t f[2048], st[2048];
 	const char *const names[] = {"IED1MEAS/MMXU1$MX$TotW"};
 
-	mg_gen_conn_init4(&h, IP4(10, 10, 1, 10), 40300, IP4(10, 20, 0, 5), 102, sink);
+	if (v6)
+		mg_gen_conn_init6(&h, s6, 40300, i6, 102, sink);
+	else
+		mg_gen_conn_init4(&h, IP4(10, 10, 1, 10), 40300, IP4(10, 20, 0, 5), 102, sink);
 	mg_gen_conn_associate(&h);
 	do_read(&h, "IED1MEAS/MMXU1$MX$PhV"); /* a plain exchange first */
 
@@ -386,6 +392,16 @@ static void scenario_custody(void)
 		emit(f, mg_gen_arp_frame(f, sizeof(f), h.ep[0].mac, IP4(10, 10, 1, 10),
 					 IP4(10, 20, 0, 5), false, NULL));
 	}
+}
+
+static void scenario_custody(void)
+{
+	custody(false);
+}
+
+static void scenario_custody6(void)
+{
+	custody(true);
 }
 
 /* A refusal while the gate has custody of the client's bytes: the
@@ -527,7 +543,7 @@ int main(int argc, char **argv)
 	void (*fn)(void);
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control|finq|custody|custody-refuse DIR\n");
+		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control|finq|custody|custody6|custody-refuse DIR\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "seed") == 0)
@@ -544,10 +560,12 @@ int main(int argc, char **argv)
 		fn = scenario_finq;
 	else if (strcmp(argv[1], "custody") == 0)
 		fn = scenario_custody;
+	else if (strcmp(argv[1], "custody6") == 0)
+		fn = scenario_custody6;
 	else if (strcmp(argv[1], "custody-refuse") == 0)
 		fn = scenario_custody_refuse;
 	else {
-		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control, finq, custody, custody-refuse)\n", argv[1]);
+		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control, finq, custody, custody6, custody-refuse)\n", argv[1]);
 		return 2;
 	}
 	mkdir(argv[2], 0755);
