@@ -152,12 +152,16 @@ static void release(struct mg_lcore *lc, struct mg_flow *f, unsigned dir)
  * in-order held bytes after the first held segment (SACKing the segment
  * at the sender's snd_una reads as reneging, RFC 2018 §8: Linux then
  * retransmits from its head), that one too when the sender resends it
- * and no hole is held behind it (nothing else tells it that it arrived). SACK never promises
- * delivery: the sender keeps every byte until the receiver's cumulative ACK covers it, so the gate
- * takes on no retransmission duty; the sender fills the holes and sends past its window's worth of
- * held bytes (SACKed bytes leave its pipe). Sent after a held data segment of an unfinished unit,
- * an out-of-order one, or a duplicate of held bytes; not on translated flows (refusals,
- * translate.c: their numbers live in two spaces).
+ * and no hole is held behind it (nothing else tells it that it arrived).
+ * SACK never promises delivery: the sender keeps every byte until the
+ * receiver's cumulative ACK covers it, so the gate takes on no
+ * retransmission duty; the sender fills the holes and sends past its
+ * window's worth of held bytes (SACKed bytes leave its pipe). Sent after a
+ * held data segment of an unfinished unit, an out-of-order one, or a
+ * duplicate of held bytes. On a translated flow (refusals, translate.c)
+ * too: the ACK, the SACK blocks and the held offsets are all in the
+ * sender's own space; only the segment's own sequence number is
+ * translated, into the space the sender receives (ack_sender).
  */
 static void ack_sender(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, const uint8_t *hdr,
                        const struct mg_pkt *pk, struct mg_gate_ack_spec *a)
@@ -165,8 +169,13 @@ static void ack_sender(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, con
 	const struct mg_tcpn *tn = &f->tn;
 	const struct mg_hold_dir *o = &f->d[dir ^ 1];
 
-	/* The next byte the sender can have had from its peer (reset_flow). */
+	/* The next byte the sender can have had from its peer (reset_flow),
+	 * in the sender's receive space on a translated flow (answers the
+	 * gate injected counted, refused bytes not): the ACK and the SACK
+	 * blocks are in the sender's own space already. */
 	a->seq = o->isn + 1 + (uint32_t)o->rel_off;
+	if (f->sa != 0)
+		a->seq = mg_seqadj_fwd(mg_dp_sa(lc, f), (uint8_t)(dir ^ 1), a->seq);
 	a->ts = tn->ts;
 	a->tsval = tn->d[dir ^ 1].ts_recent;
 	a->tsecr = tn->d[dir].ts_recent;
@@ -223,7 +232,7 @@ static void sack_back(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, cons
 	struct mg_gate_ack_spec a = {0};
 	unsigned maxb = tn->ts ? 3 : 4;
 
-	if (!tn->sack || !rcv->ack_seen || f->sa != 0 || tpl == NULL || !o->isn_known)
+	if (!tn->sack || !rcv->ack_seen || tpl == NULL || !o->isn_known)
 		return;
 	/* Out-of-order runs first (the holes are what the sender must learn). */
 	a.nblk = ooo_blocks(d, a.blk, maxb);

@@ -9,10 +9,12 @@
 #                  the custody ACK, resends backing off, the reset and its
 #                  event (dp_custody.py); dp_custody6 over IPv6;
 #   dp_custody_refuse  a refusal while the gate has custody of the client's
-#                  bytes is carried out by reset (dp_custody_refuse.py).
+#                  bytes is carried out by reset (dp_custody_refuse.py);
+#   dp_sack_refuse the gate's SACK of held bytes on a flow a refusal
+#                  edited is numbered in its receiver's space (dp_sack_refuse.py).
 if(TARGET mmsgate AND TARGET dp-scenario)
   foreach(pair "control:control" "refuse_fin:finq" "custody:custody" "custody6:custody6"
-               "custody_refuse:custody-refuse")
+               "custody_refuse:custody-refuse" "sack_refuse:sack-refuse")
     string(REPLACE ":" ";" pair "${pair}")
     list(GET pair 0 name)
     list(GET pair 1 case)

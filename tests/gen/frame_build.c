@@ -118,7 +118,7 @@ size_t mg_gen_tcp_frame(uint8_t *buf, size_t cap, struct mg_gen_conn *c, int dir
 {
 	struct mg_gen_ep *s = &c->ep[dir], *d = &c->ep[!dir];
 	bool syn = flags & 0x02;
-	size_t optlen = syn ? 4 : 0;
+	size_t optlen = syn ? (c->sack_ok ? 8 : 4) : 0;
 	size_t tcplen = 20 + optlen + len;
 	size_t iphl = c->ipv6 ? 40 : 20;
 	size_t need = 18 + iphl + tcplen;
@@ -162,7 +162,10 @@ size_t mg_gen_tcp_frame(uint8_t *buf, size_t cap, struct mg_gen_conn *c, int dir
 	put16(tcp + 18, 0);
 	if (syn) {
 		static const uint8_t mss[4] = {0x02, 0x04, 0x05, 0xB4}; /* MSS 1460 */
+		static const uint8_t sack[4] = {0x01, 0x01, 0x04, 0x02}; /* NOP NOP SACK-perm */
 		memcpy(tcp + 20, mss, 4);
+		if (c->sack_ok)
+			memcpy(tcp + 24, sack, 4);
 	}
 	if (len)
 		memcpy(tcp + 20 + optlen, payload, len);

@@ -262,6 +262,7 @@ struct mg_gen_conn {
 	uint16_t ip_id;
 	uint16_t mss;           /* max TCP payload per segment */
 	bool ack_each;          /* receiver sends a pure ACK after each send */
+	bool sack_ok;           /* SYNs announce SACK-permitted (RFC 2018) */
 	size_t tpdu_max;        /* max DT data bytes per COTP TPDU, 0 = no fragmentation */
 	struct mg_gen_ctx ctx;
 	uint16_t cotp_ref[2];

@@ -6,7 +6,8 @@
 # control: dp_control.py, control decisions under examples/control.policy;
 # finq: dp_refuse_fin.py, a refusal's answer queued when the IED closes;
 # custody: dp_custody.py, bytes the gate acknowledged to a silent IED;
-# custody-refuse: dp_custody_refuse.py, a refusal during custody resets).
+# custody-refuse: dp_custody_refuse.py, a refusal during custody resets;
+# sack-refuse: dp_sack_refuse.py, the gate's SACK on a translated flow).
 # Usage: dp_run.sh CASE MMSGATE DP_SCENARIO|MMSGATE_GEN SOURCE_DIR WORK_DIR
 set -eu
 case_=$1 mmsgate=$2 scen=$3 src=$4 work=$5
@@ -29,12 +30,13 @@ dispatch) scenario=seed; extra="--workers 2"; lcores="--lcores 0@0,1@1,2@1" ;;
 flood) extra="--max-flows 64" ;;
 control) policy=$src/examples/control.policy check=dp_control.py ;;
 custody | custody6) check=dp_custody.py ;;
-finq | custody-refuse)
+finq | custody-refuse | sack-refuse)
 	# The site policy with a bare deny: refused requests are answered.
 	sed 's/^mms default deny reset$/mms default deny/' "$policy" >site.policy
 	grep -q '^mms default deny$' site.policy || { echo "FAIL: policy not rewritten"; exit 1; }
 	policy=$PWD/site.policy check=dp_refuse_fin.py
 	[ "$case_" = custody-refuse ] && check=dp_custody_refuse.py
+	[ "$case_" = sack-refuse ] && check=dp_sack_refuse.py
 	;;
 esac
 case $case_ in

@@ -36,6 +36,10 @@
  *   custody-refuse  the historian's operate refused (reply-error) while
  *          the gate has custody of its read: carried out by reset
  *          (tests/scripts/dp_custody_refuse.py).
+ *   sack-refuse  SACK negotiated; after a refused operate (the flow is
+ *          translated) the IED's read response in three segments: the
+ *          gate's SACK to the IED is numbered in the IED's space
+ *          (tests/scripts/dp_sack_refuse.py).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -436,6 +440,46 @@ static void scenario_custody_refuse(void)
 					      "IED1CTRL/CSWI1$CO$Pos$Oper", true, 1, true));
 }
 
+/* SACK on a translated flow: the historian's operate is refused with an
+ * answer (the flow's streams are edited from then on), then the IED sends a
+ * read response in three segments. The gate holds the first two and SACKs
+ * the second to the IED: that ACK's own sequence number must be in the
+ * IED's space (the refused operate's bytes cut), not the client's. */
+static void scenario_sack_refuse(void)
+{
+	struct mg_gen_conn h;
+	uint8_t f[2048], st[2048], rq[2048];
+	const char *const names[] = {"IED1MEAS/MMXU1$MX$TotW"};
+	static const struct mg_gen_data val = {.kind = MG_GEN_D_BOOL, .i = 1};
+
+	mg_gen_conn_init4(&h, IP4(10, 10, 3, 20), 40302, IP4(10, 20, 0, 5), 102, sink);
+	h.sack_ok = true;
+	mg_gen_conn_associate(&h);
+	do_read(&h, "IED1MEAS/MMXU1$MX$PhV");
+	/* the operate: refused, the IED never gets its bytes */
+	uint32_t cli_seq = h.ep[0].seq;
+	h.ack_each = false;
+	mg_gen_conn_mms(&h, 0, pdu,
+			mg_gen_mms_write_oper(pdu, sizeof(pdu), h.next_invoke++,
+					      "IED1CTRL/CSWI1$CO$Pos$Oper", true, 1, true));
+	/* a read, in the client's space */
+	uint32_t rd = h.next_invoke++;
+	size_t rl = mg_gen_conn_wrap_mms(&h, rq, sizeof(rq), pdu,
+					 mg_gen_mms_read(pdu, sizeof(pdu), rd, names, 1));
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 0, 0x18, rq, rl));
+	/* the IED's answer in three segments, acknowledging what it got: the
+	 * read, not the operate */
+	uint32_t cli_after = h.ep[0].seq;
+	h.ep[0].seq = cli_seq + (uint32_t)rl;
+	size_t sl = mg_gen_conn_wrap_mms(&h, st, sizeof(st), pdu,
+					 mg_gen_mms_read_resp(pdu, sizeof(pdu), rd, &val, 1));
+	size_t a = sl / 3, b = 2 * sl / 3;
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 1, 0x10, st, a));
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 1, 0x10, st + a, b - a));
+	emit(f, mg_gen_tcp_frame(f, sizeof(f), &h, 1, 0x18, st + b, sl - b));
+	h.ep[0].seq = cli_after;
+}
+
 /* ---- control: examples/control.policy on the dataplane ------------------ */
 
 /* One control write (Oper / SBOw by the leaf) from c; the IED answers with
@@ -543,7 +587,7 @@ int main(int argc, char **argv)
 	void (*fn)(void);
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control|finq|custody|custody6|custody-refuse DIR\n");
+		fprintf(stderr, "usage: dp-scenario seed|flood|attacks|ooo|control|finq|custody|custody6|custody-refuse|sack-refuse DIR\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "seed") == 0)
@@ -564,8 +608,10 @@ int main(int argc, char **argv)
 		fn = scenario_custody6;
 	else if (strcmp(argv[1], "custody-refuse") == 0)
 		fn = scenario_custody_refuse;
+	else if (strcmp(argv[1], "sack-refuse") == 0)
+		fn = scenario_sack_refuse;
 	else {
-		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control, finq, custody, custody6, custody-refuse)\n", argv[1]);
+		fprintf(stderr, "dp-scenario: unknown scenario '%s' (seed, flood, attacks, ooo, control, finq, custody, custody6, custody-refuse, sack-refuse)\n", argv[1]);
 		return 2;
 	}
 	mkdir(argv[2], 0755);
