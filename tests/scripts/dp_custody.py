@@ -17,30 +17,17 @@ Expected (docs/threat-model.md, "custody"):
   the first byte it never acknowledged; an anomaly event and the reason
   tcp_custody_timeout; nothing left held or in custody."""
 import json
-import subprocess
 import sys
 
-failures = []
+from checklib import check, done, tshark_rows
+
 CPORT = '40300'  # the client's port; the IED's is 102 (IPv4 or IPv6 alike)
 
 
-def check(cond, what):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond:
-        failures.append(what)
-
-
 def frames(path):
-    p = subprocess.run(['tshark', '-r', path, '-n', '-o', 'tcp.relative_sequence_numbers:FALSE',
-                        '-T', 'fields', '-E', 'separator=|', '-e', 'arp.opcode', '-e', 'tcp.stream',
-                        '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.seq', '-e', 'tcp.ack',
-                        '-e', 'tcp.len', '-e', 'tcp.flags'],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
     out = []
-    for line in p.stdout.decode().splitlines():
-        f = line.split('|')
-        if len(f) < 8:
-            continue
+    for f in tshark_rows(path, ['arp.opcode', 'tcp.stream', 'tcp.srcport', 'tcp.dstport',
+                                'tcp.seq', 'tcp.ack', 'tcp.len', 'tcp.flags']):
         if f[0]:
             out.append({'arp': True})
             continue
@@ -109,10 +96,9 @@ def main():
 
     # tshark, the oracle for what the gate writes (the custody ACK, the RSTs)
     for out in ('to-inside', 'to-outside'):
-        bad = subprocess.run(['tshark', '-r', '%s/%s.pcap' % (d, out), '-o', 'tcp.check_checksum:TRUE',
-                              '-o', 'ip.check_checksum:TRUE', '-Y',
-                              'tcp.checksum.status==0 || ip.checksum.status==0'],
-                             capture_output=True, text=True).stdout.strip()
+        bad = tshark_rows('%s/%s.pcap' % (d, out), ['frame.number'],
+                          'tcp.checksum.status==0 || ip.checksum.status==0',
+                          ('tcp.check_checksum:TRUE', 'ip.check_checksum:TRUE'))
         check(not bad, 'no bad checksum in %s.pcap' % out)
     evs = [json.loads(x) for x in open(d + '/events.jsonl') if x.strip()]
     check(any(e.get('reason') == 'tcp_custody_timeout' and e.get('client', '').endswith(':' + CPORT)
@@ -131,6 +117,4 @@ def main():
 
 if __name__ == '__main__':
     main()
-    if failures:
-        print('%d failure(s)' % len(failures))
-        sys.exit(1)
+    done()

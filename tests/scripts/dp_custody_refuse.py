@@ -9,30 +9,19 @@ carried out by reset: the read reached the IED, the operate did not, an RST
 went to each end, no answer was injected, the deny was evented, nothing is
 left held or in custody."""
 import json
-import subprocess
 import sys
 
-failures = []
-CLIENT, IED, CPORT = '10.10.3.20', '10.20.0.5', '40301'
+from checklib import check, done, tshark_rows
 
-
-def check(cond, what):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond:
-        failures.append(what)
+IED, CPORT = '10.20.0.5', '40301'
 
 
 def frames(path):
-    p = subprocess.run(['tshark', '-r', path, '-n', '-o', 'tcp.relative_sequence_numbers:FALSE',
-                        '-o', 'uat:pres_context_list:"3","1.0.9506.2.1"',
-                        '-Y', 'tcp.port == ' + CPORT, '-T', 'fields', '-E', 'separator=|',
-                        '-e', 'ip.src', '-e', 'tcp.seq', '-e', 'tcp.ack', '-e', 'tcp.len',
-                        '-e', 'tcp.flags', '-e', 'mms.confirmedServiceRequest'],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
     out = []
-    for line in p.stdout.decode().splitlines():
-        f = line.split('|')
-        if len(f) < 6 or not f[1]:
+    for f in tshark_rows(path, ['ip.src', 'tcp.seq', 'tcp.ack', 'tcp.len', 'tcp.flags',
+                                'mms.confirmedServiceRequest'], 'tcp.port == ' + CPORT,
+                         ('uat:pres_context_list:"3","1.0.9506.2.1"',)):
+        if not f[1]:
             continue
         out.append({'src': f[0], 'seq': int(f[1]), 'ack': int(f[2] or 0), 'len': int(f[3] or 0),
                     'flags': int(f[4], 16), 'req': f[5]})
@@ -65,6 +54,4 @@ def main():
 
 if __name__ == '__main__':
     main()
-    if failures:
-        print('%d failure(s)' % len(failures))
-        sys.exit(1)
+    done()

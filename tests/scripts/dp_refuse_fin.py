@@ -7,30 +7,18 @@ IED's FIN, in stream order (the FIN's sequence number is past
 the answer's bytes and nothing follows it); towards the IED no write; no
 RST anywhere; the refusal counted."""
 import json
-import subprocess
 import sys
 
-failures = []
-
-
-def check(cond, what):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond:
-        failures.append(what)
+from checklib import check, failures, tshark_rows
 
 
 def frames(path):
-    p = subprocess.run(['tshark', '-r', path, '-n', '-o', 'tcp.relative_sequence_numbers:FALSE',
-                        '-o', 'uat:pres_context_list:"3","1.0.9506.2.1"',
-                        '-T', 'fields', '-E', 'separator=|', '-e', 'ip.src', '-e', 'tcp.seq',
-                        '-e', 'tcp.len', '-e', 'tcp.flags', '-e', 'mms.confirmedServiceResponse',
-                        '-e', 'mms.confirmedServiceRequest', '-e', 'mms.failure',
-                        '-e', 'tcp.srcport'],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
     out = []
-    for line in p.stdout.decode().splitlines():
-        f = line.split('|')
-        if len(f) < 8 or not f[1]:
+    for f in tshark_rows(path, ['ip.src', 'tcp.seq', 'tcp.len', 'tcp.flags',
+                                'mms.confirmedServiceResponse', 'mms.confirmedServiceRequest',
+                                'mms.failure', 'tcp.srcport'], None,
+                         ('uat:pres_context_list:"3","1.0.9506.2.1"',)):
+        if not f[1]:
             continue
         out.append({'src': f[0], 'seq': int(f[1]), 'len': int(f[2] or 0),
                     'flags': int(f[3], 16), 'resp': f[4], 'req': f[5], 'err': f[6],

@@ -10,30 +10,20 @@ bytes, and its own sequence number must be the one the IED expects next
 from the client — in the IED's space, where the operate never existed
 (the IED's segments carry it as their ACK). tshark decodes every frame."""
 import json
-import subprocess
 import sys
 
-failures = []
+from checklib import check, done, tshark_rows
+
 CPORT = '40302'
 
 
-def check(cond, what):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond:
-        failures.append(what)
-
-
 def frames(path):
-    p = subprocess.run(['tshark', '-r', path, '-n', '-o', 'tcp.relative_sequence_numbers:FALSE',
-                        '-o', 'tcp.check_checksum:TRUE', '-Y', 'tcp.port == ' + CPORT,
-                        '-T', 'fields', '-E', 'separator=|', '-e', 'tcp.srcport', '-e', 'tcp.seq',
-                        '-e', 'tcp.ack', '-e', 'tcp.len', '-e', 'tcp.options.sack_le',
-                        '-e', 'tcp.options.sack_re', '-e', 'tcp.checksum.status'],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
     out = []
-    for line in p.stdout.decode().splitlines():
-        f = line.split('|')
-        if len(f) < 7 or not f[1]:
+    for f in tshark_rows(path, ['tcp.srcport', 'tcp.seq', 'tcp.ack', 'tcp.len',
+                                'tcp.options.sack_le', 'tcp.options.sack_re',
+                                'tcp.checksum.status'], 'tcp.port == ' + CPORT,
+                         ('tcp.check_checksum:TRUE',)):
+        if not f[1]:
             continue
         out.append({'from': 'client' if f[0] == CPORT else 'ied', 'seq': int(f[1]),
                     'ack': int(f[2] or 0), 'len': int(f[3] or 0), 'le': f[4], 're': f[5],
@@ -70,6 +60,4 @@ def main():
 
 if __name__ == '__main__':
     main()
-    if failures:
-        print('%d failure(s)' % len(failures))
-        sys.exit(1)
+    done()
