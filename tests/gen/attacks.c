@@ -548,6 +548,43 @@ static void hold_bound(void)
 	mg_gen_conn_send(&c, 0, s, k);
 }
 
+/* The captures that are one builder each: port, name, expectation, builder. */
+struct capture {
+	uint16_t port;
+	const char *name, *kind, *reasons;
+	void (*build)(void);
+};
+
+static void run_captures(const char *dir, const struct capture *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cur_port = c[i].port;
+		begin(dir, c[i].name, c[i].kind, c[i].reasons);
+		c[i].build();
+		end();
+	}
+}
+
+/* After the IPv4 decoys: transport refusals, COTP, fragments. */
+static const struct capture singles4[] = {
+    {50002, "urgent", "refuse", "tcp_urgent_data", urgent},
+    {50003, "rst-data", "refuse", "tcp_data_on_rst", rst_data},
+    {50004, "syn-data", "refuse", "tcp_data_on_syn tcp_syn_with_data", syn_data},
+    {50005, "cotp-partial", "refuse", "cotp_tpdu_inside_tsdu", cotp_partial},
+    {50006, "cotp-ed", "refuse", "cotp_tpdu_not_class_0", cotp_ed},
+    {50007, "fragments", "refuse", "tcp_fragment ip_fragment", fragments},
+};
+
+/* After the IPv6 decoys: IPv6 fragments, legitimate traffic, the bound. */
+static const struct capture singles6[] = {
+    {50206, "v6-fragments", "refuse", "tcp_fragment ip_fragment", fragments6},
+    {50011, "legit-retrans", "legit", "-", legit_retrans},
+    {50012, "legit-keepalive", "legit", "-", legit_keepalive},
+    {50013, "legit-zero-window", "legit", "-", legit_zero_window},
+    {50014, "legit-tiny-segments", "legit", "-", legit_tiny},
+    {50015, "hold-bound", "bound", "tcp_hold_over_bound", hold_bound},
+};
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -581,30 +618,7 @@ int main(int argc, char **argv)
 		decoy_then_operate(decoys[i].how);
 		end();
 	}
-	cur_port = 50002;
-	begin(argv[1], "urgent", "refuse", "tcp_urgent_data");
-	urgent();
-	end();
-	cur_port = 50003;
-	begin(argv[1], "rst-data", "refuse", "tcp_data_on_rst");
-	rst_data();
-	end();
-	cur_port = 50004;
-	begin(argv[1], "syn-data", "refuse", "tcp_data_on_syn tcp_syn_with_data");
-	syn_data();
-	end();
-	cur_port = 50005;
-	begin(argv[1], "cotp-partial", "refuse", "cotp_tpdu_inside_tsdu");
-	cotp_partial();
-	end();
-	cur_port = 50006;
-	begin(argv[1], "cotp-ed", "refuse", "cotp_tpdu_not_class_0");
-	cotp_ed();
-	end();
-	cur_port = 50007;
-	begin(argv[1], "fragments", "refuse", "tcp_fragment ip_fragment");
-	fragments();
-	end();
+	run_captures(argv[1], singles4, sizeof(singles4) / sizeof(singles4[0]));
 	static const struct {
 		const char *name;
 		enum decoy6 how;
@@ -622,29 +636,6 @@ int main(int argc, char **argv)
 		decoy6_then_operate(decoys6[i].how);
 		end();
 	}
-	cur_port = 50206;
-	begin(argv[1], "v6-fragments", "refuse", "tcp_fragment ip_fragment");
-	fragments6();
-	end();
-	cur_port = 50011;
-	begin(argv[1], "legit-retrans", "legit", "-");
-	legit_retrans();
-	end();
-	cur_port = 50012;
-	begin(argv[1], "legit-keepalive", "legit", "-");
-	legit_keepalive();
-	end();
-	cur_port = 50013;
-	begin(argv[1], "legit-zero-window", "legit", "-");
-	legit_zero_window();
-	end();
-	cur_port = 50014;
-	begin(argv[1], "legit-tiny-segments", "legit", "-");
-	legit_tiny();
-	end();
-	cur_port = 50015;
-	begin(argv[1], "hold-bound", "bound", "tcp_hold_over_bound");
-	hold_bound();
-	end();
+	run_captures(argv[1], singles6, sizeof(singles6) / sizeof(singles6[0]));
 	return fclose(expect) ? 1 : 0;
 }
