@@ -142,6 +142,19 @@ drops = st["drops"]
 check(drops.get("l2_unknown_stream") == 2, f"l2_unknown_stream = {drops.get('l2_unknown_stream')}")
 check(drops.get("l2_policy_drop") == 1, f"l2_policy_drop = {drops.get('l2_policy_drop')}")
 
+
+
+def run_gate(args, what):
+    """mmsgate run again (another mode or policy): what it sent outside, its stats."""
+    r = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, f"mmsgate {what} ran (exit {r.returncode})")
+    return read_pcap("to-outside.pcap"), json.load(open("stats.json"))
+
+
+def with_policy(path):
+    return [x if x != pol else path for x in cmd]
+
+
 # 4. replay of the same capture says the same
 r = subprocess.run([ctl, "replay", "--policy", pol, "--json", "--all", "inside.pcap"],
                    capture_output=True, text=True)
@@ -151,11 +164,8 @@ check(verdicts == [c[2] for c in cases], f"replay verdicts {verdicts}")
 
 # 5. monitor mode: the same frames all cross, the unknown streams are counted
 os.rename("stats.json", "stats-enforce.json")
-r = subprocess.run(cmd + ["--mode", "monitor"], capture_output=True, text=True, timeout=60)
-check(r.returncode == 0, f"mmsgate --mode monitor ran (exit {r.returncode})")
-out = read_pcap("to-outside.pcap")
+out, st = run_gate(cmd + ["--mode", "monitor"], "--mode monitor")
 check(out == [c[0] for c in cases], f"monitor: all {len(cases)} frames crossed (got {len(out)})")
-st = json.load(open("stats.json"))
 check(st["drops"].get("l2_unknown_stream") == 2,
       f"monitor: l2_unknown_stream still counted ({st['drops'].get('l2_unknown_stream')})")
 
@@ -170,13 +180,9 @@ seq = [((5, 0), True), ((5, 1), True), ((5, 1), False), ((5, 0), False), ((6, 0)
        ((5, 5), False), ((6, 1), True), ((1, 0), True)]  # last: publisher restart
 gframes = [frame(D, 10, G, 0x3001, goose_pdu(st, sq)) for (st, sq), _ in seq]
 write_pcap("inside.pcap", gframes)
-rcmd = [x if x != pol else "replay.policy" for x in cmd]
-r = subprocess.run(rcmd, capture_output=True, text=True, timeout=60)
-check(r.returncode == 0, f"mmsgate with goose_replay deny ran (exit {r.returncode})")
-out = read_pcap("to-outside.pcap")
+out, st = run_gate(with_policy("replay.policy"), "with goose_replay deny")
 check(out == [f for f, (_, ok) in zip(gframes, seq) if ok],
       f"goose_replay: {sum(ok for _, ok in seq)} frames crossed (got {len(out)})")
-st = json.load(open("stats.json"))
 check(st["drops"].get("goose_replay") == 3 and st["reasons"].get("goose_replay") == 3,
       f"goose_replay counted: drops {st['drops'].get('goose_replay')}, "
       f"reasons {st['reasons'].get('goose_replay')}")
@@ -186,13 +192,9 @@ check(st["drops"].get("goose_replay") == 3 and st["reasons"].get("goose_replay")
 #    still sees every frame; the L2 class counter counts each frame once
 with open("plain.policy", "w") as fh:
     fh.write("mode enforce\nl2 pass goose vlan 10\nanomaly goose_replay deny\n")
-pcmd = [x if x != pol else "plain.policy" for x in cmd]
-r = subprocess.run(pcmd, capture_output=True, text=True, timeout=60)
-check(r.returncode == 0, f"mmsgate with l2 pass + goose_replay deny ran (exit {r.returncode})")
-out = read_pcap("to-outside.pcap")
+out, st = run_gate(with_policy("plain.policy"), "with l2 pass + goose_replay deny")
 check(out == [f for f, (_, ok) in zip(gframes, seq) if ok],
       f"plain pass + goose_replay: {sum(ok for _, ok in seq)} frames crossed (got {len(out)})")
-st = json.load(open("stats.json"))
 check(st["drops"].get("goose_replay") == 3, f"goose_replay drops {st['drops'].get('goose_replay')}")
 check(st["l2"].get("goose") == len(seq), f"l2 goose counted once per frame ({st['l2']})")
 
