@@ -301,15 +301,13 @@ static bool cust_want(struct mg_lcore *lc, struct mg_flow *f, unsigned dir, bool
 
 	if (f->cust & (1u << dir))
 		return true;
-	/* The common case first, in sequence space: room for another full
-	 * segment in the receiver's window (mg_cust_wanted decides). */
-	if (!resend && !mg_seq_lt(rcv->ack + rcv->last_win, d->isn + 1 + (uint32_t)d->next_off +
-	                                                        (rcv->mss ? rcv->mss : 536u)))
+	/* The common case first: room for another full segment in the
+	 * receiver's window. */
+	if (!mg_cust_wanted(d, cust_rright(f, dir), rcv->mss, resend))
 		return false;
 	if (f->sa != 0 || !f->tn.hs || !rcv->ack_seen || !d->isn_known || !f->d[dir ^ 1].isn_known)
 		return false;
-	if (mg_hold_off(d, rcv->ack, d->next_off) < d->rel_off ||
-	    !mg_cust_wanted(d, cust_rright(f, dir), rcv->mss, resend))
+	if (mg_hold_off(d, rcv->ack, d->next_off) < d->rel_off)
 		return false;
 	if (f->cust == 0) {
 		if (lc->cust_n == MG_DP_CUST_MAX)

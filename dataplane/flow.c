@@ -173,18 +173,6 @@ uint16_t mg_hold_coalesce_len(const struct mg_hold_dir *d, const struct mg_mb_pr
 	return n;
 }
 
-bool mg_cust_wanted(const struct mg_hold_dir *d, uint64_t rright, uint16_t mss, bool resend)
-{
-	if (d->c.on)
-		return true;
-	/* Only held bytes block the sender: nothing held, nothing to take. */
-	if (d->head == NULL && d->ooo == NULL)
-		return false;
-	if (resend)
-		return true;
-	return d->head != NULL && d->next_off + (mss ? mss : 536u) > rright;
-}
-
 void mg_cust_start(struct mg_cust *c, uint64_t racked)
 {
 	memset(c, 0, sizeof(*c));

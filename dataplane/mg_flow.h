@@ -183,12 +183,22 @@ static inline uint64_t mg_hold_off(const struct mg_hold_dir *d, uint32_t seq, ui
 	return o < 0 ? 0 : (uint64_t)o;
 }
 
-/* Custody decisions (flow.c), no DPDK: the action point (action.c) acts.
- * Whether the gate takes custody of d's bytes now: its sender resent bytes
- * the gate holds (resend), or held bytes of an unfinished unit reach the
- * receiver's right edge rright (the sender cannot send a segment of mss
- * more). Already in custody: always. */
-bool mg_cust_wanted(const struct mg_hold_dir *d, uint64_t rright, uint16_t mss, bool resend);
+/* Custody decisions (here and flow.c), no DPDK: the action point
+ * (action.c) acts. Whether the gate takes custody of d's bytes now: its
+ * sender resent bytes the gate holds (resend), or held bytes of an
+ * unfinished unit reach the receiver's right edge rright (the sender
+ * cannot send a segment of mss more). Already in custody: always. Inline:
+ * asked after every held data segment, and mostly no. */
+static inline bool mg_cust_wanted(const struct mg_hold_dir *d, uint64_t rright, uint16_t mss,
+                                  bool resend)
+{
+	if (d->c.on)
+		return true;
+	if (resend)
+		/* Only held bytes block the sender: nothing held, nothing to take. */
+		return d->head != NULL || d->ooo != NULL;
+	return d->head != NULL && d->next_off + (mss ? mss : 536u) > rright;
+}
 /* Custody starts with the receiver's ACK at racked (every byte forwarded
  * before acknowledged by it). */
 void mg_cust_start(struct mg_cust *c, uint64_t racked);
