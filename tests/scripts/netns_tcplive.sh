@@ -9,8 +9,11 @@
 # checksum, no ACK, ACK of unsent data, PAWS-stale timestamp, out of window,
 # TTL 1, LSRR, urgent) followed by an operate at the same sequence numbers
 # — and a read followed by a conflicting operate, once forwarded (both in
-# one sendmmsg, before the IED can ACK) and once held by the gate (its last
-# byte missing), and once forwarded to a MAC that is not the router's
+# one sendmmsg, before the IED can ACK), once held by the gate (its last
+# byte missing), once held and resent so that the gate takes custody and
+# acknowledges it in the IED's name (conflict-custody: bytes the gate
+# acknowledged but the IED did not are still compared), and once forwarded
+# to a MAC that is not the router's
 # (other-host: the router's stack discards it, which the gate does not
 # model; the record of unacknowledged bytes still makes the operate a
 # conflict, then the read is resent and answered). The IED (mg-mms-server --log) sits one router hop behind

@@ -426,6 +426,24 @@ def run_variant(sock, a, tool, k, name):
         c.snd_nxt = (x + len(op)) & 0xffffffff
         rec["expect_ied"].append(decoy.hex())
         c.pump(lambda: c.acked() or c.rst, 1.0)
+    elif name == "conflict-custody":
+        # The read but its last byte (held: its unit is not complete), resent
+        # as after a timeout: the gate takes custody and acknowledges it in
+        # the IED's name, which never had it. Then the operate at the same
+        # sequence numbers — bytes the gate acknowledged but the IED did not
+        # are still compared — then the read's last byte.
+        held = decoy[:-1]
+        c.send_raw(c.frame(ACK | PSH, held))
+        time.sleep(0.05)
+        c.send_raw(c.frame(ACK | PSH, held, seq=x))
+        rec["custody_ack"] = c.pump(
+            lambda: c.srv_ack == (x + len(held)) & 0xffffffff or c.rst, 1.0) and not c.rst
+        c.send_raw(c.frame(ACK | PSH, op, seq=x))
+        time.sleep(0.05)
+        c.send_raw(c.frame(ACK | PSH, decoy[-1:], seq=x + len(decoy) - 1))
+        c.snd_nxt = (x + len(op)) & 0xffffffff
+        rec["expect_ied"].append(decoy.hex())
+        c.pump(lambda: c.acked() or c.rst, 1.0)
     else:
         reason, mod = DECOYS[name]
         kw = mod(c)
@@ -477,7 +495,8 @@ def main():
     sock.bind((iface, 0))
     skip = V4_ONLY if v6 else V6_ONLY
     names = os.environ.get("TCPLIVE_VARIANTS", "").split() or (
-        [n for n in DECOYS if n not in skip] + ["conflict", "conflict-held", "other-host"])
+        [n for n in DECOYS if n not in skip] +
+        ["conflict", "conflict-held", "conflict-custody", "other-host"])
     recs = []
     for k, name in enumerate(names):
         t0 = time.monotonic()
@@ -490,6 +509,7 @@ def main():
         json.dump({"v6": v6, "variants": recs, "reasons": {k: v[0] for k, v in DECOYS.items()}
                    | {"conflict": "tcp_conflicting_retransmission",
                       "conflict-held": "tcp_conflicting_retransmission",
+                      "conflict-custody": "tcp_conflicting_retransmission",
                       "other-host": "tcp_conflicting_retransmission"}}, f, indent=1)
 
 

@@ -113,6 +113,7 @@ DECOY = {
     "frag2": lambda f: f["ipv6.nxt"] == "44",
     "conflict": lambda f: f["tcp.analysis.retransmission"] != "",
     "conflict-held": lambda f: f["tcp.analysis.retransmission"] != "",
+    "conflict-custody": lambda f: f["tcp.analysis.retransmission"] != "",
     "other-host": lambda f: f["eth.dst"] == OTHER_MAC,
 }
 
@@ -187,6 +188,11 @@ def main():
             bad.append("the operate (invoke 2) was not answered")
         if not r.get("usable"):
             bad.append("no answer to the read after the attack")
+        if name == "conflict-custody" and not (r.get("custody_ack") and
+                                               counts.get("tcp_custody_takes")):
+            bad.append("the gate did not take custody of the held read (its ACK in the "
+                       f"IED's name: {r.get('custody_ack')}, tcp_custody_takes "
+                       f"{counts.get('tcp_custody_takes')})")
         if r.get("end") != "closed":
             bad.append(f"client side ended: {r.get('end')}")
         # 4. tshark: forwarded towards the IED.
@@ -212,7 +218,8 @@ def main():
             bad.append(f"tshark: {len(odd)} forwarded frame(s) a receiver would discard: {odd[:2]}")
         sent = [f for f in to_cli if f["tcp.srcport"] == str(port)]
         nc, ni = sum(map(DECOY[name], sent)), sum(map(DECOY[name], mine))
-        want = 2 if name == "frag2" else 1  # frames of the decoy
+        # frames of the decoy (conflict-custody: the held read's resend too)
+        want = 2 if name in ("frag2", "conflict-custody") else 1
         if nc != want or ni != int(other or raced):
             bad.append(f"tshark: the decoy sent {nc} time(s), forwarded {ni} "
                        f"(want {want}, {int(other or raced)})")
@@ -232,7 +239,9 @@ def main():
         if ans.get("3", ("",))[0] != SVC_READ:
             bad.append(f"tshark: invoke 3 answered {ans.get('3')}")
         what = ("the read " + ("forwarded" if name == "conflict" else
-                               "forwarded, discarded by the router" if other else "held") +
+                               "forwarded, discarded by the router" if other else
+                               "held, in the gate's custody" if name == "conflict-custody"
+                               else "held") +
                 ", the conflicting operate dropped" if conflict
                 else "decoy dropped, the operate at its sequence numbers refused")
         if bad:
